@@ -1,0 +1,94 @@
+"""Errors every layer raises; the REST API maps each to an HTTP status and a JSON body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SmxError(Exception):
+    """Base of smx-lab's errors. ``status`` is the HTTP status the REST API answers with."""
+
+    status = 400
+    error = "bad_request"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.error, "message": self.message, **self.details}
+
+
+class ValidationError(SmxError, ValueError):
+    """Bad input: names the field and the rule it breaks."""
+
+    error = "invalid"
+
+    def __init__(self, field: str, rule: str, **details: Any) -> None:
+        super().__init__(f"{field}: {rule}", field=field, **details)
+        self.field = field
+        self.rule = rule
+
+
+class QueryError(SmxError, ValueError):
+    """A query that does not parse or names an unknown field: says where and what was expected."""
+
+    error = "invalid_query"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        position: int | None = None,
+        expected: list[str] | None = None,
+        suggestions: list[str] | None = None,
+    ) -> None:
+        details: dict[str, Any] = {}
+        if position is not None:
+            details["position"] = position
+        if expected:
+            details["expected"] = expected
+        if suggestions:
+            details["suggestions"] = suggestions
+        super().__init__(message, **details)
+        self.position = position
+        self.expected = expected or []
+        self.suggestions = suggestions or []
+
+
+class NotFound(SmxError, LookupError):
+    status = 404
+    error = "not_found"
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"{kind} {name!r} does not exist", kind=kind, name=name)
+        self.kind = kind
+        self.name = name
+
+
+class AlreadyExists(SmxError):
+    status = 409
+    error = "already_exists"
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"{kind} {name!r} already exists", kind=kind, name=name)
+
+
+class AccessDenied(SmxError):
+    status = 403
+    error = "access_denied"
+
+
+class StoreUnavailable(SmxError):
+    """The store cannot be reached or refuses for now (AWS down, throttled, credentials expired)."""
+
+    status = 503
+    error = "store_unavailable"
+
+
+class StoreError(SmxError):
+    """The store's file or schema is unusable (not an smx-lab database, newer schema, disk full)."""
+
+    status = 503
+    error = "store_error"
