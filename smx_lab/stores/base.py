@@ -15,11 +15,15 @@ from __future__ import annotations
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from ..model import (
+    Artifact,
     Experiment,
     MetricPoint,
     Page,
+    ParameterValue,
     Series,
     SeriesQuery,
+    Source,
+    Status,
     Trial,
     TrialComponent,
     XAxis,
@@ -119,3 +123,69 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """Write side, used by the tracking API (:mod:`smx_lab.tracking`). The embedded store and the
+    SageMaker writer both implement it. Names are validated against SageMaker's rules before
+    anything is written; a failed call writes nothing."""
+
+    def create_experiment(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        description: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> Experiment: ...
+
+    def delete_experiment(self, name: str) -> None: ...
+
+    def create_trial(
+        self,
+        name: str,
+        experiment_name: str,
+        *,
+        display_name: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> Trial: ...
+
+    def delete_trial(self, name: str) -> None: ...
+
+    def create_trial_component(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        status: Status | None = None,
+        source: Source | None = None,
+        start_time: float | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> TrialComponent: ...
+
+    def update_trial_component(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        status: Status | None = None,
+        start_time: float | None = None,
+        end_time: float | None = None,
+        parameters: dict[str, ParameterValue] | None = None,
+        parameters_to_remove: list[str] | None = None,
+        input_artifacts: dict[str, Artifact] | None = None,
+        output_artifacts: dict[str, Artifact] | None = None,
+    ) -> None:
+        """Merges: given parameters/artifacts are added or replaced, others kept."""
+        ...
+
+    def delete_trial_component(self, name: str) -> None: ...
+
+    def associate_trial_component(self, trial_component_name: str, trial_name: str) -> None: ...
+
+    def disassociate_trial_component(self, trial_component_name: str, trial_name: str) -> None: ...
+
+    def log_metrics(self, trial_component_name: str, points: list[MetricPoint]) -> None:
+        """One batch of finite points, written and summarised in one transaction."""
+        ...
