@@ -1,0 +1,209 @@
+"""A drop-in for ``sagemaker.analytics.ExperimentAnalytics`` that reads any smx-lab store.
+
+Analysis code written for SageMaker runs with only its import changed::
+
+    from smx_lab.analytics import ExperimentAnalytics   # was: from sagemaker.analytics import ...
+
+    ExperimentAnalytics(
+        experiment_name="mnist",
+        sort_by="metrics.test:accuracy.max",
+        sort_order="Descending",
+        metric_names=["test:accuracy"],
+        parameter_names=["hidden_channels", "epochs", "dropout", "optimizer"],
+    ).dataframe()
+
+The arguments, the errors and the DataFrame's columns (named and ordered by
+:func:`smx_lab.table.build_table`) are the SageMaker SDK's. The store is the one the server uses
+(``$SMX_LAB_STORE``, ``$SMX_LAB_DB``) unless one is passed as ``store=``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import TYPE_CHECKING, Any, get_args
+
+from .errors import ValidationError
+from .model import TrialComponent
+from .stores.base import SortOrder, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# SageMaker's Search sorts by LastModifiedTime, newest first, when the caller names no order.
+DEFAULT_SORT_BY = "LastModifiedTime"
+DEFAULT_SORT_ORDER: SortOrder = "Descending"
+SEARCH_PAGE_SIZE = 100
+
+
+def components_dataframe(
+    components: list[TrialComponent],
+    *,
+    metric_names: list[str] | None = None,
+    parameter_names: list[str] | None = None,
+    input_artifact_names: list[str] | None = None,
+    output_artifact_names: list[str] | None = None,
+) -> pd.DataFrame:
+    """Trial components as the DataFrame ``ExperimentAnalytics.dataframe()`` gives (same columns,
+    same order); the magics use it too, so a notebook shows one table shape everywhere."""
+    import pandas as pd
+
+    from .table import build_table
+
+    columns, rows = build_table(
+        components,
+        metric_names=metric_names,
+        parameter_names=parameter_names,
+        input_artifact_names=input_artifact_names,
+        output_artifact_names=output_artifact_names,
+    )
+    if not components:
+        # The SDK builds its frame from the rows alone, so no components means no columns.
+        return pd.DataFrame()
+    return pd.DataFrame(list(rows), columns=list(columns))
+
+
+def search_components(
+    store: Store,
+    search_expression: dict[str, Any] | None,
+    *,
+    sort_by: str,
+    sort_order: SortOrder,
+    limit: int,
+) -> list[TrialComponent]:
+    """Every trial component matching the expression, following cursors until ``limit``."""
+    found: list[TrialComponent] = []
+    cursor: str | None = None
+    while len(found) < limit:
+        page = store.search(
+            "ExperimentTrialComponent",
+            search_expression,
+            sort_by=sort_by,
+            sort_order=sort_order,
+            limit=min(SEARCH_PAGE_SIZE, limit - len(found)),
+            cursor=cursor,
+        )
+        found.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor or not page.items:
+            break
+    return found
+
+
+def with_experiment_filter(
+    search_expression: dict[str, Any] | None, experiment_name: str | None
+) -> dict[str, Any]:
+    """The expression the SDK searches with: the caller's, plus a ``Parents.ExperimentName``
+    filter when an experiment is named. Works on a copy: the caller's dict is never changed."""
+    expression = copy.deepcopy(search_expression) if search_expression else {}
+    if not experiment_name:
+        return expression
+    experiment_filter = {
+        "Name": "Parents.ExperimentName",
+        "Operator": "Equals",
+        "Value": experiment_name,
+    }
+    if expression.get("Operator", "And") == "Or":
+        # The SDK appends to Filters, which under "Or" would widen the search instead of
+        # narrowing it; nesting keeps the meaning the caller asked for.
+        return {"Filters": [experiment_filter], "SubExpressions": [expression], "Operator": "And"}
+    expression["Filters"] = [*(expression.get("Filters") or []), experiment_filter]
+    return expression
+
+
+class ExperimentAnalytics:
+    """Trial components of an experiment, or of a search, as a pandas DataFrame."""
+
+    #: the most components one DataFrame holds, as in the SageMaker SDK
+    MAX_TRIAL_COMPONENTS = 10000
+
+    def __init__(
+        self,
+        experiment_name: str | None = None,
+        search_expression: dict[str, Any] | None = None,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+        metric_names: list[str] | None = None,
+        parameter_names: list[str] | None = None,
+        sagemaker_session: Any = None,
+        input_artifact_names: list[str] | None = None,
+        output_artifact_names: list[str] | None = None,
+        store: Store | None = None,
+    ) -> None:
+        # sagemaker_session is accepted so SageMaker code runs unchanged; the store (or
+        # $SMX_LAB_STORE) decides where the data comes from.
+        if not experiment_name and not search_expression:
+            raise ValueError("Either experiment_name or search_expression must be supplied.")
+        if search_expression is not None and not isinstance(search_expression, dict):
+            raise ValidationError("search_expression", "must be a SearchExpression dict")
+        if sort_order is not None and sort_order not in get_args(SortOrder):
+            raise ValidationError("sort_order", "must be 'Ascending' or 'Descending'")
+        self._experiment_name = experiment_name
+        self._search_expression = search_expression
+        self._sort_by = sort_by
+        self._sort_order: SortOrder = sort_order or DEFAULT_SORT_ORDER  # type: ignore[assignment]
+        self._metric_names = metric_names
+        self._parameter_names = parameter_names
+        self._input_artifact_names = input_artifact_names
+        self._output_artifact_names = output_artifact_names
+        self._sagemaker_session = sagemaker_session
+        self._store = store
+        self._dataframe: pd.DataFrame | None = None
+        self._trial_components: list[TrialComponent] | None = None
+
+    @property
+    def name(self) -> str | None:
+        """Name of the experiment being analysed."""
+        return self._experiment_name
+
+    def __repr__(self) -> str:
+        return f"<smx_lab.ExperimentAnalytics for {self.name}>"
+
+    def dataframe(self, force_refresh: bool = False) -> pd.DataFrame:
+        """One row per trial component: name, display name, source ARN, parameters, metric
+        statistics, artifacts, trials and experiments. Cached until ``force_refresh``."""
+        if force_refresh:
+            self.clear_cache()
+        if self._dataframe is None:
+            self._dataframe = components_dataframe(
+                self._get_trial_components(),
+                metric_names=self._metric_names,
+                parameter_names=self._parameter_names,
+                input_artifact_names=self._input_artifact_names,
+                output_artifact_names=self._output_artifact_names,
+            )
+        return self._dataframe
+
+    def export_csv(self, filename: str | os.PathLike[str]) -> None:
+        """Writes the DataFrame to a CSV file."""
+        self.dataframe().to_csv(filename)
+
+    def clear_cache(self) -> None:
+        """Forgets fetched data, so the next ``dataframe()`` reads the store again."""
+        self._dataframe = None
+        self._trial_components = None
+
+    def _get_trial_components(self) -> list[TrialComponent]:
+        if self._trial_components is not None:
+            return self._trial_components
+        expression = with_experiment_filter(self._search_expression, self._experiment_name)
+        store, opened_here = self._open_store()
+        try:
+            self._trial_components = search_components(
+                store,
+                expression,
+                sort_by=self._sort_by or DEFAULT_SORT_BY,
+                sort_order=self._sort_order,
+                limit=self.MAX_TRIAL_COMPONENTS,
+            )
+        finally:
+            if opened_here:
+                store.close()
+        return self._trial_components
+
+    def _open_store(self) -> tuple[Store, bool]:
+        if self._store is not None:
+            return self._store, False
+        from .stores import open_store
+
+        return open_store(), True

@@ -1,0 +1,645 @@
+"""``%smx`` and ``%%smx``: the experiment browser's data and charts in a notebook.
+
+``%load_ext smx_lab`` registers them. They read the same store as the server (``$SMX_LAB_STORE``,
+``$SMX_LAB_DB``, or ``%smx use``) and build tables and charts with the same code as the REST API
+(:mod:`smx_lab.table`, :mod:`smx_lab.charts`). Nothing here imports jupyter_server or tornado, so
+loading the magics keeps a kernel light.
+
+An :class:`~smx_lab.errors.SmxError` (bad query, unknown name) prints the REST API's message on
+stderr and the magic returns None: a typo in a query is not a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import shlex
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+
+from .analytics import components_dataframe, search_components
+from .errors import NotFound, SmxError
+from .model import Page, TrialComponent, iso
+from .stores.base import SortOrder, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+T = TypeVar("T")
+
+VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
+CHART_TYPES = ("line", "scatter", "bar", "histogram", "box", "parallel", "importance")
+# As many rows as ExperimentAnalytics ever returns; --limit asks for fewer.
+MAX_ROWS = 10000
+LISTING_PAGE_SIZE = 100
+
+EXPERIMENT_COLUMNS = (
+    "ExperimentName",
+    "DisplayName",
+    "Description",
+    "TrialCount",
+    "CreationTime",
+    "LastModifiedTime",
+)
+TRIAL_COLUMNS = (
+    "TrialName",
+    "DisplayName",
+    "ExperimentName",
+    "TrialComponentCount",
+    "CreationTime",
+    "LastModifiedTime",
+)
+METRIC_POINT_COLUMNS = ("component", "metric", "step", "timestamp", "value")
+
+
+class UsageError(Exception):
+    """Arguments the parser rejects, or a combination it cannot express (exactly one of several
+    selectors); the message says which and how."""
+
+
+class HelpShown(Exception):
+    """``--help`` printed its text; nothing else is to be done."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so a typo never kills the kernel's cell."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.format_usage().rstrip()}\n{self.prog}: error: {message}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            print(message, file=sys.stderr, end="")
+        raise HelpShown
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The grammar of ``%smx``: one subcommand per thing a notebook asks the store for."""
+    parser = _Parser(
+        prog="%smx",
+        description="Browse, search and chart SageMaker-style experiments from a notebook. "
+        "In a %%smx cell, the cell body is the query.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
+
+    experiments = commands.add_parser(
+        "experiments",
+        help="experiments as a DataFrame",
+        description="Experiments, newest first. A bare word keeps those whose name contains it; "
+        "anything else is a query (e.g. 'name contains \"mnist\"').",
+    )
+    experiments.add_argument("query", nargs="*", help="name fragment or query")
+    _add_listing_options(experiments)
+    experiments.set_defaults(cell_field="query")
+
+    trials = commands.add_parser("trials", help="the trials of an experiment as a DataFrame")
+    trials.add_argument("experiment", help="experiment name")
+    _add_listing_options(trials)
+
+    components = commands.add_parser(
+        "components",
+        help="trial components as an ExperimentAnalytics DataFrame",
+        description="The trial components of a trial, of an experiment, or with no trial.",
+    )
+    components.add_argument("trial", nargs="?", help="trial name")
+    selector = components.add_mutually_exclusive_group()
+    selector.add_argument("--experiment", help="every component of this experiment")
+    selector.add_argument("--unassigned", action="store_true", help="components with no trial")
+    _add_listing_options(components)
+    _add_column_options(components)
+
+    search = commands.add_parser(
+        "search",
+        help="search trial components; an ExperimentAnalytics DataFrame",
+        description="Trial components matching a query, e.g. "
+        "'metrics.test:accuracy.max > 0.9 and parameters.optimizer = \"sgd\"', "
+        "or a SearchExpression as JSON.",
+    )
+    search.add_argument("query", nargs="*", help="query (quote it) or SearchExpression JSON")
+    _add_listing_options(search)
+    _add_column_options(search)
+    search.set_defaults(cell_field="query")
+
+    show = commands.add_parser(
+        "show", help="one trial component: status, parameters, metrics, artifacts, parents"
+    )
+    show.add_argument("component", help="trial component name")
+
+    metrics = commands.add_parser(
+        "metrics",
+        help="raw metric points of a trial component as a DataFrame",
+        description="Every logged point (component, metric, step, timestamp, value); "
+        "--wide gives one column per metric, indexed by step.",
+    )
+    metrics.add_argument("component", help="trial component name")
+    metrics.add_argument("metric", nargs="*", help="metric names (default: all)")
+    metrics.add_argument("--wide", action="store_true", help="one column per metric")
+
+    chart = commands.add_parser(
+        "chart",
+        help="a chart, as the Experiments panel draws it",
+        description="A Vega-Lite v5 chart of trial components: those named, those of an "
+        "experiment, or those a query finds.",
+    )
+    chart.add_argument(
+        "chart_type", choices=CHART_TYPES, metavar="TYPE", help=" | ".join(CHART_TYPES)
+    )
+    chart.add_argument("components", nargs="*", metavar="COMPONENT", help="trial component names")
+    chart.add_argument("--experiment", help="chart the components of this experiment")
+    chart.add_argument("--query", help="chart the components this query finds")
+    chart.add_argument("--x", help="x field, e.g. parameters.lr or step")
+    chart.add_argument("--y", help="y field, e.g. metrics.test:accuracy.max")
+    chart.add_argument("--color", help="field that colours the marks")
+    chart.add_argument("--metrics", nargs="+", metavar="METRIC", help="metrics to plot")
+    chart.add_argument(
+        "--data-type", choices=("time_series", "summary"), help="time series or summary statistics"
+    )
+    chart.add_argument("--x-axis", choices=("step", "time"), help="x axis of a time series")
+    chart.set_defaults(cell_field="query")
+
+    use = commands.add_parser(
+        "use",
+        help="switch the store this session reads",
+        description="Without options, print the store in use.",
+    )
+    use.add_argument("--db", metavar="PATH", help="an embedded store's SQLite file")
+    use.add_argument("--store", choices=("local", "sagemaker"), help="store kind")
+    return parser
+
+
+def _add_listing_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sort", metavar="FIELD", help="e.g. CreationTime, metrics.test:accuracy.max"
+    )
+    parser.add_argument("--desc", action="store_true", help="sort in descending order")
+    parser.add_argument("--limit", type=_positive_int, metavar="N", help="at most N rows")
+
+
+def _add_column_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--metrics", nargs="+", metavar="METRIC", help="only these metrics' columns"
+    )
+    parser.add_argument("--parameters", nargs="+", metavar="NAME", help="only these parameters")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def parse_arguments(line: str, cell: str | None = None) -> argparse.Namespace:
+    """The magic's line (and cell body) as a Namespace; raises UsageError or HelpShown."""
+    try:
+        tokens = shlex.split(line)
+    except ValueError as error:  # an unclosed quote
+        raise UsageError(f"%smx: error: {error}") from None
+    parser = build_parser()
+    if not tokens:
+        parser.print_help()
+        raise HelpShown
+    arguments = parser.parse_args(tokens)
+    body = (cell or "").strip()
+    if body:
+        field = getattr(arguments, "cell_field", None)
+        if field is None:
+            raise UsageError(f"%%smx {arguments.command}: error: takes no cell body")
+        if getattr(arguments, field):
+            raise UsageError(
+                f"%%smx {arguments.command}: error: give the query on the line or in the cell "
+                "body, not both"
+            )
+        # A multi-line query is one query: newlines are only layout.
+        setattr(arguments, field, " ".join(body.split()))
+    return arguments
+
+
+def _query_text(value: str | list[str] | None) -> str:
+    if isinstance(value, list):
+        return " ".join(value).strip()
+    return (value or "").strip()
+
+
+def _sort_order(descending: bool) -> SortOrder:
+    return "Descending" if descending else "Ascending"
+
+
+def _all_pages(fetch: Callable[[str | None, int], Page[T]], limit: int | None) -> list[T]:
+    """Follows a listing's cursors until it ends or ``limit`` items are in hand."""
+    wanted = min(limit or MAX_ROWS, MAX_ROWS)
+    items: list[T] = []
+    cursor: str | None = None
+    while len(items) < wanted:
+        page = fetch(cursor, min(LISTING_PAGE_SIZE, wanted - len(items)))
+        items.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor or not page.items:
+            break
+    return items
+
+
+def _timestamps(values: Iterable[float | None]) -> pd.Series:
+    import pandas as pd
+
+    return pd.to_datetime(pd.Series(list(values), dtype="float64"), unit="s", utc=True)
+
+
+def _search_expression(text: str) -> dict[str, Any]:
+    """Typed query or SearchExpression JSON → a validated SearchExpression."""
+    from .query import parse_query, validate_expression
+
+    if text.startswith("{"):
+        try:
+            expression = json.loads(text)
+        except json.JSONDecodeError as error:
+            from .errors import QueryError
+
+            raise QueryError(
+                f"SearchExpression JSON does not parse: {error.msg}", position=error.pos
+            ) from None
+        validate_expression(expression)
+        return expression  # type: ignore[no-any-return]
+    return parse_query(text)
+
+
+@dataclass
+class ComponentSummary:
+    """What ``%smx show`` answers: one trial component, rendered as HTML, Markdown or text.
+
+    Every string from the store is escaped: a display name or a parameter value is data, never
+    markup."""
+
+    component: TrialComponent
+
+    def sections(self) -> list[tuple[str, list[str], list[list[str]]]]:
+        """(title, header, rows) for each part of the summary, in reading order."""
+        component = self.component
+        status = component.status
+        overview = [
+            ["Name", component.trial_component_name],
+            ["Display name", component.display_name or component.trial_component_name],
+            ["Status", status.primary_status if status else ""],
+        ]
+        if status and status.message:
+            overview.append(["Message", status.message])
+        if component.source:
+            overview.append(["Source", component.source.source_arn])
+        for label, moment in (
+            ("Start time", component.start_time),
+            ("End time", component.end_time),
+            ("Created", component.creation_time),
+            ("Last modified", component.last_modified_time),
+        ):
+            if moment is not None:
+                overview.append([label, iso(moment) or ""])
+        parts: list[tuple[str, list[str], list[list[str]]]] = [
+            ("Trial component", ["Property", "Value"], overview),
+            (
+                "Parameters",
+                ["Name", "Value"],
+                [[name, _format_value(value)] for name, value in component.parameters.items()],
+            ),
+            (
+                "Metrics",
+                ["Name", "Min", "Max", "Avg", "StdDev", "Last", "Count"],
+                [
+                    [m.metric_name]
+                    + [
+                        _format_value(m.statistic(s))
+                        for s in ("Min", "Max", "Avg", "StdDev", "Last")
+                    ]
+                    + [str(m.count)]
+                    for m in component.metrics
+                ],
+            ),
+        ]
+        for title, artifacts in (
+            ("Input artifacts", component.input_artifacts),
+            ("Output artifacts", component.output_artifacts),
+        ):
+            parts.append(
+                (
+                    title,
+                    ["Name", "MediaType", "Value"],
+                    [[name, a.media_type or "", a.value] for name, a in artifacts.items()],
+                )
+            )
+        parts.append(
+            (
+                "Parents",
+                ["Trial", "Experiment"],
+                [[p.trial_name, p.experiment_name] for p in component.parents],
+            )
+        )
+        return parts
+
+    def _repr_html_(self) -> str:
+        out = ['<div class="smx-lab-component">']
+        for title, header, rows in self.sections():
+            out.append(f"<h4>{html.escape(title)}</h4>")
+            if not rows:
+                out.append("<p><em>none</em></p>")
+                continue
+            out.append("<table><thead><tr>")
+            out.extend(f"<th>{html.escape(cell)}</th>" for cell in header)
+            out.append("</tr></thead><tbody>")
+            for row in rows:
+                out.append(
+                    "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+                )
+            out.append("</tbody></table>")
+        out.append("</div>")
+        return "".join(out)
+
+    def _repr_markdown_(self) -> str:
+        out: list[str] = []
+        for title, header, rows in self.sections():
+            out.append(f"#### {_markdown_escape(title)}\n")
+            if not rows:
+                out.append("_none_\n")
+                continue
+            out.append("| " + " | ".join(_markdown_escape(c) for c in header) + " |")
+            out.append("|" + "---|" * len(header))
+            out.extend("| " + " | ".join(_markdown_escape(c) for c in row) + " |" for row in rows)
+            out.append("")
+        return "\n".join(out)
+
+    def __repr__(self) -> str:
+        out: list[str] = []
+        for title, _header, rows in self.sections():
+            out.append(f"{title}:")
+            if not rows:
+                out.append("  (none)")
+            out.extend("  " + "  ".join(row) for row in rows)
+        return "\n".join(out)
+
+
+def _format_value(value: str | float) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~"})
+
+
+def _markdown_escape(text: str) -> str:
+    # Newlines would end a table row; a backslash in front of each special keeps text literal.
+    return " ".join(text.split("\n")).translate(_MARKDOWN_SPECIAL)
+
+
+@magics_class
+class SmxMagics(Magics):
+    """``%smx SUBCOMMAND ...`` and ``%%smx SUBCOMMAND ...`` (the cell body is the query)."""
+
+    def __init__(self, shell: Any = None) -> None:
+        super().__init__(shell)
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        """The session's store, opened on first use from ``$SMX_LAB_STORE``/``$SMX_LAB_DB``."""
+        if self._store is None:
+            from .stores import open_store
+
+            self._store = open_store()
+        return self._store
+
+    @no_var_expand  # keeps {...} of a JSON SearchExpression as typed
+    @line_cell_magic
+    def smx(self, line: str, cell: str | None = None) -> Any:
+        """Experiments from the configured store. ``%smx --help`` lists the subcommands."""
+        try:
+            arguments = parse_arguments(line, cell)
+        except HelpShown:
+            return None
+        except UsageError as error:
+            print(error, file=sys.stderr)
+            return None
+        handler = getattr(self, f"_{arguments.command}")
+        try:
+            return handler(arguments)
+        except UsageError as error:
+            print(error, file=sys.stderr)
+            return None
+        except SmxError as error:
+            # The same text the REST API answers with; a traceback would bury it.
+            print(error.message, file=sys.stderr)
+            return None
+
+    def _experiments(self, arguments: argparse.Namespace) -> pd.DataFrame:
+        import pandas as pd
+
+        text = _query_text(arguments.query)
+        sort_by = arguments.sort or "CreationTime"
+        # Newest first unless a sort field is named, as the Experiments panel lists them.
+        order: SortOrder = _sort_order(arguments.desc) if arguments.sort else "Descending"
+        if text and not _is_name_fragment(text):
+            expression = _search_expression(text)
+            experiments = _all_pages(
+                lambda cursor, limit: self.store.search(
+                    "Experiment",
+                    expression,
+                    sort_by=sort_by,
+                    sort_order=order,
+                    limit=limit,
+                    cursor=cursor,
+                ),
+                arguments.limit,
+            )
+        else:
+            experiments = _all_pages(
+                lambda cursor, limit: self.store.list_experiments(
+                    name_contains=text or None,
+                    sort_by=sort_by,
+                    sort_order=order,
+                    limit=limit,
+                    cursor=cursor,
+                ),
+                arguments.limit,
+            )
+        frame = pd.DataFrame(
+            {
+                "ExperimentName": [e.experiment_name for e in experiments],
+                "DisplayName": [e.display_name or e.experiment_name for e in experiments],
+                "Description": [e.description for e in experiments],
+                "TrialCount": pd.array([e.trial_count for e in experiments], dtype="Int64"),
+                "CreationTime": _timestamps(e.creation_time for e in experiments),
+                "LastModifiedTime": _timestamps(e.last_modified_time for e in experiments),
+            },
+            columns=list(EXPERIMENT_COLUMNS),
+        )
+        return frame
+
+    def _trials(self, arguments: argparse.Namespace) -> pd.DataFrame:
+        import pandas as pd
+
+        order: SortOrder = _sort_order(arguments.desc) if arguments.sort else "Descending"
+        trials = _all_pages(
+            lambda cursor, limit: self.store.list_trials(
+                arguments.experiment,
+                sort_by=arguments.sort or "CreationTime",
+                sort_order=order,
+                limit=limit,
+                cursor=cursor,
+            ),
+            arguments.limit,
+        )
+        return pd.DataFrame(
+            {
+                "TrialName": [t.trial_name for t in trials],
+                "DisplayName": [t.display_name or t.trial_name for t in trials],
+                "ExperimentName": [t.experiment_name for t in trials],
+                "TrialComponentCount": pd.array(
+                    [t.trial_component_count for t in trials], dtype="Int64"
+                ),
+                "CreationTime": _timestamps(t.creation_time for t in trials),
+                "LastModifiedTime": _timestamps(t.last_modified_time for t in trials),
+            },
+            columns=list(TRIAL_COLUMNS),
+        )
+
+    def _components(self, arguments: argparse.Namespace) -> pd.DataFrame:
+        chosen = [bool(arguments.trial), bool(arguments.experiment), arguments.unassigned]
+        if sum(chosen) != 1:
+            raise UsageError(
+                "%smx components: give exactly one of TRIAL, --experiment E or --unassigned"
+            )
+        # Oldest first by default: the order in which a pipeline's steps ran.
+        order = _sort_order(arguments.desc)
+        components = _all_pages(
+            lambda cursor, limit: self.store.list_trial_components(
+                trial_name=arguments.trial,
+                experiment_name=arguments.experiment,
+                unassigned=arguments.unassigned,
+                sort_by=arguments.sort or "CreationTime",
+                sort_order=order,
+                limit=limit,
+                cursor=cursor,
+            ),
+            arguments.limit,
+        )
+        return components_dataframe(
+            components, metric_names=arguments.metrics, parameter_names=arguments.parameters
+        )
+
+    def _search(self, arguments: argparse.Namespace) -> pd.DataFrame:
+        text = _query_text(arguments.query)
+        expression = _search_expression(text) if text else None
+        components = search_components(
+            self.store,
+            expression,
+            sort_by=arguments.sort or "CreationTime",
+            sort_order=_sort_order(arguments.desc),
+            limit=min(arguments.limit or MAX_ROWS, MAX_ROWS),
+        )
+        return components_dataframe(
+            components, metric_names=arguments.metrics, parameter_names=arguments.parameters
+        )
+
+    def _show(self, arguments: argparse.Namespace) -> ComponentSummary:
+        return ComponentSummary(self.store.get_trial_component(arguments.component))
+
+    def _metrics(self, arguments: argparse.Namespace) -> pd.DataFrame:
+        import pandas as pd
+
+        names: list[str] = list(arguments.metric)
+        if names:
+            # An unknown metric is a typo to report, not an empty table to puzzle over.
+            component = self.store.get_trial_component(arguments.component)
+            known = {summary.metric_name for summary in component.metrics}
+            for name in names:
+                if name not in known:
+                    raise NotFound("Metric", name)
+        points = self.store.metric_points(arguments.component, names or None)
+        frame = pd.DataFrame(
+            {
+                "component": [arguments.component] * len(points),
+                "metric": [p.metric_name for p in points],
+                "step": pd.array([p.step for p in points], dtype="Int64"),
+                "timestamp": _timestamps(p.timestamp for p in points),
+                "value": pd.array([p.value for p in points], dtype="float64"),
+            },
+            columns=list(METRIC_POINT_COLUMNS),
+        )
+        if not arguments.wide:
+            return frame
+        index = "step" if frame["step"].notna().all() else "timestamp"
+        order = names or list(dict.fromkeys(frame["metric"]))
+        wide = frame.pivot_table(index=index, columns="metric", values="value", aggfunc="last")
+        wide = wide.reindex(columns=order)
+        wide.columns.name = None
+        return wide
+
+    def _chart(self, arguments: argparse.Namespace) -> None:
+        query = _query_text(arguments.query)
+        selectors = [bool(arguments.components), bool(arguments.experiment), bool(query)]
+        if sum(selectors) != 1:
+            raise UsageError(
+                "%smx chart: give exactly one of COMPONENT ..., --experiment E or --query Q"
+            )
+        request: dict[str, Any] = {"chart_type": arguments.chart_type}
+        if arguments.components:
+            request["components"] = list(arguments.components)
+        elif arguments.experiment:
+            request["experiment"] = arguments.experiment
+        else:
+            request["search"] = {"query": query}
+        for key in ("x", "y", "color", "metrics", "data_type", "x_axis"):
+            value = getattr(arguments, key)
+            if value:
+                request[key] = value
+        from IPython.display import display
+
+        from .charts import build_chart
+
+        spec = build_chart(self.store, request)
+        display(
+            {VEGA_LITE_MIME: spec, "text/plain": _chart_text(arguments.chart_type, spec)}, raw=True
+        )
+
+    def _use(self, arguments: argparse.Namespace) -> None:
+        from .stores import open_store
+
+        if arguments.db or arguments.store:
+            kind = arguments.store or "local"
+            if arguments.db and kind != "local":
+                raise UsageError("%smx use: --db is for the embedded (local) store")
+            options = {"path": arguments.db} if arguments.db else {}
+            replacement = open_store(kind, **options)
+            if self._store is not None:
+                self._store.close()
+            self._store = replacement
+        info = self.store.info()
+        print(f"smx-lab store: {info.get('kind', self.store.kind)} — {info.get('description', '')}")
+
+
+def _is_name_fragment(text: str) -> bool:
+    """A single word with no query operators: what a user types in a name search box."""
+    return len(text.split()) == 1 and not any(c in text for c in "=<>!()\"'")
+
+
+def _chart_text(chart_type: str, spec: dict[str, Any]) -> str:
+    """What a front end without Vega-Lite shows instead of the chart."""
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    described = f": {title}" if isinstance(title, str) and title else ""
+    return f"<smx-lab {chart_type} chart{described} (Vega-Lite v5; open in JupyterLab to see it)>"
+
+
+def register(ipython: Any) -> None:
+    """Registers ``%smx``/``%%smx`` in an IPython shell (called by ``%load_ext smx_lab``)."""
+    ipython.register_magics(SmxMagics)
+
+
+__all__ = ["ComponentSummary", "SmxMagics", "build_parser", "parse_arguments", "register"]
