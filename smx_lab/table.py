@@ -1,0 +1,112 @@
+"""Trial components as table rows, with the columns ``sagemaker.analytics.ExperimentAnalytics`` makes.
+
+One row per component, keys in this order (as ExperimentAnalytics' ``_reshape`` builds them):
+
+- ``TrialComponentName``, ``DisplayName``;
+- ``SourceArn``, only for a component that has a source;
+- one column per parameter, parameters sorted by name, the value a number or a string;
+- ``<metric> - Min``, ``- Max``, ``- Avg``, ``- StdDev``, ``- Last``, ``- Count`` per metric, metrics
+  in the order the component lists them;
+- ``<artifact> - MediaType`` and ``<artifact> - Value`` per input artifact, then per output
+  artifact, each group sorted by name;
+- ``Trials`` and ``Experiments``: the names of the component's parents, as lists.
+
+The columns of the table are the union of the rows' keys in order of first appearance, which is how
+``pandas.DataFrame`` orders the columns of a list of dicts, so a row whose parameter no earlier row
+has adds that column at the end, exactly as ExperimentAnalytics' DataFrame does. A name filter that
+is None or empty keeps everything (ExperimentAnalytics tests the list's truth value).
+
+``DisplayName`` falls back to the component's name, as the REST records do. Pure Python, no pandas:
+the REST API and the notebook analytics both build their tables here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from .model import SUMMARY_STATISTICS, Artifact, TrialComponent
+
+
+def build_table(
+    components: Iterable[TrialComponent],
+    *,
+    metric_names: Collection[str] | None = None,
+    parameter_names: Collection[str] | None = None,
+    input_artifact_names: Collection[str] | None = None,
+    output_artifact_names: Collection[str] | None = None,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """``(columns, rows)``: every row has every column, None where the component has no value."""
+    metric_filter = _name_filter(metric_names)
+    parameter_filter = _name_filter(parameter_names)
+    input_filter = _name_filter(input_artifact_names)
+    output_filter = _name_filter(output_artifact_names)
+
+    columns: dict[str, None] = {}  # an ordered set
+    shaped: list[dict[str, Any]] = []
+    for component in components:
+        row = component_row(
+            component,
+            metric_filter=metric_filter,
+            parameter_filter=parameter_filter,
+            input_filter=input_filter,
+            output_filter=output_filter,
+        )
+        columns.update(dict.fromkeys(row))
+        shaped.append(row)
+    names = list(columns)
+    return names, [{name: row.get(name) for name in names} for row in shaped]
+
+
+def component_row(
+    component: TrialComponent,
+    *,
+    metric_filter: frozenset[str] | None = None,
+    parameter_filter: frozenset[str] | None = None,
+    input_filter: frozenset[str] | None = None,
+    output_filter: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """One component's row, keys in ExperimentAnalytics' order (see the module docstring)."""
+    row: dict[str, Any] = {
+        "TrialComponentName": component.trial_component_name,
+        "DisplayName": component.display_name or component.trial_component_name,
+    }
+    if component.source is not None and component.source.source_arn:
+        row["SourceArn"] = component.source.source_arn
+
+    for name in sorted(component.parameters):
+        if parameter_filter is None or name in parameter_filter:
+            row[name] = component.parameters[name]
+
+    for summary in component.metrics:
+        if metric_filter is not None and summary.metric_name not in metric_filter:
+            continue
+        for statistic in SUMMARY_STATISTICS:
+            value = summary.statistic(statistic)
+            row[f"{summary.metric_name} - {statistic}"] = (
+                summary.count if statistic == "Count" else value
+            )
+
+    row.update(_artifact_columns(component.input_artifacts, input_filter))
+    row.update(_artifact_columns(component.output_artifacts, output_filter))
+
+    row["Trials"] = [parent.trial_name for parent in component.parents]
+    row["Experiments"] = [parent.experiment_name for parent in component.parents]
+    return row
+
+
+def _artifact_columns(
+    artifacts: dict[str, Artifact], name_filter: frozenset[str] | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in sorted(artifacts):
+        if name_filter is not None and name not in name_filter:
+            continue
+        out[f"{name} - MediaType"] = artifacts[name].media_type
+        out[f"{name} - Value"] = artifacts[name].value
+    return out
+
+
+def _name_filter(names: Collection[str] | None) -> frozenset[str] | None:
+    # ExperimentAnalytics filters only when the list is non-empty.
+    return frozenset(names) if names else None
