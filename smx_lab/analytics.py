@@ -186,7 +186,12 @@ class ExperimentAnalytics:
     def _get_trial_components(self) -> list[TrialComponent]:
         if self._trial_components is not None:
             return self._trial_components
-        expression = with_experiment_filter(self._search_expression, self._experiment_name)
+        from .query import validate_expression
+
+        # Checked here as SageMaker's Search would check it, before any store is opened.
+        expression = validate_expression(
+            with_experiment_filter(self._search_expression, self._experiment_name)
+        )
         store, opened_here = self._open_store()
         try:
             self._trial_components = search_components(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 
 from .analytics import components_dataframe, search_components
-from .errors import NotFound, SmxError
+from .errors import NotFound, QueryError, SmxError
 from .model import Page, TrialComponent, iso
 from .stores.base import SortOrder, Store
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
-CHART_TYPES = ("line", "scatter", "bar", "histogram", "box", "parallel", "importance")
 # As many rows as ExperimentAnalytics ever returns; --limit asks for fewer.
 MAX_ROWS = 10000
 LISTING_PAGE_SIZE = 100
@@ -140,27 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("metric", nargs="*", help="metric names (default: all)")
     metrics.add_argument("--wide", action="store_true", help="one column per metric")
 
-    chart = commands.add_parser(
-        "chart",
-        help="a chart, as the Experiments panel draws it",
-        description="A Vega-Lite v5 chart of trial components: those named, those of an "
-        "experiment, or those a query finds.",
-    )
-    chart.add_argument(
-        "chart_type", choices=CHART_TYPES, metavar="TYPE", help=" | ".join(CHART_TYPES)
-    )
-    chart.add_argument("components", nargs="*", metavar="COMPONENT", help="trial component names")
-    chart.add_argument("--experiment", help="chart the components of this experiment")
-    chart.add_argument("--query", help="chart the components this query finds")
-    chart.add_argument("--x", help="x field, e.g. parameters.lr or step")
-    chart.add_argument("--y", help="y field, e.g. metrics.test:accuracy.max")
-    chart.add_argument("--color", help="field that colours the marks")
-    chart.add_argument("--metrics", nargs="+", metavar="METRIC", help="metrics to plot")
-    chart.add_argument(
-        "--data-type", choices=("time_series", "summary"), help="time series or summary statistics"
-    )
-    chart.add_argument("--x-axis", choices=("step", "time"), help="x axis of a time series")
-    chart.set_defaults(cell_field="query")
+    _add_chart_parser(commands)
 
     use = commands.add_parser(
         "use",
@@ -170,6 +149,57 @@ def build_parser() -> argparse.ArgumentParser:
     use.add_argument("--db", metavar="PATH", help="an embedded store's SQLite file")
     use.add_argument("--store", choices=("local", "sagemaker"), help="store kind")
     return parser
+
+
+def _add_chart_parser(commands: Any) -> None:
+    # The chart vocabulary is charts.py's, so the magic and the panel accept the same requests.
+    from .charts import CHART_TYPES, DATA_TYPES, X_AXES
+
+    chart = commands.add_parser(
+        "chart",
+        help="a chart, as the Experiments panel draws it",
+        description="A Vega-Lite v5 chart of trial components: those named, those of a trial or "
+        "an experiment, or those a query finds. Time series (line, scatter) plot --metrics by "
+        "step; summary charts plot --x/--y columns such as parameters.lr or "
+        "metrics.test:accuracy.max.",
+    )
+    chart.add_argument(
+        "chart_type", choices=CHART_TYPES, metavar="TYPE", help=" | ".join(CHART_TYPES)
+    )
+    chart.add_argument("components", nargs="*", metavar="COMPONENT", help="trial component names")
+    chart.add_argument("--experiment", help="chart the components of this experiment")
+    chart.add_argument("--trial", help="chart the components of this trial")
+    chart.add_argument("--query", help="chart the components this query finds")
+    chart.add_argument("--x", help="x column, e.g. parameters.lr (or step for a time series)")
+    chart.add_argument("--y", help="y column, e.g. metrics.test:accuracy.max")
+    chart.add_argument("--color", help="column that colours the marks")
+    chart.add_argument("--columns", nargs="+", metavar="COLUMN", help="parallel/importance axes")
+    chart.add_argument("--metrics", nargs="+", metavar="METRIC", help="time series to plot")
+    chart.add_argument("--data-type", choices=DATA_TYPES, help="time series or summary")
+    chart.add_argument("--x-axis", choices=X_AXES, help="x axis of a time series")
+    chart.add_argument("--statistic", help="statistic of bare metric columns (default Last)")
+    chart.add_argument("--bins", type=_positive_int, metavar="N", help="histogram bins")
+    chart.add_argument("--smoothing", type=float, help="line smoothing weight, 0 to 0.99")
+    chart.add_argument("--log-y", action="store_true", default=None, help="logarithmic y axis")
+    chart.add_argument("--title", help="chart title")
+    chart.set_defaults(cell_field="query")
+
+
+#: Chart options passed to charts.build_chart under the same names.
+_CHART_OPTIONS = (
+    "x",
+    "y",
+    "color",
+    "columns",
+    "metrics",
+    "data_type",
+    "x_axis",
+    "statistic",
+    "bins",
+    "smoothing",
+    "log_y",
+    "title",
+)
 
 
 def _add_listing_options(parser: argparse.ArgumentParser) -> None:
@@ -253,22 +283,21 @@ def _timestamps(values: Iterable[float | None]) -> pd.Series:
     return pd.to_datetime(pd.Series(list(values), dtype="float64"), unit="s", utc=True)
 
 
-def _search_expression(text: str) -> dict[str, Any]:
-    """Typed query or SearchExpression JSON → a validated SearchExpression."""
+def _search_expression(text: str, resource: str) -> dict[str, Any] | None:
+    """Typed query, or a SearchExpression as JSON, → a validated SearchExpression."""
     from .query import parse_query, validate_expression
 
-    if text.startswith("{"):
-        try:
-            expression = json.loads(text)
-        except json.JSONDecodeError as error:
-            from .errors import QueryError
-
-            raise QueryError(
-                f"SearchExpression JSON does not parse: {error.msg}", position=error.pos
-            ) from None
-        validate_expression(expression)
-        return expression  # type: ignore[no-any-return]
-    return parse_query(text)
+    if not text.startswith("{"):
+        return parse_query(text, resource)
+    try:
+        expression = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise QueryError(
+            f"SearchExpression JSON does not parse: {error.msg}", position=error.pos
+        ) from None
+    if not isinstance(expression, dict):
+        raise QueryError("a SearchExpression is a JSON object", position=0)
+    return validate_expression(expression, resource)
 
 
 @dataclass
@@ -443,8 +472,10 @@ class SmxMagics(Magics):
         sort_by = arguments.sort or "CreationTime"
         # Newest first unless a sort field is named, as the Experiments panel lists them.
         order: SortOrder = _sort_order(arguments.desc) if arguments.sort else "Descending"
-        if text and not _is_name_fragment(text):
-            expression = _search_expression(text)
+        from .query import is_plain_text
+
+        if text and not is_plain_text(text):
+            expression = _search_expression(text, "Experiment")
             experiments = _all_pages(
                 lambda cursor, limit: self.store.search(
                     "Experiment",
@@ -534,7 +565,7 @@ class SmxMagics(Magics):
 
     def _search(self, arguments: argparse.Namespace) -> pd.DataFrame:
         text = _query_text(arguments.query)
-        expression = _search_expression(text) if text else None
+        expression = _search_expression(text, "ExperimentTrialComponent") if text else None
         components = search_components(
             self.store,
             expression,
@@ -582,21 +613,22 @@ class SmxMagics(Magics):
 
     def _chart(self, arguments: argparse.Namespace) -> None:
         query = _query_text(arguments.query)
-        selectors = [bool(arguments.components), bool(arguments.experiment), bool(query)]
-        if sum(selectors) != 1:
+        selectors = {
+            "components": list(arguments.components),
+            "experiment": arguments.experiment,
+            "trial": arguments.trial,
+            "search": {"query": query} if query else None,
+        }
+        given = {key: value for key, value in selectors.items() if value}
+        if len(given) != 1:
             raise UsageError(
-                "%smx chart: give exactly one of COMPONENT ..., --experiment E or --query Q"
+                "%smx chart: give exactly one of COMPONENT ..., --experiment E, --trial T "
+                "or --query Q"
             )
-        request: dict[str, Any] = {"chart_type": arguments.chart_type}
-        if arguments.components:
-            request["components"] = list(arguments.components)
-        elif arguments.experiment:
-            request["experiment"] = arguments.experiment
-        else:
-            request["search"] = {"query": query}
-        for key in ("x", "y", "color", "metrics", "data_type", "x_axis"):
+        request: dict[str, Any] = {"chart_type": arguments.chart_type, **given}
+        for key in _CHART_OPTIONS:
             value = getattr(arguments, key)
-            if value:
+            if value is not None:
                 request[key] = value
         from IPython.display import display
 
@@ -621,11 +653,6 @@ class SmxMagics(Magics):
             self._store = replacement
         info = self.store.info()
         print(f"smx-lab store: {info.get('kind', self.store.kind)} — {info.get('description', '')}")
-
-
-def _is_name_fragment(text: str) -> bool:
-    """A single word with no query operators: what a user types in a name search box."""
-    return len(text.split()) == 1 and not any(c in text for c in "=<>!()\"'")
 
 
 def _chart_text(chart_type: str, spec: dict[str, Any]) -> str:
