@@ -1,0 +1,408 @@
+"""smx-lab's embedded store side by side with MLflow (SQLite backend store), same machine, same data.
+
+    python benchmarks/bench_mlflow.py                      # all three comparisons
+    python benchmarks/bench_mlflow.py --sizes 1000,10000   # fewer search sizes
+
+1. Search: the components of ``benchmarks/generate.py``'s store at 1,000 / 10,000 / 100,000
+   components, mirrored into MLflow as one run per component with the same parameters (as MLflow
+   stores them: text) and the same metrics (MLflow's search sees a metric's latest value, so ours
+   filters and sorts on ``Metrics.<name>.Last``, the same number). Two parameter filters and one
+   metric filter, sorted by that metric descending, first page of 100: ``LocalStore.search`` vs
+   ``MlflowClient.search_runs``. Both answers are checked to name the same runs. MLflow's database
+   is built through ``MlflowClient.log_batch``; when the build time measured so far projects past
+   ``--build-budget`` seconds for a size, that size is built by inserting the same rows into
+   MLflow's own tables (its SQLAlchemy models) instead, and the notes say so.
+2. Metric history: one metric of 100,000 and 1,000,000 points: ``LocalStore.metric_points`` (every
+   raw point) and ``LocalStore.metric_series`` (reduced to 1,000) vs ``get_metric_history``.
+3. Logging: the same points through the tracking API (``Tracker.log_metric``, one call per point)
+   vs MLflow's client: ``log_batch`` of 1,000 points per call, and ``log_metric`` per point
+   (measured on a sample, MLflow writes each call to the database).
+
+Ratios are MLflow's median time divided by ours (>1 means smx-lab is faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import shutil
+import sys
+import time
+import uuid
+import warnings
+from collections import Counter
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from harness import DATA_DIR, Figure, benchmark_store, median, time_calls, write_result
+
+PAGE = 100
+MLFLOW_BATCH = 1000  # MLflow's limit of metrics per log_batch call
+SEARCH_GOAL_AT_10K = 10.0
+
+
+def quiet_mlflow() -> None:
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    logging.getLogger("alembic").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore")
+    os.environ.setdefault("MLFLOW_ENABLE_ASYNC_LOGGING", "false")
+
+
+def mlflow_client(path: Path) -> Any:
+    from mlflow.tracking import MlflowClient
+
+    return MlflowClient(tracking_uri=f"sqlite:///{path}")
+
+
+def quoted(name: str) -> str:
+    """A parameter or metric name as MLflow's filter syntax takes any name: in backticks."""
+    return f"`{name}`"
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Search
+
+
+def all_components(store: Any) -> list[Any]:
+    components: list[Any] = []
+    cursor = None
+    while True:
+        page = store.search("ExperimentTrialComponent", None, sort_by="Name", sort_order="Ascending", limit=500, cursor=cursor)
+        components.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor:
+            return components
+
+
+def mlflow_param(value: Any) -> str:
+    """How ``mlflow.log_param`` would store a value: ``str(value)``."""
+    return value if isinstance(value, str) else str(value)
+
+
+def choose_query(components: list[Any]) -> dict[str, Any]:
+    """Two parameter filters and a metric filter that select a real, non-trivial share of the data:
+    the two parameters with the fewest distinct values, their most common pair of values, and
+    a threshold at the median of the first metric among those components."""
+    distinct: dict[str, set[str]] = {}
+    for component in components[:2000]:
+        for name, value in component.parameters.items():
+            distinct.setdefault(name, set()).add(mlflow_param(value))
+    repeated = sorted((len(values), name) for name, values in distinct.items() if 1 < len(values) <= 50)
+    if len(repeated) < 2:
+        raise SystemExit("the benchmark store has fewer than two parameters with repeated values")
+    first, second = repeated[0][1], repeated[1][1]
+    pairs = Counter(
+        (c.parameters[first], c.parameters[second]) for c in components if first in c.parameters and second in c.parameters
+    )
+    (value_1, value_2), _ = pairs.most_common(1)[0]
+    chosen = [c for c in components if c.parameters.get(first) == value_1 and c.parameters.get(second) == value_2]
+    metric_names = Counter(summary.metric_name for c in chosen for summary in c.metrics)
+    metric = metric_names.most_common(1)[0][0]
+    lasts = sorted(s.last for c in chosen for s in c.metrics if s.metric_name == metric)
+    threshold = lasts[len(lasts) // 2]
+    return {"parameters": [(first, value_1), (second, value_2)], "metric": metric, "threshold": threshold}
+
+
+def our_search(store: Any, query: dict[str, Any]) -> Any:
+    filters = [
+        {"Name": f"Parameters.{name}", "Operator": "Equals", "Value": mlflow_param(value)}
+        for name, value in query["parameters"]
+    ]
+    filters.append({"Name": f"Metrics.{query['metric']}.Last", "Operator": "GreaterThan", "Value": repr(query["threshold"])})
+    return store.search(
+        "ExperimentTrialComponent",
+        {"Filters": filters},
+        sort_by=f"Metrics.{query['metric']}.Last",
+        sort_order="Descending",
+        limit=PAGE,
+    )
+
+
+def mlflow_search(client: Any, experiment_id: str, query: dict[str, Any]) -> Any:
+    clauses = [f"params.{quoted(name)} = '{mlflow_param(value)}'" for name, value in query["parameters"]]
+    clauses.append(f"metrics.{quoted(query['metric'])} > {query['threshold']!r}")
+    return client.search_runs(
+        [experiment_id],
+        filter_string=" and ".join(clauses),
+        order_by=[f"metrics.{quoted(query['metric'])} DESC"],
+        max_results=PAGE,
+    )
+
+
+def run_rows(component: Any, experiment_id: str, run_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The rows MLflow's client writes for one run holding a component's parameters and metrics."""
+    start = int((component.creation_time or time.time()) * 1000)
+    metric_rows = [
+        {"key": s.metric_name, "value": s.last, "timestamp": start, "step": 0, "is_nan": False, "run_uuid": run_id}
+        for s in component.metrics
+    ]
+    return {
+        "runs": [
+            {
+                "run_uuid": run_id,
+                "name": component.trial_component_name,
+                "source_type": "LOCAL",
+                "source_name": "",
+                "entry_point_name": "",
+                "user_id": "bench",
+                "status": "FINISHED",
+                "start_time": start,
+                "end_time": start,
+                "source_version": "",
+                "lifecycle_stage": "active",
+                "artifact_uri": "",
+                "experiment_id": int(experiment_id),
+            }
+        ],
+        "tags": [{"key": "mlflow.runName", "value": component.trial_component_name, "run_uuid": run_id}],
+        "params": [{"key": k, "value": mlflow_param(v), "run_uuid": run_id} for k, v in component.parameters.items()],
+        "metrics": metric_rows,
+        "latest_metrics": [dict(row) for row in metric_rows],
+    }
+
+
+def build_mlflow_with_client(client: Any, experiment_id: str, components: list[Any], deadline: float) -> int:
+    """Log runs through MLflow's batch API until done or past ``deadline``; returns runs logged."""
+    from mlflow.entities import Metric, Param
+
+    for index, component in enumerate(components):
+        if time.monotonic() > deadline:
+            return index
+        start = int((component.creation_time or time.time()) * 1000)
+        run = client.create_run(experiment_id, start_time=start, run_name=component.trial_component_name)
+        client.log_batch(
+            run.info.run_id,
+            metrics=[Metric(s.metric_name, s.last, start, 0) for s in component.metrics],
+            params=[Param(k, mlflow_param(v)) for k, v in component.parameters.items()],
+        )
+        client.set_terminated(run.info.run_id, end_time=start)
+    return len(components)
+
+
+def build_mlflow_in_bulk(client: Any, experiment_id: str, components: list[Any]) -> None:
+    """Insert the rows the client would write, through MLflow's own table definitions."""
+    from mlflow.store.tracking.dbmodels.models import (
+        SqlLatestMetric,
+        SqlMetric,
+        SqlParam,
+        SqlRun,
+        SqlTag,
+    )
+
+    tables = {
+        "runs": SqlRun.__table__,
+        "tags": SqlTag.__table__,
+        "params": SqlParam.__table__,
+        "metrics": SqlMetric.__table__,
+        "latest_metrics": SqlLatestMetric.__table__,
+    }
+    engine = client._tracking_client.store.engine
+    for start in range(0, len(components), 5000):
+        batch: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+        for component in components[start : start + 5000]:
+            for name, rows in run_rows(component, experiment_id, uuid.uuid4().hex).items():
+                batch[name].extend(rows)
+        with engine.begin() as connection:
+            for name, table in tables.items():
+                if batch[name]:
+                    connection.execute(table.insert(), batch[name])
+
+
+def mlflow_mirror(size: int, components: list[Any], budget: float, client_rate: list[float], notes: list[str]) -> tuple[Any, str]:
+    """MLflow's database holding the same runs, built once per size and kept in benchmarks/.data."""
+    path = DATA_DIR / f"mlflow-{size}.sqlite"
+    done = path.with_suffix(".done")
+    if path.exists() and done.exists():
+        client = mlflow_client(path)
+        method = done.read_text().strip()
+        notes.append(f"{size:,} components: MLflow database reused from {path.name} ({method})")
+        return client, client.get_experiment_by_name("bench").experiment_id
+    path.unlink(missing_ok=True)
+    done.unlink(missing_ok=True)
+    client = mlflow_client(path)
+    experiment_id = client.create_experiment("bench")
+    projected = size / client_rate[-1] if client_rate else 0.0
+    if projected > budget:
+        started = time.perf_counter()
+        build_mlflow_in_bulk(client, experiment_id, components)
+        method = (
+            f"MLflow's client would need ~{projected / 60:.0f} min at the {client_rate[-1]:.0f} runs/s measured "
+            f"with log_batch, over the {budget:.0f} s budget: rows inserted through MLflow's SQLAlchemy models "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
+    else:
+        started = time.perf_counter()
+        logged = build_mlflow_with_client(client, experiment_id, components, time.monotonic() + budget)
+        elapsed = time.perf_counter() - started
+        client_rate.append(logged / elapsed)
+        method = f"built with MlflowClient.log_batch: {logged:,} runs in {elapsed:.0f} s ({logged / elapsed:.0f} runs/s)"
+        if logged < len(components):
+            build_mlflow_in_bulk(client, experiment_id, components[logged:])
+            method += f"; the other {len(components) - logged:,} inserted through MLflow's SQLAlchemy models (budget)"
+    done.write_text(method + "\n")
+    notes.append(f"{size:,} components: {method}")
+    return client, experiment_id
+
+
+def compare_search(sizes: list[int], budget: float, repeat: int, figures: list[Figure], notes: list[str]) -> None:
+    from smx_lab.stores.local import LocalStore
+
+    client_rate: list[float] = []
+    for size in sizes:
+        store = LocalStore(benchmark_store(size))
+        try:
+            components = all_components(store)
+            query = choose_query(components)
+            client, experiment_id = mlflow_mirror(size, components, budget, client_rate, notes)
+            ours = our_search(store, query)
+            theirs = mlflow_search(client, experiment_id, query)
+            our_names = [c.trial_component_name for c in ours.items]
+            their_names = [run.info.run_name for run in theirs]
+            if our_names != their_names:
+                notes.append(f"{size:,}: the two answers differ (ours {len(our_names)}, MLflow {len(their_names)} runs)")
+            our_ms = median(time_calls(partial(our_search, store, query), repeat=repeat))
+            their_ms = median(time_calls(partial(mlflow_search, client, experiment_id, query), repeat=repeat))
+        finally:
+            store.close()
+        label = f"search {size:,} components"
+        figures.append(Figure(f"{label}: smx-lab", our_ms, "ms", extra={"matches": len(our_names), "total": ours.total}))
+        figures.append(Figure(f"{label}: MLflow search_runs", their_ms, "ms"))
+        figures.append(
+            Figure(
+                f"{label}: MLflow / smx-lab",
+                their_ms / our_ms,
+                "x",
+                stat="ratio of medians",
+                target=SEARCH_GOAL_AT_10K if size == 10_000 else None,
+                goal=">=",
+            )
+        )
+        print(f"search {size}: ours {our_ms:.2f} ms, MLflow {their_ms:.2f} ms", flush=True)
+    notes.append(
+        "search: two parameter filters (Equals) and one metric filter (GreaterThan on the latest value), "
+        "sorted by that metric descending, first page of 100; both answers name the same runs unless noted"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 2 and 3. Logging and metric history
+
+
+def series_points(count: int) -> list[tuple[int, float, float]]:
+    """(step, timestamp, value): a noisy decaying loss, deterministic."""
+    base = 1_700_000_000.0
+    return [(step, base + step * 0.01, 1.0 / (1.0 + step * 1e-4) + ((step * 7919) % 1000) * 1e-5) for step in range(count)]
+
+
+def log_ours(store: Any, points: list[tuple[int, float, float]], name: str) -> tuple[str, float]:
+    from smx_lab.tracking import Tracker
+
+    started = time.perf_counter()
+    with Tracker.create(display_name=name, store=store) as tracker:
+        for step, timestamp, value in points:
+            tracker.log_metric("loss", value, timestamp=timestamp, iteration_number=step)
+    return tracker.trial_component.trial_component_name, time.perf_counter() - started
+
+
+def log_mlflow_batches(client: Any, experiment_id: str, points: list[tuple[int, float, float]]) -> tuple[str, float]:
+    from mlflow.entities import Metric
+
+    run = client.create_run(experiment_id)
+    started = time.perf_counter()
+    for start in range(0, len(points), MLFLOW_BATCH):
+        chunk = points[start : start + MLFLOW_BATCH]
+        client.log_batch(run.info.run_id, metrics=[Metric("loss", v, int(t * 1000), s) for s, t, v in chunk])
+    client.set_terminated(run.info.run_id)
+    return run.info.run_id, time.perf_counter() - started
+
+
+def log_mlflow_calls(client: Any, experiment_id: str, points: list[tuple[int, float, float]]) -> float:
+    run = client.create_run(experiment_id)
+    started = time.perf_counter()
+    for step, timestamp, value in points:
+        client.log_metric(run.info.run_id, "loss", value, timestamp=int(timestamp * 1000), step=step)
+    return time.perf_counter() - started
+
+
+def compare_history(point_counts: list[int], repeat: int, figures: list[Figure], notes: list[str]) -> None:
+    from smx_lab.model import SeriesQuery
+    from smx_lab.stores.local import LocalStore
+
+    work = DATA_DIR / "history"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    store = LocalStore(work / "smx-lab.sqlite")
+    client = mlflow_client(work / "mlflow.sqlite")
+    experiment_id = client.create_experiment("history")
+    try:
+        sample = series_points(2000)
+        per_call_s = log_mlflow_calls(client, experiment_id, sample)
+        mlflow_call_rate = len(sample) / per_call_s
+        figures.append(Figure("logging: MLflow log_metric per point", mlflow_call_rate, "points/s", extra={"points": len(sample)}))
+        for count in point_counts:
+            points = series_points(count)
+            component, our_s = log_ours(store, points, f"history-{count}")
+            run_id, their_s = log_mlflow_batches(client, experiment_id, points)
+            our_rate, their_rate = count / our_s, count / their_s
+            figures += [
+                Figure(f"logging {count:,} points: smx-lab Tracker.log_metric", our_rate, "points/s", stat="one run"),
+                Figure(f"logging {count:,} points: MLflow log_batch (1,000 a call)", their_rate, "points/s", stat="one run"),
+                Figure(f"logging {count:,} points: smx-lab / MLflow log_batch", our_rate / their_rate, "x", stat="ratio"),
+                Figure(f"logging {count:,} points: smx-lab / MLflow log_metric", our_rate / mlflow_call_rate, "x", stat="ratio"),
+            ]
+            reps = repeat if count <= 100_000 else max(3, repeat // 3)
+            raw = store.metric_points(component, ["loss"])
+            history = client.get_metric_history(run_id, "loss")
+            if len(raw) != count or len(history) != count:
+                notes.append(f"history {count:,}: read back {len(raw):,} (smx-lab) and {len(history):,} (MLflow) points")
+            reduced = store.metric_series([SeriesQuery(component, "loss")], max_points=1000)[0]
+            read_all = partial(store.metric_points, component, ["loss"])
+            read_reduced = partial(store.metric_series, [SeriesQuery(component, "loss")], max_points=1000)
+            our_raw_ms = median(time_calls(read_all, repeat=reps))
+            our_reduced_ms = median(time_calls(read_reduced, repeat=reps))
+            their_ms = median(time_calls(partial(client.get_metric_history, run_id, "loss"), repeat=reps, warmup=0))
+            label = f"history {count:,} points"
+            figures += [
+                Figure(f"{label}: smx-lab metric_points (all)", our_raw_ms, "ms"),
+                Figure(f"{label}: smx-lab metric_series (1,000)", our_reduced_ms, "ms", extra={"points": len(reduced.x)}),
+                Figure(f"{label}: MLflow get_metric_history", their_ms, "ms"),
+                Figure(f"{label}: MLflow / smx-lab all points", their_ms / our_raw_ms, "x", stat="ratio of medians"),
+                Figure(f"{label}: MLflow / smx-lab reduced", their_ms / our_reduced_ms, "x", stat="ratio of medians"),
+            ]
+            print(f"history {count}: ours raw {our_raw_ms:.1f} ms, reduced {our_reduced_ms:.1f} ms, MLflow {their_ms:.1f} ms", flush=True)
+    finally:
+        store.close()
+    notes.append(
+        "logging: smx-lab buffers Tracker.log_metric points and writes them in batches (with the summary); "
+        f"MLflow's log_metric writes every call (rate measured on {len(sample):,} points)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="components per search comparison")
+    parser.add_argument("--points", default="100000,1000000", help="points per metric history comparison")
+    parser.add_argument("--build-budget", type=float, default=600.0, help="seconds of MLflow client logging per size")
+    parser.add_argument("--repeat", type=int, default=21, help="timed repetitions (fewer for 1M points)")
+    parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--skip-history", action="store_true")
+    args = parser.parse_args()
+    quiet_mlflow()
+    figures: list[Figure] = []
+    notes: list[str] = []
+    if not args.skip_search:
+        sizes = [int(size) for size in args.sizes.split(",")]
+        compare_search(sizes, args.build_budget, args.repeat, figures, notes)
+    if not args.skip_history:
+        compare_history([int(count) for count in args.points.split(",")], max(3, args.repeat // 3), figures, notes)
+    if not figures or any(math.isnan(f.value) for f in figures):
+        print("no figures measured", file=sys.stderr)
+    write_result("mlflow", "smx-lab vs MLflow (SQLite backend), same machine, same data", figures, notes=notes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

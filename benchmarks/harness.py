@@ -1,0 +1,154 @@
+"""Small helpers shared by the benchmark scripts: timing, percentiles, the result file format.
+
+Every ``benchmarks/bench_<name>.py`` writes ``benchmarks/results/<name>.json``; ``run.py`` reads
+them all and renders ``docs/benchmarks.md``. The format ``write_result`` writes is::
+
+    {"name": "load", "title": "...", "command": "python benchmarks/bench_load.py",
+     "measured_at": "2026-...Z", "notes": ["..."],
+     "figures": [{"name": "search p50 under load", "value": 12.3, "unit": "ms",
+                  "stat": "median", "target": 50.0, "goal": "<=", "passed": true,
+                  "extra": {...}}]}
+
+``run.py`` also renders result files in other shapes (see ``run.figures_of``), so a script that
+writes its own JSON still shows up in the table.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+RESULTS_DIR = BENCH_DIR / "results"
+DATA_DIR = BENCH_DIR / ".data"
+
+Goal = Literal["<=", ">="]
+
+
+@dataclass
+class Figure:
+    """One measured figure. ``goal`` says which side of ``target`` passes."""
+
+    name: str
+    value: float
+    unit: str
+    stat: str = "median"
+    target: float | None = None
+    goal: Goal = "<="
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool | None:
+        if self.target is None or not math.isfinite(self.value):
+            return None
+        return self.value <= self.target if self.goal == "<=" else self.value >= self.target
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["passed"] = self.passed
+        return out
+
+
+def percentile(values: Iterable[float], q: float) -> float:
+    """The q-th percentile (0..100) with linear interpolation, as numpy's default computes it."""
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    rank = (len(ordered) - 1) * q / 100.0
+    low = math.floor(rank)
+    high = math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def time_calls(call: Callable[[], Any], *, repeat: int, warmup: int = 1) -> list[float]:
+    """Wall-clock milliseconds of ``repeat`` calls, after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        call()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000.0)
+    return timings
+
+
+def median(values: Iterable[float]) -> float:
+    listed = list(values)
+    return statistics.median(listed) if listed else math.nan
+
+
+def write_result(
+    name: str,
+    title: str,
+    figures: list[Figure],
+    *,
+    command: str | None = None,
+    notes: list[str] | None = None,
+) -> Path:
+    """Write ``results/<name>.json`` and print the figures as a small table."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    document = {
+        "name": name,
+        "title": title,
+        "command": command or f"python benchmarks/bench_{name}.py",
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "notes": notes or [],
+        "figures": [figure.to_dict() for figure in figures],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    width = max((len(f.name) for f in figures), default=10)
+    print(f"\n{title}")
+    for figure in figures:
+        target = "" if figure.target is None else f"  target {figure.goal} {figure.target:g}"
+        verdict = {True: "  PASS", False: "  FAIL", None: ""}[figure.passed]
+        print(f"  {figure.name:<{width}}  {figure.value:>12.3f} {figure.unit}{target}{verdict}")
+    for note in notes or []:
+        print(f"  note: {note}")
+    print(f"-> {path.relative_to(ROOT)}")
+    return path
+
+
+def benchmark_store(components: int = 100_000) -> Path:
+    """The generated benchmark store of ``components`` trial components, built once and reused.
+
+    ``$SMX_LAB_BENCH_DB`` names an existing store to use instead. The store is built by
+    ``benchmarks/generate.py`` (the one generator of benchmark data)."""
+    given = os.environ.get("SMX_LAB_BENCH_DB")
+    if given and components == 100_000:
+        return Path(given)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / f"components-{components}.sqlite"
+    if path.exists():
+        return path
+    import subprocess
+
+    generator = BENCH_DIR / "generate.py"
+    if not generator.exists():
+        raise SystemExit(f"{generator.relative_to(ROOT)} is missing: cannot build the benchmark store")
+    partial = path.with_suffix(".partial.sqlite")
+    partial.unlink(missing_ok=True)
+    print(f"building {path.relative_to(ROOT)} with generate.py ({components} components) ...", flush=True)
+    subprocess.run(
+        [sys.executable, str(generator), "--components", str(components), "--db", str(partial)],
+        check=True,
+        cwd=ROOT,
+    )
+    # Fold the write-ahead log into the file, then rename: an interrupted build is never reused.
+    import sqlite3
+
+    connection = sqlite3.connect(partial)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    partial.rename(path)
+    return path
