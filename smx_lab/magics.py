@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from IPython.core.magic import Magics, line_cell_magic, magics_class
 
 from .analytics import components_dataframe, search_components
 from .errors import NotFound, QueryError, SmxError
@@ -443,7 +443,8 @@ class SmxMagics(Magics):
             self._store = open_store()
         return self._store
 
-    @no_var_expand  # keeps {...} of a JSON SearchExpression as typed
+    # IPython expands $name and {name} on the line (a SearchExpression's braces survive: an
+    # expansion that fails leaves the line as typed); a %%smx cell body is never expanded.
     @line_cell_magic
     def smx(self, line: str, cell: str | None = None) -> Any:
         """Experiments from the configured store. ``%smx --help`` lists the subcommands."""
@@ -463,6 +464,9 @@ class SmxMagics(Magics):
         except SmxError as error:
             # The same text the REST API answers with; a traceback would bury it.
             print(error.message, file=sys.stderr)
+            suggestions = error.details.get("suggestions")
+            if suggestions:
+                print(f"did you mean: {', '.join(suggestions)}?", file=sys.stderr)
             return None
 
     def _experiments(self, arguments: argparse.Namespace) -> pd.DataFrame:

@@ -138,4 +138,7 @@ def test_chart_without_components_experiment_or_query_prints_what_is_needed(
     shell: InteractiveShell, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert shell.run_line_magic("smx", "chart line --metrics test:loss") is None
-    assert "exactly one of COMPONENT ..., --experiment E, --trial T or --query Q" in capsys.readouterr().err
+    assert (
+        "exactly one of COMPONENT ..., --experiment E, --trial T or --query Q"
+        in capsys.readouterr().err
+    )
