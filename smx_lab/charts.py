@@ -330,9 +330,8 @@ def _spec(
 
 
 def _y_scale(request: dict[str, Any], values: list[float]) -> dict[str, Any]:
-    scale: dict[str, Any] = {"zero": False}
-    if request.get("log_y"):
-        scale["type"] = "log"
+    # a log scale never includes zero; saying so makes Vega-Lite warn
+    scale: dict[str, Any] = {"type": "log"} if request.get("log_y") else {"zero": False}
     if request.get("ignore_outliers"):
         domain = outlier_free_domain(values, log_scale=bool(request.get("log_y")))
         if domain is not None:
@@ -716,7 +715,8 @@ def _box(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, Any]:
     body = {
         "encoding": {"x": x, "y": y},
         "layer": [
-            {"mark": {"type": "boxplot", "opacity": 0.6}},
+            # whiskers span min to max: every component is drawn as a point anyway, so no outliers
+            {"mark": {"type": "boxplot", "extent": "min-max", "opacity": 0.6}},
             # every component stays visible (and hoverable) on top of its group's box
             {
                 "mark": {"type": "point", "filled": True, "opacity": 0.7},
@@ -843,7 +843,7 @@ def _axis_positions(raw: list[Any]) -> tuple[list[float], str, str]:
     (an optimizer's name) are spread evenly in sorted order."""
     if all(is_number(value) for value in raw):
         numbers = [float(value) for value in raw]
-        return normalise(numbers), f"{min(numbers):.4~g}", f"{max(numbers):.4~g}"
+        return normalise(numbers), f"{min(numbers):.4g}", f"{max(numbers):.4g}"
     categories = sorted({str(value) for value in raw})
     spacing = {
         name: (index / (len(categories) - 1) if len(categories) > 1 else 0.5)

@@ -9,7 +9,9 @@ from typing import Any
 import altair
 import jsonschema
 import numpy as np
+import pandas as pd
 import pytest
+from scipy import stats
 
 from smx_lab.chart_data import exponential_moving_average, summary_rows
 from smx_lab.charts import (
@@ -617,3 +619,255 @@ def test_the_request_schema_accepts_what_validation_accepts_and_rejects_unknown_
     validate_chart_request(good)
     assert list(schema.iter_errors({**good, "extra": 1}))
     assert list(schema.iter_errors({**good, "experiment": "mnist"}))  # two selectors
+
+
+# --- bar --------------------------------------------------------------------------------------
+
+
+def test_bar_shows_a_metric_statistic_per_component(
+    vega_lite: Any, rows: list[dict[str, Any]]
+) -> None:
+    spec = build_summary_chart(
+        rows, {"chart_type": "bar", "components": ["run-a"], "y": "metrics.test:accuracy.max"}
+    )
+    assert_valid(vega_lite, spec)
+    bars = {row["label"]: row["y"] for row in spec["data"]["values"]}
+    assert bars == {
+        "Training run-a": 0.81,
+        "Training run-b": 0.93,
+        "Training run-c": 0.72,
+        "Training run-d": 0.88,
+        "Training run-e": 0.5,
+    }
+    assert spec["encoding"]["x"]["field"] == "label"
+    assert "aggregate" not in spec["encoding"]["y"]
+
+
+def test_bar_over_a_categorical_column_shows_the_mean_per_group(
+    vega_lite: Any, rows: list[dict[str, Any]]
+) -> None:
+    spec = build_summary_chart(
+        rows,
+        {
+            "chart_type": "bar",
+            "components": ["run-a"],
+            "x": "parameters.optimizer",
+            "y": "metrics.test:accuracy.max",
+        },
+    )
+    assert_valid(vega_lite, spec)
+    assert spec["encoding"]["y"]["aggregate"] == "mean"
+    assert spec["encoding"]["x"]["field"] == "x"
+    frame = pd.DataFrame(spec["data"]["values"])
+    assert frame.groupby("x")["y"].mean().to_dict() == pytest.approx(
+        {"sgd": (0.81 + 0.88) / 2, "adam": (0.93 + 0.72) / 2, "rmsprop": 0.5}
+    )
+
+
+def test_bar_of_text_values_is_refused_naming_the_field(rows: list[dict[str, Any]]) -> None:
+    with pytest.raises(ValidationError) as raised:
+        build_summary_chart(
+            rows, {"chart_type": "bar", "components": ["run-a"], "y": "parameters.optimizer"}
+        )
+    assert raised.value.field == "y"
+    assert "text values" in raised.value.rule
+
+
+# --- histogram --------------------------------------------------------------------------------
+
+
+def test_histogram_bins_a_numeric_column_across_every_component(
+    vega_lite: Any, rows: list[dict[str, Any]]
+) -> None:
+    spec = build_summary_chart(
+        rows,
+        {
+            "chart_type": "histogram",
+            "components": ["run-a"],
+            "x": "metrics.test:accuracy.max",
+            "bins": 5,
+        },
+    )
+    assert_valid(vega_lite, spec)
+    assert sorted(row["x"] for row in spec["data"]["values"]) == [0.5, 0.72, 0.81, 0.88, 0.93]
+    assert spec["encoding"]["x"]["bin"] == {"maxbins": 5}
+    assert spec["encoding"]["y"]["aggregate"] == "count"
+
+
+def test_histogram_of_a_text_column_counts_each_value(
+    vega_lite: Any, rows: list[dict[str, Any]]
+) -> None:
+    spec = build_summary_chart(
+        rows, {"chart_type": "histogram", "components": ["run-a"], "x": "parameters.optimizer"}
+    )
+    assert_valid(vega_lite, spec)
+    assert "bin" not in spec["encoding"]["x"]
+    counts = pd.Series([row["x"] for row in spec["data"]["values"]]).value_counts().to_dict()
+    assert counts == {"sgd": 2, "adam": 2, "rmsprop": 1}
+
+
+# --- box --------------------------------------------------------------------------------------
+
+
+def test_box_groups_a_metric_by_a_categorical_parameter_and_keeps_every_component(
+    vega_lite: Any, rows: list[dict[str, Any]]
+) -> None:
+    spec = build_summary_chart(
+        rows,
+        {
+            "chart_type": "box",
+            "components": ["run-a"],
+            "x": "parameters.optimizer",
+            "y": "metrics.test:accuracy.max",
+        },
+    )
+    assert_valid(vega_lite, spec)
+    groups = pd.DataFrame(spec["data"]["values"]).groupby("x")["component"].apply(sorted).to_dict()
+    assert groups == {"adam": ["run-b", "run-c"], "rmsprop": ["run-e"], "sgd": ["run-a", "run-d"]}
+    assert layer_with(spec, "boxplot") and layer_with(spec, "point")
+    assert spec["encoding"]["x"]["title"] == "parameters.optimizer"
+
+
+def test_box_by_trial_puts_unassigned_components_in_their_own_group(vega_lite: Any) -> None:
+    rows = summary_rows(
+        [
+            component("run-a", "trial-1", 0.1, "sgd", [0.5]),
+            component("loose", None, 0.1, "sgd", [0.7]),
+        ]
+    )
+    spec = build_summary_chart(
+        rows,
+        {"chart_type": "box", "components": ["x"], "x": "trial", "y": "metrics.test:accuracy.max"},
+    )
+    assert_valid(vega_lite, spec)
+    assert {row["x"] for row in spec["data"]["values"]} == {"trial-1", "(none)"}
+
+
+# --- parallel coordinates ---------------------------------------------------------------------
+
+
+def test_parallel_coordinates_draw_one_line_per_component_across_the_axes(
+    vega_lite: Any, rows: list[dict[str, Any]]
+) -> None:
+    axes = ["parameters.lr", "parameters.optimizer", "metrics.test:accuracy.max"]
+    spec = build_summary_chart(
+        rows, {"chart_type": "parallel", "components": ["run-a"], "columns": axes}
+    )
+    assert_valid(vega_lite, spec)
+    frame = pd.DataFrame(spec["data"]["values"])
+    assert len(frame) == 5 * 3
+    for found in frame.groupby("component")["axis"].apply(list):
+        assert found == axes
+    lr = frame[frame["axis"] == "parameters.lr"].set_index("component")
+    assert lr.loc["run-e", "position"] == 1.0 and lr.loc["run-c", "position"] == 0.0
+    assert lr.loc["run-a", "position"] == pytest.approx((0.1 - 0.001) / (0.2 - 0.001))
+    optimizer = frame[frame["axis"] == "parameters.optimizer"].set_index("component")
+    assert optimizer.loc["run-b", "position"] == 0.0  # adam, first in sorted order
+    assert optimizer.loc["run-a", "position"] == 1.0  # sgd, last
+    line = layer_with(spec, "line")[0]
+    assert line["encoding"]["detail"]["field"] == "component"
+    assert spec["encoding"]["x"]["sort"] == axes
+
+
+def test_parallel_coordinates_default_to_every_parameter_and_metric(
+    vega_lite: Any, rows: list[dict[str, Any]]
+) -> None:
+    spec = build_summary_chart(
+        rows, {"chart_type": "parallel", "components": ["run-a"], "statistic": "max"}
+    )
+    assert_valid(vega_lite, spec)
+    assert spec["usermeta"]["smx_lab"]["fields"]["axes"] == [
+        "parameters.epochs",
+        "parameters.lr",
+        "parameters.optimizer",
+        "metrics.test:accuracy.max",
+        "metrics.train:loss.max",
+    ]
+
+
+def test_parallel_coordinates_count_missing_values(
+    vega_lite: Any, components: list[TrialComponent]
+) -> None:
+    rows = summary_rows([*components, TrialComponent("preprocess", parameters={"lr": 0.5})])
+    spec = build_summary_chart(
+        rows,
+        {
+            "chart_type": "parallel",
+            "components": ["run-a"],
+            "columns": ["parameters.lr", "metrics.test:accuracy.max"],
+            "color": "trial",
+        },
+    )
+    assert_valid(vega_lite, spec)
+    assert spec["usermeta"]["smx_lab"]["missing"]["values"] == 1
+    assert spec["title"]["subtitle"] == ["1 missing value left out"]
+    assert {row["color"] for row in spec["data"]["values"]} >= {"trial-1", "(none)"}
+
+
+# --- parameter importance ---------------------------------------------------------------------
+
+
+def test_importance_ranks_numeric_parameters_by_spearman_correlation(
+    vega_lite: Any,
+) -> None:
+    rng = np.random.default_rng(7)
+    runs = []
+    for index in range(30):
+        lr, dropout, seed = rng.uniform(0.001, 0.1), rng.uniform(0, 0.5), float(index % 4)
+        accuracy = 0.5 + 3 * lr - 0.2 * dropout + rng.normal(0, 0.02)
+        run = component(f"run-{index}", "t", lr, "sgd", [accuracy])
+        run.parameters.update({"dropout": dropout, "seed": seed})
+        runs.append(run)
+    rows = summary_rows(runs)
+    spec = build_summary_chart(
+        rows, {"chart_type": "importance", "components": ["x"], "y": "metrics.test:accuracy.max"}
+    )
+    assert_valid(vega_lite, spec)
+    frame = pd.DataFrame(rows)
+    correlations = {row["parameter"]: row["correlation"] for row in spec["data"]["values"]}
+    assert set(correlations) == {"parameters.lr", "parameters.dropout", "parameters.seed"}
+    for parameter, value in correlations.items():
+        expected = frame[parameter].corr(frame["metrics.test:accuracy.max"], method="spearman")
+        assert value == pytest.approx(expected)
+        assert value == pytest.approx(
+            stats.spearmanr(frame[parameter], frame["metrics.test:accuracy.max"]).statistic
+        )
+    strongest = spec["data"]["values"][0]
+    assert strongest["parameter"] == "parameters.lr" and strongest["correlation"] > 0.8
+    skipped = spec["usermeta"]["smx_lab"]["missing"]["parameters"]
+    assert skipped == {
+        "parameters.optimizer": "not numeric",
+        "parameters.epochs": ("fewer than 3 components or a constant value"),
+    }
+
+
+def test_importance_needs_a_numeric_metric(rows: list[dict[str, Any]]) -> None:
+    with pytest.raises(ValidationError) as raised:
+        build_summary_chart(
+            rows,
+            {"chart_type": "importance", "components": ["a"], "y": "metrics.not_logged.max"},
+        )
+    assert raised.value.field == "y"
+
+
+# --- every chart type on an empty selection ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {"chart_type": "scatter", "x": "parameters.lr", "y": "metrics.acc.max"},
+        {"chart_type": "line", "data_type": "summary", "x": "parameters.lr", "y": "metrics.acc"},
+        {"chart_type": "bar", "y": "metrics.acc.max", "x": "parameters.optimizer"},
+        {"chart_type": "histogram", "x": "metrics.acc.max"},
+        {"chart_type": "box", "x": "status", "y": "metrics.acc.max"},
+        {"chart_type": "parallel"},
+        {"chart_type": "importance", "y": "metrics.acc.max"},
+    ],
+)
+def test_every_summary_chart_of_no_components_is_a_valid_empty_chart(
+    vega_lite: Any, request_body: dict[str, Any]
+) -> None:
+    spec = build_summary_chart([], {**request_body, "components": ["gone"]})
+    assert_valid(vega_lite, spec)
+    assert spec["data"]["values"] == []
