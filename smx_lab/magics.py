@@ -68,6 +68,9 @@ class HelpShown(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so a typo never kills the kernel's cell."""
 
+    #: subcommand name → its parser (set on the top-level parser by build_parser)
+    subcommands: dict[str, argparse.ArgumentParser]
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.format_usage().rstrip()}\n{self.prog}: error: {message}")
 
@@ -77,7 +80,7 @@ class _Parser(argparse.ArgumentParser):
         raise HelpShown
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     """The grammar of ``%smx``: one subcommand per thing a notebook asks the store for."""
     parser = _Parser(
         prog="%smx",
@@ -148,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     use.add_argument("--db", metavar="PATH", help="an embedded store's SQLite file")
     use.add_argument("--store", choices=("local", "sagemaker"), help="store kind")
+    parser.subcommands = dict(commands.choices)
+    for subcommand in parser.subcommands.values():
+        # Fixed now, with "%" escaped: argparse %-formats a usage string it is given, and
+        # parse_intermixed_args would otherwise freeze one with "%smx" read as a format.
+        usage = subcommand.format_usage().removeprefix("usage: ").rstrip()
+        subcommand.usage = usage.replace("%", "%%")
     return parser
 
 
@@ -237,7 +246,13 @@ def parse_arguments(line: str, cell: str | None = None) -> argparse.Namespace:
     if not tokens:
         parser.print_help()
         raise HelpShown
-    arguments = parser.parse_args(tokens)
+    subcommand = parser.subcommands.get(tokens[0])
+    if subcommand is None:
+        arguments = parser.parse_args(tokens)  # prints help, or says which subcommands exist
+    else:
+        # Intermixed, so names may follow options: %smx chart bar --y metrics.loss.min tc-1 tc-2
+        arguments = subcommand.parse_intermixed_args(tokens[1:])
+        arguments.command = tokens[0]
     body = (cell or "").strip()
     if body:
         field = getattr(arguments, "cell_field", None)

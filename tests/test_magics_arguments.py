@@ -142,3 +142,20 @@ def test_chart_without_components_experiment_or_query_prints_what_is_needed(
         "exactly one of COMPONENT ..., --experiment E, --trial T or --query Q"
         in capsys.readouterr().err
     )
+
+
+def test_component_names_may_follow_the_options() -> None:
+    arguments = parse_arguments("chart bar --y metrics.test:loss.min train-1 train-2")
+
+    assert arguments.components == ["train-1", "train-2"]
+    assert arguments.y == "metrics.test:loss.min"
+
+
+def test_usage_error_names_the_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse_arguments("metrics")
+
+    assert str(raised.value).startswith("usage: %smx metrics [-h] [--wide]")
+    assert "%smx metrics: error: the following arguments are required: component" in str(
+        raised.value
+    )
