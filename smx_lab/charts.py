@@ -37,7 +37,7 @@ from .chart_data import (
     value_columns,
 )
 from .errors import ValidationError
-from .model import SUMMARY_STATISTICS, Series, SeriesQuery, TrialComponent, XAxis
+from .model import SUMMARY_STATISTICS, Page, Series, SeriesQuery, TrialComponent, XAxis
 from .query import parse_query, validate_expression
 from .stores.base import DEFAULT_MAX_POINTS, Store
 
@@ -60,6 +60,8 @@ CHART_DATA_TYPES: dict[str, tuple[str, ...]] = {
 #: Components a search or an experiment may bring into one chart; more are left out and reported.
 MAX_COMPONENTS = 5000
 MAX_POINTS_LIMIT = 10000
+#: Points one time-series chart may carry in all; many series share it (see _fetch_series).
+MAX_TOTAL_POINTS = 200_000
 DEFAULT_BINS = 20
 DEFAULT_STATISTIC = "Last"
 DEFAULT_WIDTH = 480
@@ -952,27 +954,32 @@ def build_chart(store: Store, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def resolve_components(store: Store, request: dict[str, Any]) -> tuple[list[TrialComponent], bool]:
-    """The request's components, without duplicates, and whether the cap cut them short."""
+    """The request's components, without duplicates, in creation order, and whether
+    :data:`MAX_COMPONENTS` cut them short."""
     if "components" in request:
         names = list(dict.fromkeys(request["components"]))
         return [store.get_trial_component(name) for name in names], False
+    expression = _search_expression(request["search"]) if "search" in request else None
     found: list[TrialComponent] = []
     cursor: str | None = None
     while True:
+        page: Page[Any]
         if "search" in request:
             page = store.search(
                 "ExperimentTrialComponent",
-                _search_expression(request["search"]),
+                expression,
+                sort_order="Ascending",
                 limit=_PAGE_SIZE,
                 cursor=cursor,
             )
-        elif "experiment" in request:
-            page = store.list_trial_components(
-                experiment_name=request["experiment"], limit=_PAGE_SIZE, cursor=cursor
-            )
         else:
+            scope = (
+                {"experiment_name": request["experiment"]}
+                if "experiment" in request
+                else {"trial_name": request["trial"]}
+            )
             page = store.list_trial_components(
-                trial_name=request["trial"], limit=_PAGE_SIZE, cursor=cursor
+                **scope, sort_order="Ascending", limit=_PAGE_SIZE, cursor=cursor
             )
         found.extend(_as_component(item) for item in page.items)
         cursor = page.next_cursor
@@ -1013,13 +1020,16 @@ def _fetch_series(
         queries.sort(key=lambda one: order[one.metric])
     if not queries:
         return [], None
+    # Thousands of series at full budget would make a spec no browser can draw: the budget per
+    # series shrinks so the whole chart stays under MAX_TOTAL_POINTS.
+    max_points = max(2, min(request["max_points"], MAX_TOTAL_POINTS // len(queries)))
     x_axis = request["x_axis"]
     store_axis: XAxis = "time" if x_axis in ("time", "relative_time") else "step"
     x_range = request.get("x_range")
     if x_axis != "relative_time" or x_range is None:
         window = (float(x_range[0]), float(x_range[1])) if x_range else None
         series = store.metric_series(
-            queries, x_axis=store_axis, max_points=request["max_points"], x_range=window
+            queries, x_axis=store_axis, max_points=max_points, x_range=window
         )
         return series, None
     # A relative-time zoom is a different wall-time window per component: its origin is its first
@@ -1035,8 +1045,6 @@ def _fetch_series(
             continue
         window = (origin + x_range[0], origin + x_range[1])
         series.extend(
-            store.metric_series(
-                [one_query], x_axis="time", max_points=request["max_points"], x_range=window
-            )
+            store.metric_series([one_query], x_axis="time", max_points=max_points, x_range=window)
         )
     return series, origins
