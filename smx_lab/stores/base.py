@@ -189,3 +189,8 @@ class Writer(Protocol):
     def log_metrics(self, trial_component_name: str, points: list[MetricPoint]) -> None:
         """One batch of finite points, written and summarised in one transaction."""
         ...
+
+    def upload_artifact(self, trial_component_name: str, file_path: str, name: str) -> str:
+        """Store a local file as an artifact of the component (copied beside the embedded store,
+        uploaded to S3 by the SageMaker writer) and return the URI to record as its value."""
+        ...

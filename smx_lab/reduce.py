@@ -1,0 +1,96 @@
+"""Metric series reduction: the contract, in plain Python.
+
+A long series is drawn from at most ``max_points`` points without losing its shape:
+
+* the x range (the requested zoom range, else the series' own extent) is split into
+  ``(max_points - 2) // 2`` equal buckets (:func:`bucket_grid`, :func:`bucket_of`);
+* every bucket keeps its minimum and its maximum point, at their real x, so spikes survive;
+* the first point (smallest x) and the last point (largest x) in range are always kept;
+* points are returned in x order, without duplicates, and ``raw_count`` says how many raw
+  points were in range. A series that already fits the budget is returned whole (``reduced`` False).
+
+The embedded store computes the same answer in SQL (:mod:`smx_lab.stores.local`); the SageMaker
+store, whose API hands back raw points, and the tests use this module. Both call
+:func:`bucket_grid` and :func:`bucket_of`, so they agree to the last bit on which bucket a point
+is in. When several points tie for a bucket's minimum or maximum, any of them may be kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .errors import ValidationError
+
+
+@dataclass
+class Reduced:
+    x: list[float]
+    y: list[float]
+    raw_count: int
+    reduced: bool
+
+
+def check_request(max_points: int, x_range: tuple[float, float] | None) -> tuple[float, float] | None:
+    """Validate a series request's budget and zoom range (shared by every store)."""
+    if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 2:
+        raise ValidationError("max_points", "must be an integer of at least 2")
+    if x_range is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in x_range)
+    except (TypeError, ValueError):
+        raise ValidationError("x_range", "must be two numbers [min, max]") from None
+    if not (lo == lo and hi == hi) or lo > hi or abs(lo) == float("inf") or abs(hi) == float("inf"):
+        raise ValidationError("x_range", "must be two finite numbers with min <= max")
+    return lo, hi
+
+
+def bucket_grid(lo: float, hi: float, max_points: int) -> tuple[int, float]:
+    """``(bucket count, bucket width)`` over ``[lo, hi]``; width 0 when the range is one x value.
+
+    Each bucket gives at most two points and the first and last points take two more, so
+    ``2 * buckets + 2 <= max_points``. With a budget of 2 or 3 the count is 0: first and last only.
+    """
+    buckets = (max_points - 2) // 2
+    width = (hi - lo) / buckets if buckets and hi > lo else 0.0
+    return buckets, width
+
+
+def bucket_of(x: float, lo: float, width: float, buckets: int) -> int:
+    """The bucket of ``x``: ``min(buckets - 1, int((x - lo) / width))`` (SQL casts the same way)."""
+    if width <= 0:
+        return 0
+    return min(buckets - 1, int((x - lo) / width))
+
+
+def reduce_series(
+    x: Sequence[float],
+    y: Sequence[float],
+    max_points: int,
+    x_range: tuple[float, float] | None = None,
+) -> Reduced:
+    """Reduce one series given as parallel x and y lists in logging order."""
+    x_range = check_request(max_points, x_range)
+    indexed = [(xi, i, yi) for i, (xi, yi) in enumerate(zip(x, y, strict=True))]
+    if x_range is not None:
+        indexed = [p for p in indexed if x_range[0] <= p[0] <= x_range[1]]
+    indexed.sort()
+    raw_count = len(indexed)
+    if raw_count <= max_points:
+        return Reduced([p[0] for p in indexed], [p[2] for p in indexed], raw_count, False)
+    lo, hi = x_range if x_range is not None else (indexed[0][0], indexed[-1][0])
+    buckets, width = bucket_grid(lo, hi, max_points)
+    keep = {(indexed[0][0], indexed[0][2]), (indexed[-1][0], indexed[-1][2])}
+    if buckets:
+        lowest: dict[int, tuple[float, float]] = {}
+        highest: dict[int, tuple[float, float]] = {}
+        for xi, _, yi in indexed:
+            b = bucket_of(xi, lo, width, buckets)
+            if b not in lowest or yi < lowest[b][1]:
+                lowest[b] = (xi, yi)
+            if b not in highest or yi > highest[b][1]:
+                highest[b] = (xi, yi)
+        keep.update(lowest.values(), highest.values())
+    ordered = sorted(keep)
+    return Reduced([p[0] for p in ordered], [p[1] for p in ordered], raw_count, True)

@@ -1,0 +1,1209 @@
+"""The embedded store: one SQLite file, the default store, and the only place SQL lives.
+
+Concurrency: WAL journal, a busy timeout, one connection per thread (and per process after a
+fork), every write in one ``BEGIN IMMEDIATE`` transaction, reads in one deferred transaction so a
+page and its ``total`` come from the same snapshot.
+
+Opening checks the file *before* writing anything (even before switching the journal mode): an
+empty or missing file is initialised; a file that is not an smx-lab database, or whose schema is
+newer than this code, raises :class:`~smx_lab.errors.StoreError` and is left untouched; an older
+smx-lab schema is migrated forward.
+
+Metric points: each metric's points are numbered in logging order (``seq``, from 0). On the step
+axis a point's x is its step (iteration number) when it was logged with one, else its ``seq``;
+on the time axis x is its timestamp in seconds since the epoch. The summary (Welford's parallel
+merge) and the rollups (see :mod:`smx_lab.stores.local_schema`) are written in the same
+transaction as the points.
+
+Series reduction follows :mod:`smx_lab.reduce` exactly, in SQL: starting with the coarsest
+rollup level, a block whose x extent lies inside the range and inside one bucket contributes its
+stored minimum, maximum, first and last point; blocks that straddle a bucket edge or the range
+edge are split into their children at the next finer level, and at the finest level into raw
+points. For a monotonic x only the blocks on the ~``max_points / 2`` bucket edges are split, so
+the work grows with the budget, not with the series length.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .. import names
+from ..errors import AlreadyExists, NotFound, QueryError, StoreError, ValidationError
+from ..model import (
+    PRIMARY_STATUSES,
+    Artifact,
+    Experiment,
+    MetricPoint,
+    MetricSummary,
+    Page,
+    ParameterValue,
+    Parent,
+    Series,
+    SeriesQuery,
+    Source,
+    Status,
+    Trial,
+    TrialComponent,
+    XAxis,
+)
+from ..reduce import bucket_grid, check_request
+from .base import DEFAULT_MAX_POINTS, DEFAULT_PAGE_SIZE, Resource, SortOrder
+from .local_schema import APPLICATION_ID, MIGRATIONS, ROLLUP_LEVELS, SQLITE_APPLICATION_ID
+
+SCHEMA_VERSION = len(MIGRATIONS)
+MAX_PAGE_SIZE = 10_000
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_BUSY_TIMEOUT_MS = 60_000
+
+T = TypeVar("T")
+
+# Sort keys shared by all three resources: lower-cased SageMaker property → SQL over alias ``{a}``.
+_COMMON_SORT = {
+    "name": "{a}.name",
+    "creationtime": "{a}.creation_time",
+    "lastmodifiedtime": "{a}.last_modified_time",
+    "displayname": "coalesce({a}.display_name, {a}.name)",
+}
+_RESOURCE_SORT = {
+    "Experiment": {**_COMMON_SORT, "experimentname": "{a}.name"},
+    "ExperimentTrial": {**_COMMON_SORT, "trialname": "{a}.name"},
+    "ExperimentTrialComponent": {
+        **_COMMON_SORT,
+        "trialcomponentname": "{a}.name",
+        "starttime": "{a}.start_time",
+        "endtime": "{a}.end_time",
+        "status": "{a}.status",
+        "status.primarystatus": "{a}.status",
+    },
+}
+_STATISTIC_COLUMNS = {"min": "min", "max": "max", "avg": "mean", "stddev": "std_dev", "last": "last", "count": "count"}
+_RESOURCE_TABLES = {
+    "Experiment": ("experiments", "e"),
+    "ExperimentTrial": ("trials", "t"),
+    "ExperimentTrialComponent": ("trial_components", "tc"),
+}
+
+# Columns of one axis: x of a raw point, then the rollup columns (whitelisted identifiers).
+_AXES: dict[str, dict[str, str]] = {
+    "step": {
+        "x": "coalesce(p.step, p.seq)",
+        "min_x": "min_step",
+        "max_x": "max_step",
+        "lo": "lo_step",
+        "lo_y": "lo_step_y",
+        "hi": "hi_step",
+        "hi_y": "hi_step_y",
+    },
+    "time": {
+        "x": "p.timestamp",
+        "min_x": "min_time",
+        "max_x": "max_time",
+        "lo": "lo_time",
+        "lo_y": "lo_time_y",
+        "hi": "hi_time",
+        "hi_y": "hi_time_y",
+    },
+}
+# The f-string SQL in this module (marked ``noqa: S608``) only splices identifiers from the tables
+# above and expressions compiled by ``local_search``; every value is a bound parameter.
+_BUCKET = "min(:last_bucket, CAST(({x} - :lo) / :width AS INTEGER))"
+_ONE_BUCKET = "0"  # a range of a single x value: no division
+
+
+def default_path() -> Path:
+    """``$SMX_LAB_DB``, else ``<jupyter data dir>/smx_lab/experiments.sqlite``."""
+    env = os.environ.get("SMX_LAB_DB")
+    if env:
+        return Path(env).expanduser()
+    from jupyter_core.paths import jupyter_data_dir
+
+    return Path(jupyter_data_dir()) / "smx_lab" / "experiments.sqlite"
+
+
+def _existing_version(path: Path) -> int:
+    """Schema version of the file at ``path`` (0: absent or blank, to be created). Never writes."""
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return 0
+    not_ours = f"{path} is not an smx-lab database; choose another file (SMX_LAB_DB) or move it away"
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error}", path=str(path)) from error
+    if header != _SQLITE_HEADER:
+        raise StoreError(not_ours, path=str(path))
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=_BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open {path}: {error}", path=str(path)) from error
+    try:
+        application_id = probe.execute("PRAGMA application_id").fetchone()[0]
+        user_version = probe.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables and application_id == 0 and user_version == 0:
+            return 0  # an empty SQLite database: nobody's data yet
+        if application_id != SQLITE_APPLICATION_ID or "meta" not in tables:
+            raise StoreError(not_ours, path=str(path))
+        meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{not_ours} ({error})", path=str(path)) from error
+    finally:
+        probe.close()
+    if meta.get("application_id") != APPLICATION_ID:
+        raise StoreError(not_ours, path=str(path))
+    version = int(meta.get("schema_version", user_version))
+    _refuse_newer(path, version)
+    return version
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} uses smx-lab schema version {version}, newer than this smx-lab understands "
+            f"(version {SCHEMA_VERSION}); upgrade smx-lab to open it",
+            path=str(path),
+            schema_version=version,
+        )
+
+
+class LocalStore:
+    """The embedded SQLite store: implements both :class:`Store` and :class:`Writer`."""
+
+    kind = "local"
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_path()
+        self.artifacts_dir = self.path.with_name(f"{self.path.stem}-artifacts")
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        version = _existing_version(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = self._connection()
+        if version < SCHEMA_VERSION:
+            self._migrate(connection)
+
+    # ---------------------------------------------------------------- connections and transactions
+
+    def _connection(self) -> sqlite3.Connection:
+        local = self._local
+        # A connection must not cross a fork: the child opens its own.
+        if getattr(local, "pid", None) != os.getpid() or getattr(local, "connection", None) is None:
+            connection = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA foreign_keys = ON")
+            self._retry(lambda: connection.execute("PRAGMA journal_mode = WAL"))
+            connection.execute("PRAGMA synchronous = NORMAL")
+            local.connection = connection
+            local.pid = os.getpid()
+            with self._connections_lock:
+                self._connections.append(connection)
+        connection_: sqlite3.Connection = local.connection
+        return connection_
+
+    @staticmethod
+    def _retry(action: Callable[[], T]) -> T:
+        # Switching to WAL needs a moment with no other writer; the busy handler does not cover it.
+        for attempt in range(200):
+            try:
+                return action()
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or attempt == 199:
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        with self._write() as db:
+            # Another process may have migrated between our check and our lock.
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            _refuse_newer(self.path, version)
+            for statements in MIGRATIONS[version:]:
+                for statement in statements:
+                    db.execute(statement)
+            if version < SCHEMA_VERSION:
+                db.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [("application_id", APPLICATION_ID), ("schema_version", str(SCHEMA_VERSION))],
+                )
+                # PRAGMA takes no bound parameters; both values are integer constants of this module.
+                db.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")
+                db.execute(f"PRAGMA application_id = {int(SQLITE_APPLICATION_ID)}")
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection()
+        connection.execute("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._connections_lock:
+            for connection in self._connections:
+                try:
+                    connection.close()
+                except sqlite3.Error:  # pragma: no cover - closing a connection of another thread
+                    pass
+            self._connections.clear()
+        self._local = threading.local()
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "description": f"SQLite database {self.path}",
+            "path": str(self.path),
+            "artifacts": str(self.artifacts_dir),
+            "schema_version": SCHEMA_VERSION,
+        }
+
+    # ---------------------------------------------------------------- lookups
+
+    @staticmethod
+    def _id(db: sqlite3.Connection, table: str, kind: str, name: str) -> int:
+        # ``table`` is one of three constants of this module, never user text.
+        row = db.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()  # noqa: S608
+        if row is None:
+            raise NotFound(kind, name)
+        return int(row[0])
+
+    @staticmethod
+    def _exists(db: sqlite3.Connection, table: str, name: str) -> bool:
+        return db.execute(f"SELECT 1 FROM {table} WHERE name = ?", (name,)).fetchone() is not None  # noqa: S608
+
+    @staticmethod
+    def _write_tags(db: sqlite3.Connection, resource: str, resource_id: int, tags: dict[str, str]) -> None:
+        db.executemany(
+            "INSERT INTO tags (resource, resource_id, key, value) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (resource, resource_id, key) DO UPDATE SET value = excluded.value",
+            [(resource, resource_id, key, value) for key, value in tags.items()],
+        )
+
+    # ---------------------------------------------------------------- writer: experiments and trials
+
+    def create_experiment(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        description: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> Experiment:
+        names.entity_name("experiment_name", name)
+        names.optional_entity_name("display_name", display_name)
+        names.text("description", description, names.DESCRIPTION_MAX)
+        checked_tags = names.tags(tags)
+        now = time.time()
+        with self._write() as db:
+            if self._exists(db, "experiments", name):
+                raise AlreadyExists("Experiment", name)
+            cursor = db.execute(
+                "INSERT INTO experiments (name, display_name, description, creation_time, created_by, "
+                "last_modified_time) VALUES (?, ?, ?, ?, ?, ?)",
+                (name, display_name, description, now, _user(), now),
+            )
+            self._write_tags(db, "Experiment", int(cursor.lastrowid or 0), checked_tags)
+        return self.get_experiment(name)
+
+    def delete_experiment(self, name: str) -> None:
+        with self._write() as db:
+            experiment_id = self._id(db, "experiments", "Experiment", name)
+            trial_ids = [row[0] for row in db.execute("SELECT id FROM trials WHERE experiment_id = ?", (experiment_id,))]
+            db.execute(
+                "DELETE FROM tags WHERE resource = 'ExperimentTrial' AND resource_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(trial_ids),),
+            )
+            db.execute("DELETE FROM tags WHERE resource = 'Experiment' AND resource_id = ?", (experiment_id,))
+            db.execute("DELETE FROM experiments WHERE id = ?", (experiment_id,))
+
+    def create_trial(
+        self,
+        name: str,
+        experiment_name: str,
+        *,
+        display_name: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> Trial:
+        names.entity_name("trial_name", name)
+        names.entity_name("experiment_name", experiment_name)
+        names.optional_entity_name("display_name", display_name)
+        checked_tags = names.tags(tags)
+        now = time.time()
+        with self._write() as db:
+            experiment_id = self._id(db, "experiments", "Experiment", experiment_name)
+            if self._exists(db, "trials", name):
+                raise AlreadyExists("Trial", name)
+            cursor = db.execute(
+                "INSERT INTO trials (name, experiment_id, display_name, creation_time, created_by, last_modified_time) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (name, experiment_id, display_name, now, _user(), now),
+            )
+            self._write_tags(db, "ExperimentTrial", int(cursor.lastrowid or 0), checked_tags)
+            db.execute("UPDATE experiments SET last_modified_time = ? WHERE id = ?", (now, experiment_id))
+        return self.get_trial(name)
+
+    def delete_trial(self, name: str) -> None:
+        with self._write() as db:
+            trial_id = self._id(db, "trials", "Trial", name)
+            db.execute("DELETE FROM tags WHERE resource = 'ExperimentTrial' AND resource_id = ?", (trial_id,))
+            db.execute("DELETE FROM trials WHERE id = ?", (trial_id,))
+
+    # ---------------------------------------------------------------- writer: trial components
+
+    def create_trial_component(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        status: Status | None = None,
+        source: Source | None = None,
+        start_time: float | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> TrialComponent:
+        names.entity_name("trial_component_name", name)
+        names.optional_entity_name("display_name", display_name)
+        status = _checked_status(status)
+        checked_tags = names.tags(tags)
+        now = time.time()
+        with self._write() as db:
+            if self._exists(db, "trial_components", name):
+                raise AlreadyExists("TrialComponent", name)
+            cursor = db.execute(
+                "INSERT INTO trial_components (name, display_name, status, status_message, source_arn, "
+                "source_type, start_time, creation_time, created_by, last_modified_time, last_modified_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    display_name,
+                    status.primary_status,
+                    status.message,
+                    source.source_arn if source else None,
+                    source.source_type if source else None,
+                    start_time,
+                    now,
+                    _user(),
+                    now,
+                    _user(),
+                ),
+            )
+            self._write_tags(db, "ExperimentTrialComponent", int(cursor.lastrowid or 0), checked_tags)
+        return self.get_trial_component(name)
+
+    def update_trial_component(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        status: Status | None = None,
+        start_time: float | None = None,
+        end_time: float | None = None,
+        parameters: dict[str, ParameterValue] | None = None,
+        parameters_to_remove: list[str] | None = None,
+        input_artifacts: dict[str, Artifact] | None = None,
+        output_artifacts: dict[str, Artifact] | None = None,
+    ) -> None:
+        names.optional_entity_name("display_name", display_name)
+        checked_status = _checked_status(status) if status is not None else None
+        checked_parameters = names.parameters(parameters or {})
+        artifacts = [
+            ("input", *names.artifact("input", key, a.value, a.media_type)) for key, a in (input_artifacts or {}).items()
+        ] + [
+            ("output", *names.artifact("output", key, a.value, a.media_type))
+            for key, a in (output_artifacts or {}).items()
+        ]
+        for when, field in ((start_time, "start_time"), (end_time, "end_time")):
+            if when is not None and (isinstance(when, bool) or not isinstance(when, (int, float))):
+                raise ValidationError(field, "must be seconds since the epoch")
+        now = time.time()
+        with self._write() as db:
+            component_id = self._id(db, "trial_components", "TrialComponent", name)
+            db.execute(
+                "UPDATE trial_components SET display_name = coalesce(?, display_name), "
+                "status = coalesce(?, status), "
+                "status_message = CASE WHEN ? THEN ? ELSE status_message END, "
+                "start_time = coalesce(?, start_time), end_time = coalesce(?, end_time), "
+                "last_modified_time = ?, last_modified_by = ? WHERE id = ?",
+                (
+                    display_name,
+                    checked_status.primary_status if checked_status else None,
+                    checked_status is not None,
+                    checked_status.message if checked_status else None,
+                    start_time,
+                    end_time,
+                    now,
+                    _user(),
+                    component_id,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO parameters (trial_component_id, name, string_value, number_value) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (trial_component_id, name) DO UPDATE SET "
+                "string_value = excluded.string_value, number_value = excluded.number_value",
+                [
+                    (component_id, key, value if isinstance(value, str) else None, None if isinstance(value, str) else value)
+                    for key, value in checked_parameters.items()
+                ],
+            )
+            db.executemany(
+                "DELETE FROM parameters WHERE trial_component_id = ? AND name = ?",
+                [(component_id, key) for key in parameters_to_remove or []],
+            )
+            db.executemany(
+                "INSERT INTO artifacts (trial_component_id, kind, name, media_type, value) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (trial_component_id, kind, name) DO UPDATE SET "
+                "media_type = excluded.media_type, value = excluded.value",
+                [(component_id, kind, key, media_type, value) for kind, key, value, media_type in artifacts],
+            )
+
+    def delete_trial_component(self, name: str) -> None:
+        with self._write() as db:
+            component_id = self._id(db, "trial_components", "TrialComponent", name)
+            db.execute("DELETE FROM tags WHERE resource = 'ExperimentTrialComponent' AND resource_id = ?", (component_id,))
+            db.execute("DELETE FROM trial_components WHERE id = ?", (component_id,))
+
+    def associate_trial_component(self, trial_component_name: str, trial_name: str) -> None:
+        now = time.time()
+        with self._write() as db:
+            component_id = self._id(db, "trial_components", "TrialComponent", trial_component_name)
+            trial_id = self._id(db, "trials", "Trial", trial_name)
+            db.execute(
+                "INSERT OR IGNORE INTO trial_component_links (trial_id, trial_component_id) VALUES (?, ?)",
+                (trial_id, component_id),
+            )
+            db.execute("UPDATE trials SET last_modified_time = ? WHERE id = ?", (now, trial_id))
+
+    def disassociate_trial_component(self, trial_component_name: str, trial_name: str) -> None:
+        now = time.time()
+        with self._write() as db:
+            component_id = self._id(db, "trial_components", "TrialComponent", trial_component_name)
+            trial_id = self._id(db, "trials", "Trial", trial_name)
+            db.execute(
+                "DELETE FROM trial_component_links WHERE trial_id = ? AND trial_component_id = ?",
+                (trial_id, component_id),
+            )
+            db.execute("UPDATE trials SET last_modified_time = ? WHERE id = ?", (now, trial_id))
+
+    def upload_artifact(self, trial_component_name: str, file_path: str | os.PathLike[str], name: str) -> str:
+        """Copy a local file into ``<db stem>-artifacts/<component>/<name>``; its ``file://`` URI."""
+        names.entity_name("trial_component_name", trial_component_name)
+        source = Path(file_path)
+        if not source.is_file():
+            raise ValidationError("file_path", "must name an existing file", value=str(file_path))
+        # The artifact name becomes one path segment: keep only its last part.
+        target = self.artifacts_dir / trial_component_name / Path(name).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return target.resolve().as_uri()
+
+    # ---------------------------------------------------------------- writer: metrics
+
+    def log_metrics(self, trial_component_name: str, points: list[MetricPoint]) -> None:
+        batches: dict[str, list[MetricPoint]] = {}
+        for point in points:
+            names.metric_name(point.metric_name)
+            names.metric_value(point.metric_name, point.value)
+            if math.isfinite(point.value) and math.isfinite(point.timestamp):
+                batches.setdefault(point.metric_name, []).append(point)
+        if not batches:
+            return
+        with self._write() as db:
+            component_id = self._id(db, "trial_components", "TrialComponent", trial_component_name)
+            for metric_name, batch in batches.items():
+                self._append_points(db, component_id, metric_name, batch)
+            db.execute(
+                "UPDATE trial_components SET last_modified_time = ? WHERE id = ?", (time.time(), component_id)
+            )
+
+    def _append_points(self, db: sqlite3.Connection, component_id: int, metric_name: str, batch: list[MetricPoint]) -> None:
+        values = np.fromiter((p.value for p in batch), dtype=np.float64, count=len(batch))
+        times = np.fromiter((p.timestamp for p in batch), dtype=np.float64, count=len(batch))
+        steps = [p.step for p in batch]
+        row = db.execute(
+            "SELECT id, count, min, max, mean, m2 FROM metrics WHERE trial_component_id = ? AND name = ?",
+            (component_id, metric_name),
+        ).fetchone()
+        n_b = len(batch)
+        mean_b = float(values.mean())
+        m2_b = float(np.square(values - mean_b).sum())
+        min_b, max_b = float(values.min()), float(values.max())
+        if row is None:
+            metric_id: int | None = None
+            first_seq, n, mean, m2, low, high = 0, n_b, mean_b, m2_b, min_b, max_b
+        else:
+            metric_id, n_a, low_a, high_a, mean_a, m2_a = row
+            # Chan et al.'s parallel combination of two (count, mean, M2) summaries.
+            first_seq = n_a
+            n = n_a + n_b
+            delta = mean_b - mean_a
+            mean = mean_a + delta * n_b / n
+            m2 = m2_a + m2_b + delta * delta * n_a * n_b / n
+            low, high = min(low_a, min_b), max(high_a, max_b)
+        std_dev = math.sqrt(max(m2, 0.0) / (n - 1)) if n > 1 else 0.0
+        last, last_timestamp = batch[-1].value, batch[-1].timestamp
+        if metric_id is None:
+            cursor = db.execute(
+                "INSERT INTO metrics (trial_component_id, name, count, min, max, mean, m2, last, last_timestamp, std_dev) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (component_id, metric_name, n, low, high, mean, m2, last, last_timestamp, std_dev),
+            )
+            metric_id = int(cursor.lastrowid or 0)
+        else:
+            db.execute(
+                "UPDATE metrics SET count = ?, min = ?, max = ?, mean = ?, m2 = ?, last = ?, last_timestamp = ?, "
+                "std_dev = ? WHERE id = ?",
+                (n, low, high, mean, m2, last, last_timestamp, std_dev, metric_id),
+            )
+        seqs = range(first_seq, first_seq + n_b)
+        db.executemany(
+            "INSERT INTO metric_points (metric_id, seq, step, timestamp, value) VALUES (?, ?, ?, ?, ?)",
+            zip([metric_id] * n_b, seqs, steps, times.tolist(), values.tolist(), strict=True),
+        )
+        step_x = np.fromiter(
+            (seq if step is None else step for seq, step in zip(seqs, steps, strict=True)), dtype=np.float64, count=n_b
+        )
+        db.executemany(_ROLLUP_UPSERT, _rollup_rows(metric_id, first_seq, step_x, times, values))
+
+    # ---------------------------------------------------------------- read: records
+
+    def get_experiment(self, name: str) -> Experiment:
+        with self._read() as db:
+            row = db.execute(f"{_EXPERIMENT_SELECT} WHERE e.name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFound("Experiment", name)
+            return self._experiments(db, [row])[0]
+
+    def get_trial(self, name: str) -> Trial:
+        with self._read() as db:
+            row = db.execute(f"{_TRIAL_SELECT} WHERE t.name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFound("Trial", name)
+            return self._trials(db, [row])[0]
+
+    def get_trial_component(self, name: str) -> TrialComponent:
+        with self._read() as db:
+            row = db.execute("SELECT id FROM trial_components WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFound("TrialComponent", name)
+            return self._components(db, [row[0]])[0]
+
+    def _tags(self, db: sqlite3.Connection, resource: str, ids: list[int]) -> dict[int, dict[str, str]]:
+        out: dict[int, dict[str, str]] = {}
+        for resource_id, key, value in db.execute(
+            "SELECT resource_id, key, value FROM tags WHERE resource = ? "
+            "AND resource_id IN (SELECT value FROM json_each(?)) ORDER BY resource_id, key",
+            (resource, json.dumps(ids)),
+        ):
+            out.setdefault(resource_id, {})[key] = value
+        return out
+
+    def _experiments(self, db: sqlite3.Connection, rows: list[Any]) -> list[Experiment]:
+        tags = self._tags(db, "Experiment", [row[0] for row in rows])
+        return [
+            Experiment(
+                experiment_name=row[1],
+                display_name=row[2],
+                description=row[3],
+                source=Source(row[4], row[5]) if row[4] else None,
+                creation_time=row[6],
+                created_by=row[7],
+                last_modified_time=row[8],
+                trial_count=row[9],
+                tags=tags.get(row[0], {}),
+            )
+            for row in rows
+        ]
+
+    def _trials(self, db: sqlite3.Connection, rows: list[Any]) -> list[Trial]:
+        tags = self._tags(db, "ExperimentTrial", [row[0] for row in rows])
+        return [
+            Trial(
+                trial_name=row[1],
+                experiment_name=row[2],
+                display_name=row[3],
+                source=Source(row[4], row[5]) if row[4] else None,
+                creation_time=row[6],
+                created_by=row[7],
+                last_modified_time=row[8],
+                trial_component_count=row[9],
+                tags=tags.get(row[0], {}),
+            )
+            for row in rows
+        ]
+
+    def _components(self, db: sqlite3.Connection, ids: list[int]) -> list[TrialComponent]:
+        """Full records of the given components, in the given order, in six queries."""
+        id_list = json.dumps(ids)
+        records: dict[int, TrialComponent] = {}
+        for row in db.execute(
+            "SELECT id, name, display_name, status, status_message, source_arn, source_type, start_time, end_time, "
+            "creation_time, created_by, last_modified_time, last_modified_by, source_detail "
+            "FROM trial_components WHERE id IN (SELECT value FROM json_each(?))",
+            (id_list,),
+        ):
+            records[row[0]] = TrialComponent(
+                trial_component_name=row[1],
+                display_name=row[2],
+                status=Status(row[3], row[4]),
+                source=Source(row[5], row[6]) if row[5] else None,
+                start_time=row[7],
+                end_time=row[8],
+                creation_time=row[9],
+                created_by=row[10],
+                last_modified_time=row[11],
+                last_modified_by=row[12],
+                source_detail=json.loads(row[13]) if row[13] else {},
+            )
+        for component_id, key, string_value, number_value in db.execute(
+            "SELECT trial_component_id, name, string_value, number_value FROM parameters "
+            "WHERE trial_component_id IN (SELECT value FROM json_each(?)) ORDER BY trial_component_id, name",
+            (id_list,),
+        ):
+            records[component_id].parameters[key] = string_value if string_value is not None else number_value
+        for component_id, kind, key, media_type, value in db.execute(
+            "SELECT trial_component_id, kind, name, media_type, value FROM artifacts "
+            "WHERE trial_component_id IN (SELECT value FROM json_each(?)) ORDER BY trial_component_id, name",
+            (id_list,),
+        ):
+            target = records[component_id].input_artifacts if kind == "input" else records[component_id].output_artifacts
+            target[key] = Artifact(value, media_type)
+        for row in db.execute(
+            "SELECT trial_component_id, name, count, min, max, mean, std_dev, last, last_timestamp FROM metrics "
+            "WHERE trial_component_id IN (SELECT value FROM json_each(?)) ORDER BY trial_component_id, id",
+            (id_list,),
+        ):
+            records[row[0]].metrics.append(
+                MetricSummary(
+                    metric_name=row[1],
+                    count=row[2],
+                    min=row[3],
+                    max=row[4],
+                    avg=row[5],
+                    std_dev=row[6],
+                    last=row[7],
+                    time_stamp=row[8],
+                )
+            )
+        for component_id, tags in self._tags(db, "ExperimentTrialComponent", ids).items():
+            records[component_id].tags = tags
+        for component_id, trial_name, experiment_name in db.execute(
+            "SELECT l.trial_component_id, t.name, e.name FROM trial_component_links l "
+            "JOIN trials t ON t.id = l.trial_id JOIN experiments e ON e.id = t.experiment_id "
+            "WHERE l.trial_component_id IN (SELECT value FROM json_each(?)) ORDER BY t.creation_time, t.id",
+            (id_list,),
+        ):
+            records[component_id].parents.append(Parent(trial_name, experiment_name))
+        return [records[i] for i in ids if i in records]
+
+    # ---------------------------------------------------------------- read: listings and search
+
+    def list_experiments(
+        self,
+        *,
+        name_contains: str | None = None,
+        sort_by: str = "CreationTime",
+        sort_order: SortOrder = "Descending",
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> Page[Experiment]:
+        where, params = _name_filter("e", name_contains)
+        return self._page("Experiment", where, params, sort_by, sort_order, limit, cursor, ["experiments"])
+
+    def list_trials(
+        self,
+        experiment_name: str,
+        *,
+        name_contains: str | None = None,
+        sort_by: str = "CreationTime",
+        sort_order: SortOrder = "Descending",
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> Page[Trial]:
+        with self._read() as db:
+            experiment_id = self._id(db, "experiments", "Experiment", experiment_name)
+        where, params = _name_filter("t", name_contains)
+        return self._page(
+            "ExperimentTrial",
+            f"t.experiment_id = ? AND {where}",
+            [experiment_id, *params],
+            sort_by,
+            sort_order,
+            limit,
+            cursor,
+            ["trials", experiment_name],
+        )
+
+    def list_trial_components(
+        self,
+        *,
+        trial_name: str | None = None,
+        experiment_name: str | None = None,
+        unassigned: bool = False,
+        name_contains: str | None = None,
+        sort_by: str = "CreationTime",
+        sort_order: SortOrder = "Descending",
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> Page[TrialComponent]:
+        if sum((trial_name is not None, experiment_name is not None, bool(unassigned))) > 1:
+            raise ValidationError("trial_name", "give at most one of trial_name, experiment_name and unassigned")
+        where, params = _name_filter("tc", name_contains)
+        scope: list[Any] = ["components", name_contains]
+        with self._read() as db:
+            if trial_name is not None:
+                trial_id = self._id(db, "trials", "Trial", trial_name)
+                where += " AND tc.id IN (SELECT trial_component_id FROM trial_component_links WHERE trial_id = ?)"
+                params.append(trial_id)
+                scope += ["trial", trial_name]
+            elif experiment_name is not None:
+                experiment_id = self._id(db, "experiments", "Experiment", experiment_name)
+                where += (
+                    " AND tc.id IN (SELECT l.trial_component_id FROM trial_component_links l "
+                    "JOIN trials t2 ON t2.id = l.trial_id WHERE t2.experiment_id = ?)"
+                )
+                params.append(experiment_id)
+                scope += ["experiment", experiment_name]
+            elif unassigned:
+                where += " AND NOT EXISTS (SELECT 1 FROM trial_component_links l WHERE l.trial_component_id = tc.id)"
+                scope += ["unassigned"]
+        return self._page("ExperimentTrialComponent", where, params, sort_by, sort_order, limit, cursor, scope)
+
+    def search(
+        self,
+        resource: Resource,
+        search_expression: dict[str, Any] | None = None,
+        *,
+        sort_by: str = "CreationTime",
+        sort_order: SortOrder = "Descending",
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> Page[Any]:
+        if resource not in _RESOURCE_TABLES:
+            raise ValidationError("resource", f"must be one of {', '.join(_RESOURCE_TABLES)}", value=resource)
+        where, params = "1", []
+        if search_expression is not None:
+            try:
+                from .local_search import compile_where  # type: ignore[import-not-found,unused-ignore]
+            except ImportError as error:
+                # TODO: remove once smx_lab/stores/local_search.py (search expressions → SQL) lands.
+                raise QueryError("search expressions are not supported by this build yet") from error
+            where, compiled_params = compile_where(resource, search_expression)
+            params = list(compiled_params)
+        scope = ["search", resource, json.dumps(search_expression, sort_keys=True, default=str)]
+        return self._page(resource, f"({where})", params, sort_by, sort_order, limit, cursor, scope)
+
+    def _page(
+        self,
+        resource: str,
+        where: str,
+        params: list[Any],
+        sort_by: str,
+        sort_order: str,
+        limit: int,
+        cursor: str | None,
+        scope: list[Any],
+    ) -> Page[Any]:
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
+            raise ValidationError("limit", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
+        if sort_order not in ("Ascending", "Descending"):
+            raise ValidationError("sort_order", "must be Ascending or Descending", value=sort_order)
+        table, alias = _RESOURCE_TABLES[resource]
+        join, join_params, key = _sort_key(resource, alias, sort_by)
+        fingerprint = _fingerprint([*scope, resource, where, params, sort_by, sort_order])
+        offset = _decode_cursor(cursor, fingerprint)
+        direction = "ASC" if sort_order == "Ascending" else "DESC"
+        with self._read() as db:
+            total = db.execute(f"SELECT count(*) FROM {table} {alias} WHERE {where}", params).fetchone()[0]  # noqa: S608
+            ids = [
+                row[0]
+                for row in db.execute(
+                    f"SELECT {alias}.id FROM {table} {alias} {join} WHERE {where} "  # noqa: S608
+                    f"ORDER BY ({key}) IS NULL, {key} {direction}, {alias}.id {direction} LIMIT ? OFFSET ?",
+                    [*join_params, *params, limit, offset],
+                )
+            ]
+            items: list[Any]
+            if resource == "ExperimentTrialComponent":
+                items = self._components(db, ids)
+            else:
+                select = _EXPERIMENT_SELECT if resource == "Experiment" else _TRIAL_SELECT
+                rows = db.execute(
+                    f"{select} JOIN json_each(?) page ON page.value = {alias}.id ORDER BY page.key", (json.dumps(ids),)
+                ).fetchall()
+                items = self._experiments(db, rows) if resource == "Experiment" else self._trials(db, rows)
+        next_cursor = _encode_cursor(offset + limit, fingerprint) if offset + limit < total else None
+        return Page(items=items, next_cursor=next_cursor, total=total)
+
+    # ---------------------------------------------------------------- read: metric points and series
+
+    def metric_points(self, component: str, metric_names: list[str] | None = None) -> list[MetricPoint]:
+        """Raw points, metric by metric (in the order the metrics were first logged), each metric's
+        points in logging order."""
+        with self._read() as db:
+            component_id = self._id(db, "trial_components", "TrialComponent", component)
+            rows = db.execute(
+                "SELECT m.name, p.value, p.timestamp, p.step FROM metrics m JOIN metric_points p ON p.metric_id = m.id "
+                "WHERE m.trial_component_id = ? AND (? IS NULL OR m.name IN (SELECT value FROM json_each(?))) "
+                "ORDER BY m.id, p.seq",
+                (component_id, None if metric_names is None else 1, json.dumps(metric_names or [])),
+            ).fetchall()
+        return [MetricPoint(metric_name=r[0], value=r[1], timestamp=r[2], step=r[3]) for r in rows]
+
+    def metric_series(
+        self,
+        queries: list[SeriesQuery],
+        *,
+        x_axis: XAxis = "step",
+        max_points: int = DEFAULT_MAX_POINTS,
+        x_range: tuple[float, float] | None = None,
+    ) -> list[Series]:
+        if x_axis not in _AXES:
+            raise ValidationError("x_axis", "must be 'step' or 'time'", value=x_axis)
+        checked_range = check_request(max_points, x_range)
+        out: list[Series] = []
+        with self._read() as db:
+            for query in queries:
+                component_id = self._id(db, "trial_components", "TrialComponent", query.component)
+                row = db.execute(
+                    "SELECT id, count FROM metrics WHERE trial_component_id = ? AND name = ?",
+                    (component_id, query.metric),
+                ).fetchone()
+                if row is None:
+                    raise NotFound("Metric", f"{query.component}/{query.metric}")
+                xs, ys, raw_count, reduced = _SeriesReduction(db, row[0], row[1], x_axis, max_points, checked_range).run()
+                out.append(Series(query.component, query.metric, x_axis, xs, ys, raw_count, reduced))
+        return out
+
+
+# -------------------------------------------------------------------- SQL fragments and helpers
+
+_EXPERIMENT_SELECT = (
+    "SELECT e.id, e.name, e.display_name, e.description, e.source_arn, e.source_type, e.creation_time, "
+    "e.created_by, e.last_modified_time, (SELECT count(*) FROM trials x WHERE x.experiment_id = e.id) "
+    "FROM experiments e"
+)
+_TRIAL_SELECT = (
+    "SELECT t.id, t.name, (SELECT name FROM experiments x WHERE x.id = t.experiment_id), t.display_name, "
+    "t.source_arn, t.source_type, t.creation_time, t.created_by, t.last_modified_time, "
+    "(SELECT count(*) FROM trial_component_links l WHERE l.trial_id = t.id) FROM trials t"
+)
+
+_ROLLUP_UPSERT = """
+INSERT INTO metric_rollups (metric_id, level, block, n, min_y, min_step, min_time, max_y, max_step, max_time,
+    lo_step, lo_step_y, hi_step, hi_step_y, lo_time, lo_time_y, hi_time, hi_time_y)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (metric_id, level, block) DO UPDATE SET
+    n = n + excluded.n,
+    min_step = CASE WHEN excluded.min_y < min_y THEN excluded.min_step ELSE min_step END,
+    min_time = CASE WHEN excluded.min_y < min_y THEN excluded.min_time ELSE min_time END,
+    min_y = min(min_y, excluded.min_y),
+    max_step = CASE WHEN excluded.max_y > max_y THEN excluded.max_step ELSE max_step END,
+    max_time = CASE WHEN excluded.max_y > max_y THEN excluded.max_time ELSE max_time END,
+    max_y = max(max_y, excluded.max_y),
+    lo_step_y = CASE WHEN excluded.lo_step < lo_step THEN excluded.lo_step_y ELSE lo_step_y END,
+    lo_step = min(lo_step, excluded.lo_step),
+    hi_step_y = CASE WHEN excluded.hi_step >= hi_step THEN excluded.hi_step_y ELSE hi_step_y END,
+    hi_step = max(hi_step, excluded.hi_step),
+    lo_time_y = CASE WHEN excluded.lo_time < lo_time THEN excluded.lo_time_y ELSE lo_time_y END,
+    lo_time = min(lo_time, excluded.lo_time),
+    hi_time_y = CASE WHEN excluded.hi_time >= hi_time THEN excluded.hi_time_y ELSE hi_time_y END,
+    hi_time = max(hi_time, excluded.hi_time)
+"""
+
+
+def _segment_first(values: np.ndarray, extreme: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Index of the first element of each segment equal to that segment's ``extreme``."""
+    hits = np.flatnonzero(values == extreme[segment])
+    _, first = np.unique(segment[hits], return_index=True)
+    result: np.ndarray = hits[first]
+    return result
+
+
+def _rollup_rows(
+    metric_id: int, first_seq: int, step_x: np.ndarray, times: np.ndarray, values: np.ndarray
+) -> Iterator[tuple[Any, ...]]:
+    """The rollup rows of one batch of consecutive points: per level, per block touched."""
+    seqs = np.arange(first_seq, first_seq + len(values), dtype=np.int64)
+    for level in ROLLUP_LEVELS:
+        blocks = seqs >> level
+        starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]])
+        segment = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(values)]))
+        counts = np.diff(np.r_[starts, len(values)])
+        i_min = _segment_first(values, np.minimum.reduceat(values, starts), segment)
+        i_max = _segment_first(values, np.maximum.reduceat(values, starts), segment)
+        i_lo_step = _segment_first(step_x, np.minimum.reduceat(step_x, starts), segment)
+        i_hi_step = _segment_first(step_x, np.maximum.reduceat(step_x, starts), segment)
+        i_lo_time = _segment_first(times, np.minimum.reduceat(times, starts), segment)
+        i_hi_time = _segment_first(times, np.maximum.reduceat(times, starts), segment)
+        yield from zip(
+            [metric_id] * len(starts),
+            [level] * len(starts),
+            blocks[starts].tolist(),
+            counts.tolist(),
+            values[i_min].tolist(),
+            step_x[i_min].tolist(),
+            times[i_min].tolist(),
+            values[i_max].tolist(),
+            step_x[i_max].tolist(),
+            times[i_max].tolist(),
+            step_x[i_lo_step].tolist(),
+            values[i_lo_step].tolist(),
+            step_x[i_hi_step].tolist(),
+            values[i_hi_step].tolist(),
+            times[i_lo_time].tolist(),
+            values[i_lo_time].tolist(),
+            times[i_hi_time].tolist(),
+            values[i_hi_time].tolist(),
+            strict=True,
+        )
+
+
+class _SeriesReduction:
+    """One series reduced in SQL, following :mod:`smx_lab.reduce` (see the module docstring)."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        metric_id: int,
+        count: int,
+        axis: str,
+        max_points: int,
+        x_range: tuple[float, float] | None,
+    ) -> None:
+        self.db = db
+        self.metric_id = metric_id
+        self.count = count
+        self.columns = _AXES[axis]
+        self.max_points = max_points
+        self.x_range = x_range
+
+    def _raw(self, lo: float | None, hi: float | None, blocks: list[tuple[int, int]] | None) -> list[tuple[float, float]]:
+        x = self.columns["x"]
+        params: list[Any] = []
+        if blocks is None:
+            sql = f"SELECT {x}, p.value FROM metric_points p"  # noqa: S608
+        else:
+            sql = (
+                f"SELECT {x}, p.value FROM json_each(?) b CROSS JOIN metric_points p "  # noqa: S608
+                "ON p.seq BETWEEN b.value ->> 0 AND b.value ->> 1"
+            )
+            params.append(json.dumps(blocks))
+        sql += " WHERE p.metric_id = ?"
+        params.append(self.metric_id)
+        if lo is not None:
+            sql += f" AND {x} BETWEEN ? AND ?"
+            params += [lo, hi]
+        return self.db.execute(f"{sql} ORDER BY {x}, p.seq", params).fetchall()  # type: ignore[no-any-return]
+
+    def run(self) -> tuple[list[float], list[float], int, bool]:
+        if self.count == 0:
+            return [], [], 0, False
+        if self.x_range is None and self.count <= self.max_points:
+            points = self._raw(None, None, None)
+            return [p[0] for p in points], [p[1] for p in points], len(points), False
+        c = self.columns
+        top = ROLLUP_LEVELS[-1]
+        if self.x_range is None:
+            lo, hi = self.db.execute(
+                f"SELECT min({c['lo']}), max({c['hi']}) FROM metric_rollups WHERE metric_id = ? AND level = ?",  # noqa: S608
+                (self.metric_id, top),
+            ).fetchone()
+        else:
+            lo, hi = self.x_range
+        buckets, width = bucket_grid(lo, hi, self.max_points)
+        grid = {"lo": lo, "hi": hi, "width": width, "last_bucket": max(buckets - 1, 0), "metric": self.metric_id}
+        lowest: dict[int, tuple[float, float]] = {}
+        highest: dict[int, tuple[float, float]] = {}
+        first: tuple[float, float] | None = None
+        last: tuple[float, float] | None = None
+        raw_count = 0
+        whole: list[tuple[int, int]] = []  # seq ranges wholly in range, for a small answer
+        pending: list[int] | None = None
+        previous_level = top
+        for level in (*reversed(ROLLUP_LEVELS), 0):
+            if pending is not None and not pending:
+                break
+            rows = self._level(level, previous_level, pending, grid)
+            pending = []
+            for kind, bucket, value, x, n in rows:
+                if kind == 0:
+                    raw_count += n
+                    if bucket not in lowest or value < lowest[bucket][1]:
+                        lowest[bucket] = (x, value)
+                elif kind == 1:
+                    if bucket not in highest or value > highest[bucket][1]:
+                        highest[bucket] = (x, value)
+                elif kind == 2:
+                    if first is None or value < first[0]:
+                        first = (value, x)
+                elif kind == 3:
+                    if last is None or value >= last[0]:
+                        last = (value, x)
+                elif kind == 4:
+                    pending.append(bucket)
+                    if level == ROLLUP_LEVELS[0]:
+                        # The raw points of these blocks are read next; list them for a small answer.
+                        whole.append((bucket << level, ((bucket + 1) << level) - 1))
+                else:
+                    whole.append((bucket << level, ((bucket + 1) << level) - 1))
+            previous_level = level
+        if raw_count <= self.max_points:
+            points = self._raw(lo, hi, whole)
+            return [p[0] for p in points], [p[1] for p in points], raw_count, False
+        keep: set[tuple[float, float]] = set()
+        if first is not None and last is not None:
+            keep.update((first, last))
+        if buckets:
+            keep.update(lowest.values(), highest.values())
+        ordered = sorted(keep)
+        return [p[0] for p in ordered], [p[1] for p in ordered], raw_count, True
+
+    def _level(self, level: int, parent_level: int, parents: list[int] | None, grid: dict[str, Any]) -> list[Any]:
+        """Aggregates per bucket of the usable blocks at ``level`` (0: raw points), plus the blocks
+        to split further (kind 4) and the usable blocks themselves (kind 5)."""
+        c = self.columns
+        bucket = _BUCKET if grid["width"] > 0 else _ONE_BUCKET
+        params = dict(grid, level=level, parents=json.dumps(parents or []), fanout=1 << (parent_level - level))
+        # CROSS JOIN keeps json_each as the outer loop, so each parent is one primary-key range.
+        source = (
+            "metric_rollups r"
+            if parents is None
+            else "json_each(:parents) j CROSS JOIN metric_rollups r "
+            "ON r.block BETWEEN j.value * :fanout AND j.value * :fanout + :fanout - 1"
+        )
+        if level == 0:
+            x = c["x"]
+            candidates = (
+                f"SELECT p.seq AS block, 1 AS n, p.value AS min_y, {x} AS min_x, p.value AS max_y, {x} AS max_x, "  # noqa: S608
+                f"{x} AS lo, p.value AS lo_y, {x} AS hi, p.value AS hi_y, 1 AS ok, "
+                f"{bucket.format(x=x)} AS b FROM json_each(:parents) j CROSS JOIN metric_points p "
+                "ON p.seq BETWEEN j.value * :fanout AND j.value * :fanout + :fanout - 1 "
+                f"WHERE p.metric_id = :metric AND {x} BETWEEN :lo AND :hi"
+            )
+        else:
+            candidates = (
+                f"SELECT r.block, r.n, r.min_y, r.{c['min_x']} AS min_x, r.max_y, r.{c['max_x']} AS max_x, "  # noqa: S608
+                f"r.{c['lo']} AS lo, r.{c['lo_y']} AS lo_y, r.{c['hi']} AS hi, r.{c['hi_y']} AS hi_y, "
+                f"(r.{c['lo']} >= :lo AND r.{c['hi']} <= :hi "
+                f"AND {bucket.format(x='r.' + c['lo'])} = {bucket.format(x='r.' + c['hi'])}) AS ok, "
+                f"{bucket.format(x='r.' + c['lo'])} AS b FROM {source} "
+                f"WHERE r.metric_id = :metric AND r.level = :level AND r.{c['lo']} <= :hi AND r.{c['hi']} >= :lo"
+            )
+        sql = (
+            f"WITH c AS MATERIALIZED ({candidates}) "  # noqa: S608
+            "SELECT 0, b, min(min_y), min_x, sum(n) FROM c WHERE ok GROUP BY b "
+            "UNION ALL SELECT 1, b, max(max_y), max_x, 0 FROM c WHERE ok GROUP BY b "
+            "UNION ALL SELECT 2, b, min(lo), lo_y, 0 FROM c WHERE ok GROUP BY b "
+            "UNION ALL SELECT 3, b, max(hi), hi_y, 0 FROM c WHERE ok GROUP BY b "
+            "UNION ALL SELECT 4, block, 0, 0, 0 FROM c WHERE NOT ok "
+        )
+        if level:
+            # Usable blocks are listed only while the answer may still be small enough to return raw.
+            sql += "UNION ALL SELECT 5, block, 0, 0, 0 FROM c WHERE ok AND (SELECT sum(n) FROM c WHERE ok) <= :budget"
+        params["budget"] = self.max_points
+        return self.db.execute(sql, params).fetchall()
+
+
+def _user() -> str | None:
+    try:
+        return os.environ.get("USER") or os.getlogin()
+    except OSError:
+        return None
+
+
+def _checked_status(status: Status | None) -> Status:
+    status = status or Status()
+    if status.primary_status not in PRIMARY_STATUSES:
+        raise ValidationError("status", f"PrimaryStatus must be one of {', '.join(PRIMARY_STATUSES)}")
+    names.text("status.Message", status.message, names.STATUS_MESSAGE_MAX)
+    return status
+
+
+def _name_filter(alias: str, name_contains: str | None) -> tuple[str, list[Any]]:
+    if name_contains is None or name_contains == "":
+        return "1", []
+    if not isinstance(name_contains, str):
+        raise ValidationError("name_contains", "must be a string")
+    return (
+        f"(instr(lower({alias}.name), lower(?)) > 0 OR instr(lower(coalesce({alias}.display_name, '')), lower(?)) > 0)",
+        [name_contains, name_contains],
+    )
+
+
+def _sort_key(resource: str, alias: str, sort_by: str) -> tuple[str, list[Any], str]:
+    """``(join, join params, key expression)`` for a sort field; SQL identifiers come from tables."""
+    if not isinstance(sort_by, str):
+        raise ValidationError("sort_by", "must be a string")
+    lowered = sort_by.lower()
+    columns = _RESOURCE_SORT[resource]
+    if lowered in columns:
+        return "", [], columns[lowered].format(a=alias)
+    if resource == "ExperimentTrialComponent":
+        if lowered.startswith("parameters.") and len(sort_by) > len("parameters."):
+            join = "LEFT JOIN parameters sp ON sp.trial_component_id = tc.id AND sp.name = ?"
+            return join, [sort_by[len("parameters.") :]], "coalesce(sp.number_value, sp.string_value)"
+        if lowered.startswith("metrics.") and "." in sort_by[len("metrics.") :]:
+            metric, statistic = sort_by[len("metrics.") :].rsplit(".", 1)
+            column = _STATISTIC_COLUMNS.get(statistic.lower())
+            if column and metric:
+                join = "LEFT JOIN metrics sm ON sm.trial_component_id = tc.id AND sm.name = ?"
+                return join, [metric], f"sm.{column}"
+    allowed = sorted({"Name", "CreationTime", "LastModifiedTime", "DisplayName"})
+    if resource == "ExperimentTrialComponent":
+        allowed += ["StartTime", "EndTime", "Parameters.<name>", "Metrics.<name>.<Min|Max|Avg|StdDev|Last|Count>"]
+    raise ValidationError("sort_by", f"must be one of {', '.join(allowed)}", value=sort_by)
+
+
+def _fingerprint(parts: Sequence[Any]) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+
+
+def _encode_cursor(offset: int, fingerprint: str) -> str:
+    check = _fingerprint([fingerprint, offset])
+    return base64.urlsafe_b64encode(json.dumps({"o": offset, "c": check}).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, fingerprint: str) -> int:
+    if cursor is None or cursor == "":
+        return 0
+    invalid = ValidationError("cursor", "is not a cursor this store gave for this listing")
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        offset = payload["o"]
+        check = payload["c"]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise invalid from None
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise invalid
+    if check != _fingerprint([fingerprint, offset]):
+        raise invalid
+    return offset
