@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from ..errors import SmxError, StoreUnavailable, ValidationError
+from ..errors import NotFound, SmxError, StoreUnavailable, ValidationError
 from ..model import (
     Experiment,
     MetricPoint,
@@ -271,10 +271,11 @@ class SageMakerStore:
         refresh: bool = False,
     ) -> Page[TrialComponent]:
         selectors = [trial_name is not None, experiment_name is not None, bool(unassigned)]
-        if sum(selectors) != 1:
+        if sum(selectors) > 1:
             raise ValidationError(
-                "trial_name", "give exactly one of trial_name, experiment_name or unassigned=True"
+                "trial_name", "give at most one of trial_name, experiment_name and unassigned"
             )
+        scope: dict[str, Any] | None = None
         if trial_name is not None:
             scope = {"Name": "Parents.TrialName", "Operator": "Equals", "Value": trial_name}
         elif experiment_name is not None:
@@ -283,9 +284,10 @@ class SageMakerStore:
                 "Operator": "Equals",
                 "Value": experiment_name,
             }
-        else:
+        elif unassigned:
             scope = {"Name": "Parents.TrialName", "Operator": "NotExists"}
-        expression = _and({"Filters": [scope]}, _name_contains("TrialComponentName", name_contains))
+        contains = _name_contains("TrialComponentName", name_contains)
+        expression = _and({"Filters": [scope]}, contains) if scope else contains
         with self.aws.counting("list_trial_components"):
             page = self._search(
                 "ExperimentTrialComponent", expression, sort_by, sort_order, limit, cursor, refresh
@@ -508,6 +510,10 @@ class SageMakerStore:
                 )
         out = []
         for query, (xs, ys) in zip(queries, raw, strict=True):
+            if not xs and components[query.component].metric(query.metric) is None:
+                raise NotFound(
+                    "Metric", f"{query.component}/{query.metric}"
+                )  # as the embedded store
             reduced = reduce_series(xs, ys, max_points, x_range)
             out.append(
                 Series(

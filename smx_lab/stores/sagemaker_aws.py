@@ -266,6 +266,12 @@ class AwsClients:
                 self._clients[service] = client
             return client
 
+    def adopt(self, service: str, client: Any) -> None:
+        """Use a boto3 client the caller made (e.g. ``sagemaker_boto_client`` of the tracking API)."""
+        client.meta.events.register("before-call", self._count_call)
+        with self._clients_lock:
+            self._clients[service] = client
+
     def endpoint(self, service: str = "sagemaker") -> str:
         return str(self.client(service).meta.endpoint_url)
 
