@@ -130,8 +130,8 @@ class ExperimentAnalytics:
         output_artifact_names: list[str] | None = None,
         store: Store | None = None,
     ) -> None:
-        # sagemaker_session is accepted so SageMaker code runs unchanged; the store (or
-        # $SMX_LAB_STORE) decides where the data comes from.
+        # sagemaker_session is accepted so SageMaker code runs unchanged; $SMX_LAB_STORE decides
+        # where the data comes from (with "sagemaker", the session's credentials are used).
         if not experiment_name and not search_expression:
             raise ValueError("Either experiment_name or search_expression must be supplied.")
         if search_expression is not None and not isinstance(search_expression, dict):
@@ -211,4 +211,13 @@ class ExperimentAnalytics:
             return self._store, False
         from .stores import open_store
 
+        boto_session = getattr(self._sagemaker_session, "boto_session", None)
+        if boto_session is not None and store_kind() == "sagemaker":
+            # A sagemaker.Session carries the caller's credentials and region: read that account.
+            return open_store("sagemaker", session=boto_session), True
         return open_store(), True
+
+
+def store_kind() -> str:
+    """The configured store kind, as :func:`smx_lab.stores.open_store` reads it."""
+    return (os.environ.get("SMX_LAB_STORE") or "local").lower()
