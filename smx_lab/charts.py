@@ -463,6 +463,8 @@ def _time_series_body(
         "field": "series",
         "type": "nominal",
         "title": "component · metric" if several_metrics else "component",
+        # "display name · metric" is longer than Vega's default legend label limit
+        "legend": {"labelLimit": 320},
     }
     tooltip = [
         {"field": "display_name", "type": "nominal", "title": "component"},
@@ -774,7 +776,14 @@ def _parallel(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
         "type": "nominal",
         "sort": axis_names,
         "title": None,
-        "axis": {"grid": True, "domain": False, "labelAngle": 0, "ticks": False},
+        # labels pushed down to leave room for each axis's minimum, written under it
+        "axis": {
+            "grid": True,
+            "domain": False,
+            "labelAngle": 0,
+            "ticks": False,
+            "labelPadding": 22,
+        },
     }
     y = {"field": "position", "type": "quantitative", "axis": None, "scale": {"domain": [0, 1]}}
     color: dict[str, Any] = {"field": "label", "type": "nominal", "title": "component"}
