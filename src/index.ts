@@ -1,27 +1,148 @@
+/** Plugin wiring only: the Experiments panel, the component views, commands and settings. */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { Widget } from '@lumino/widgets';
-import { LabIcon } from '@jupyterlab/ui-components';
-import beakerSvg from '../style/icons/beaker.svg';
+import {
+  Clipboard,
+  ICommandPalette,
+  IThemeManager,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { SmxLabClient } from './api';
+import { CommandIDs, registerCommands } from './commands';
+import { ComponentView, IViewSettings } from './details/ComponentView';
+import { ITabActions } from './details/tabs';
+import { ExperimentsPanel } from './sidebar/panel';
 
-export const beakerIcon = new LabIcon({ name: 'smx-lab:beaker', svgstr: beakerSvg });
+export { beakerIcon } from './icons';
+
+const PLUGIN_ID = 'smx-lab:plugin';
+
+/** The settings of schema/plugin.json, with their defaults. */
+interface ISettings extends IViewSettings {
+  pageSize: number;
+}
+
+const DEFAULT_SETTINGS: ISettings = {
+  refreshInterval: 5,
+  pageSize: 100,
+  chartPoints: 1000
+};
+
+function readSettings(settings: ISettingRegistry.ISettings | null): ISettings {
+  if (!settings) {
+    return DEFAULT_SETTINGS;
+  }
+  const composite = settings.composite as Partial<ISettings>;
+  return {
+    refreshInterval:
+      composite.refreshInterval ?? DEFAULT_SETTINGS.refreshInterval,
+    pageSize: composite.pageSize ?? DEFAULT_SETTINGS.pageSize,
+    chartPoints: composite.chartPoints ?? DEFAULT_SETTINGS.chartPoints
+  };
+}
 
 const plugin: JupyterFrontEndPlugin<void> = {
-  id: 'smx-lab:plugin',
-  description: 'The Experiments panel: browse and compare machine-learning experiments.',
+  id: PLUGIN_ID,
+  description:
+    'The Experiments panel: browse and compare machine-learning experiments.',
   autoStart: true,
-  optional: [ILayoutRestorer],
-  activate: (app: JupyterFrontEnd, restorer: ILayoutRestorer | null) => {
-    const panel = new Widget();
-    panel.id = 'smx-lab-experiments';
-    panel.title.icon = beakerIcon;
-    panel.title.caption = 'Experiments';
-    panel.node.textContent = 'Experiments';
+  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry, IThemeManager],
+  activate: async (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null,
+    themeManager: IThemeManager | null
+  ) => {
+    const client = new SmxLabClient();
+    let current = DEFAULT_SETTINGS;
+    const tracker = new WidgetTracker<MainAreaWidget<ComponentView>>({
+      namespace: 'smx-lab-component'
+    });
+
+    const actions: ITabActions = {
+      copy: text => Clipboard.copyToSystem(text),
+      openPath: path => {
+        void app.commands.execute('docmanager:open', { path });
+      },
+      reveal: (experiment, trial) => {
+        void app.commands.execute(CommandIDs.reveal, { experiment, trial });
+      }
+    };
+
+    const openComponent = (name: string): void => {
+      const open = tracker.find(
+        widget => widget.content.componentName === name
+      );
+      if (open) {
+        app.shell.activateById(open.id);
+        return;
+      }
+      const content = new ComponentView({
+        client,
+        name,
+        settings: current,
+        actions,
+        themeChanged: themeManager?.themeChanged
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = `smx-lab-component-${encodeURIComponent(name)}`;
+      widget.title.label = content.title.label;
+      widget.title.icon = content.title.icon;
+      widget.title.caption = content.title.caption;
+      content.title.changed.connect(() => {
+        widget.title.label = content.title.label;
+      });
+      void tracker.add(widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+    };
+
+    const panel = new ExperimentsPanel({
+      client,
+      openComponent,
+      pageSize: current.pageSize
+    });
     app.shell.add(panel, 'left', { rank: 600 });
-    restorer?.add(panel, panel.id);
+
+    registerCommands({
+      app,
+      panel,
+      openComponent,
+      refreshViews: () => tracker.forEach(widget => widget.content.refresh()),
+      palette
+    });
+
+    if (restorer) {
+      restorer.add(panel, panel.id);
+      void restorer.restore(tracker, {
+        command: CommandIDs.openComponent,
+        args: widget => ({ name: widget.content.componentName }),
+        name: widget => widget.content.componentName
+      });
+    }
+
+    if (settingRegistry) {
+      try {
+        const settings = await settingRegistry.load(PLUGIN_ID);
+        const apply = () => {
+          current = readSettings(settings);
+          panel.pageSize = current.pageSize;
+          tracker.forEach(widget => {
+            widget.content.settings = current;
+          });
+        };
+        apply();
+        settings.changed.connect(apply);
+      } catch (reason) {
+        console.warn('smx-lab: could not load the settings', reason);
+      }
+    }
   }
 };
 

@@ -1,0 +1,384 @@
+/**
+ * The typed client of smx-lab's REST API (`{base_url}/smx-lab/api/`).
+ *
+ * The interfaces mirror `smx_lab/model.py`'s `to_dict()` shapes, which are SageMaker's own
+ * (PascalCase), so the words a boto3 user knows are the words used here. This module is the only
+ * place in the frontend that talks to the server.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+export type PrimaryStatus =
+  'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+
+export const SUMMARY_STATISTICS = [
+  'Min',
+  'Max',
+  'Avg',
+  'StdDev',
+  'Last',
+  'Count'
+] as const;
+export type SummaryStatistic = (typeof SUMMARY_STATISTICS)[number];
+
+export type Resource =
+  'Experiment' | 'ExperimentTrial' | 'ExperimentTrialComponent';
+
+export interface ISource {
+  SourceArn: string;
+  SourceType?: string;
+}
+
+export interface IStatus {
+  PrimaryStatus: PrimaryStatus;
+  Message?: string;
+}
+
+export interface IArtifact {
+  Value: string;
+  MediaType?: string;
+}
+
+export interface IParent {
+  TrialName: string;
+  ExperimentName: string;
+}
+
+export interface IUserContext {
+  UserProfileName: string;
+}
+
+export interface ITag {
+  Key: string;
+  Value: string;
+}
+
+export interface IMetricSummary {
+  MetricName: string;
+  Min: number;
+  Max: number;
+  Avg: number;
+  StdDev: number;
+  Last: number;
+  Count: number;
+  TimeStamp?: string;
+  SourceArn?: string;
+}
+
+/** A parameter value as SageMaker writes it: exactly one of the two keys. */
+export interface IParameterValue {
+  NumberValue?: number;
+  StringValue?: string;
+}
+
+export interface IExperiment {
+  ExperimentName: string;
+  ExperimentArn?: string;
+  DisplayName: string;
+  Description?: string;
+  Source?: ISource;
+  CreationTime?: string;
+  CreatedBy?: IUserContext;
+  LastModifiedTime?: string;
+  Tags?: ITag[];
+  TrialCount?: number;
+}
+
+export interface ITrial {
+  TrialName: string;
+  TrialArn?: string;
+  DisplayName: string;
+  ExperimentName: string;
+  Source?: ISource;
+  CreationTime?: string;
+  CreatedBy?: IUserContext;
+  LastModifiedTime?: string;
+  Tags?: ITag[];
+  TrialComponentCount?: number;
+}
+
+export interface ITrialComponent {
+  TrialComponentName: string;
+  TrialComponentArn?: string;
+  DisplayName: string;
+  Status?: IStatus;
+  Source?: ISource;
+  StartTime?: string;
+  EndTime?: string;
+  CreationTime?: string;
+  CreatedBy?: IUserContext;
+  LastModifiedTime?: string;
+  LastModifiedBy?: IUserContext;
+  Parameters: Record<string, IParameterValue>;
+  InputArtifacts: Record<string, IArtifact>;
+  OutputArtifacts: Record<string, IArtifact>;
+  Metrics: IMetricSummary[];
+  Tags?: ITag[];
+  Parents: IParent[];
+  /** The SageMaker job behind the component (instance type, job status, ...), when there is one. */
+  SourceDetail?: Record<string, unknown>;
+}
+
+export interface IPage<T> {
+  items: T[];
+  next_cursor: string | null;
+  total: number | null;
+}
+
+export interface IInfo {
+  version: string;
+  store: { kind: 'local' | 'sagemaker'; description: string } & Record<
+    string,
+    unknown
+  >;
+  capabilities: string[];
+  openapi: string;
+  page_size_cap: number;
+}
+
+export type SortOrder = 'Ascending' | 'Descending';
+
+/** What the list routes take: `q` is plain words (a name substring) or the typed query language. */
+export interface IListOptions {
+  q?: string;
+  sort?: string;
+  order?: SortOrder;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface ISearchRequest {
+  resource: Resource;
+  query?: string;
+  search_expression?: Record<string, unknown>;
+  sort_by?: string;
+  sort_order?: SortOrder;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export type XAxis = 'step' | 'time';
+
+export interface IMetricsRequest {
+  queries: { component: string; metric: string }[];
+  x_axis?: XAxis;
+  max_points?: number;
+  x_range?: [number, number];
+}
+
+export interface ISeries {
+  component: string;
+  metric: string;
+  x_axis: XAxis;
+  x: number[];
+  y: number[];
+  raw_count: number;
+  reduced: boolean;
+}
+
+/** A chart request (`smx_lab.charts.CHART_REQUEST_SCHEMA`); the server builds the spec. */
+export interface IChartRequest {
+  chart_type: string;
+  data_type?: 'time_series' | 'summary';
+  components?: string[];
+  metrics?: string[];
+  x_axis?: 'step' | 'time' | 'relative_time';
+  max_points?: number;
+  x_range?: [number, number];
+  title?: string;
+  width?: number;
+  height?: number;
+  [key: string]: unknown;
+}
+
+/** A Vega-Lite v5 spec as the server builds it. */
+export type VegaLiteSpec = Record<string, unknown> & { $schema: string };
+
+/** The body of every error answer: `{error, message, ...details}`. */
+export interface IErrorBody {
+  error: string;
+  message: string;
+  field?: string;
+  kind?: string;
+  name?: string;
+  position?: number;
+  expected?: string[];
+  suggestions?: string[];
+}
+
+/** An error answer of the API, or a failure to reach it (`status` 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: IErrorBody
+  ) {
+    super(body.message);
+    this.name = 'ApiError';
+  }
+
+  /** True when the store or the server could not be reached (network, 503): worth a Retry. */
+  get unreachable(): boolean {
+    return this.status === 0 || this.status === 503 || this.status === 502;
+  }
+
+  /** True for a typed query that does not parse or names an unknown field. */
+  get isQueryError(): boolean {
+    return this.body.error === 'invalid_query';
+  }
+}
+
+const API_PATH = 'smx-lab/api';
+
+/** One request/answer over the server connection; every method of the client goes through it. */
+export class SmxLabClient {
+  constructor(
+    readonly serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
+
+  info(): Promise<IInfo> {
+    return this.request('GET', 'info');
+  }
+
+  listExperiments(options: IListOptions = {}): Promise<IPage<IExperiment>> {
+    return this.request('GET', 'experiments', listQuery(options));
+  }
+
+  getExperiment(name: string): Promise<IExperiment> {
+    return this.request('GET', `experiments/${encodeURIComponent(name)}`);
+  }
+
+  listTrials(
+    experiment: string,
+    options: IListOptions = {}
+  ): Promise<IPage<ITrial>> {
+    return this.request(
+      'GET',
+      `experiments/${encodeURIComponent(experiment)}/trials`,
+      listQuery(options)
+    );
+  }
+
+  getTrial(name: string): Promise<ITrial> {
+    return this.request('GET', `trials/${encodeURIComponent(name)}`);
+  }
+
+  listTrialComponents(
+    trial: string,
+    options: IListOptions = {}
+  ): Promise<IPage<ITrialComponent>> {
+    return this.request(
+      'GET',
+      `trials/${encodeURIComponent(trial)}/components`,
+      listQuery(options)
+    );
+  }
+
+  listUnassignedComponents(
+    options: IListOptions = {}
+  ): Promise<IPage<ITrialComponent>> {
+    return this.request('GET', 'components', {
+      unassigned: 'true',
+      ...listQuery(options)
+    });
+  }
+
+  getTrialComponent(name: string): Promise<ITrialComponent> {
+    return this.request('GET', `components/${encodeURIComponent(name)}`);
+  }
+
+  search<T = ITrialComponent>(request: ISearchRequest): Promise<IPage<T>> {
+    return this.request('POST', 'search', {}, request);
+  }
+
+  metrics(request: IMetricsRequest): Promise<{ series: ISeries[] }> {
+    return this.request('POST', 'metrics', {}, request);
+  }
+
+  chart(request: IChartRequest): Promise<VegaLiteSpec> {
+    return this.request('POST', 'chart', {}, request);
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    query: Record<string, string> = {},
+    body?: unknown
+  ): Promise<T> {
+    const settings = this.serverSettings;
+    const search = new URLSearchParams(query).toString();
+    const url =
+      URLExt.join(settings.baseUrl, API_PATH, path) +
+      (search ? `?${search}` : '');
+    const init: RequestInit = { method };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers = { 'Content-Type': 'application/json' };
+    }
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(url, init, settings);
+    } catch (reason) {
+      throw new ApiError(0, {
+        error: 'network',
+        message: reason instanceof Error ? reason.message : String(reason)
+      });
+    }
+    const text = await response.text();
+    let data: any = undefined;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = undefined;
+      }
+    }
+    if (!response.ok) {
+      const errorBody: IErrorBody =
+        data && typeof data.message === 'string'
+          ? data
+          : {
+              error: 'http_error',
+              message: `${response.status} ${response.statusText}`.trim()
+            };
+      throw new ApiError(response.status, errorBody);
+    }
+    if (data === undefined) {
+      throw new ApiError(response.status, {
+        error: 'bad_response',
+        message: `the server's answer to ${path} is not JSON`
+      });
+    }
+    return data as T;
+  }
+}
+
+function listQuery(options: IListOptions): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (options.q && options.q.trim()) {
+    query.q = options.q.trim();
+  }
+  if (options.sort) {
+    query.sort = options.sort;
+  }
+  if (options.order) {
+    query.order = options.order;
+  }
+  if (options.limit !== undefined) {
+    query.limit = String(options.limit);
+  }
+  if (options.cursor) {
+    query.cursor = options.cursor;
+  }
+  return query;
+}
+
+/** A parameter's value and its type name, as the Parameters tab shows them. */
+export function parameterValue(value: IParameterValue): {
+  value: string | number;
+  type: 'Number' | 'String';
+} {
+  if (value.NumberValue !== undefined && value.NumberValue !== null) {
+    return { value: value.NumberValue, type: 'Number' };
+  }
+  return { value: value.StringValue ?? '', type: 'String' };
+}

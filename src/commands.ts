@@ -1,0 +1,121 @@
+/**
+ * Command ids and their registration: the palette, the shortcuts (schema/plugin.json) and the
+ * context menu entries of the compare features all call these.
+ */
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ICommandPalette, InputDialog } from '@jupyterlab/apputils';
+import { ExperimentsPanel } from './sidebar/panel';
+
+export namespace CommandIDs {
+  export const openPanel = 'smx-lab:open-panel';
+  export const refresh = 'smx-lab:refresh';
+  export const openComponent = 'smx-lab:open-component';
+  export const reveal = 'smx-lab:reveal';
+  export const openSelected = 'smx-lab:open-selected';
+  export const up = 'smx-lab:up';
+}
+
+export const PALETTE_CATEGORY = 'Experiments';
+
+export interface ICommandsOptions {
+  app: JupyterFrontEnd;
+  panel: ExperimentsPanel;
+  /** Opens (or activates) the view of a trial component. */
+  openComponent: (name: string) => void;
+  /** Refreshes the component views as well as the panel. */
+  refreshViews: () => void;
+  palette: ICommandPalette | null;
+}
+
+export function registerCommands(options: ICommandsOptions): void {
+  const { app, panel, openComponent, refreshViews, palette } = options;
+  const { commands, shell } = app;
+
+  commands.addCommand(CommandIDs.openPanel, {
+    label: 'Open the Experiments panel',
+    caption: 'Show the experiments, trials and trial components of the store',
+    execute: () => {
+      shell.activateById(panel.id);
+    }
+  });
+
+  commands.addCommand(CommandIDs.refresh, {
+    label: 'Refresh experiments',
+    caption: 'Load the Experiments panel and the open trial components again',
+    execute: () => {
+      panel.refresh();
+      refreshViews();
+    }
+  });
+
+  commands.addCommand(CommandIDs.openComponent, {
+    label: args =>
+      args.name ? `Open ${args.name}` : 'Open a trial component by name…',
+    caption:
+      'Open the view of a trial component: metrics, parameters, artifacts',
+    execute: async args => {
+      let name = args.name as string | undefined;
+      if (!name) {
+        const answer = await InputDialog.getText({
+          title: 'Open a trial component',
+          label: 'Trial component name',
+          placeholder: 'e.g. training-job-2024-01-01'
+        });
+        name = answer.button.accept ? answer.value?.trim() : undefined;
+      }
+      if (name) {
+        openComponent(name);
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.reveal, {
+    label: 'Show in the Experiments panel',
+    execute: args => {
+      const experiment = args.experiment as string | undefined;
+      const trial = args.trial as string | undefined;
+      if (!experiment) {
+        return;
+      }
+      panel.location.location = trial
+        ? { level: 'components', experiment, trial }
+        : { level: 'trials', experiment };
+      shell.activateById(panel.id);
+    }
+  });
+
+  commands.addCommand(CommandIDs.openSelected, {
+    label: 'Open',
+    caption:
+      'Drill into the selected experiment or trial, or open the component',
+    isEnabled: () => panel.selection.size === 1,
+    execute: () => {
+      const [row] = panel.selection.rows;
+      if (!row) {
+        return;
+      }
+      if (row.kind === 'TrialComponent') {
+        openComponent(row.name);
+      } else {
+        panel.location.drillDown(row.name);
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.up, {
+    label: 'Up one level',
+    execute: () => {
+      panel.location.up();
+    }
+  });
+
+  if (palette) {
+    for (const command of [
+      CommandIDs.openPanel,
+      CommandIDs.refresh,
+      CommandIDs.openComponent
+    ]) {
+      palette.addItem({ command, category: PALETTE_CATEGORY });
+    }
+  }
+}

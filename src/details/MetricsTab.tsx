@@ -1,0 +1,162 @@
+/**
+ * The Metrics tab: the summary of every metric (Min, Max, Avg, StdDev, Last, Count, kept by the
+ * store as points arrive) and a line chart per metric by step or by time. The chart specs come
+ * from the server's `chart` route, the one definition of a line chart that the magics share.
+ */
+import React, { useEffect, useState } from 'react';
+import {
+  ApiError,
+  ITrialComponent,
+  SmxLabClient,
+  SUMMARY_STATISTICS,
+  VegaLiteSpec,
+  XAxis
+} from '../api';
+import { formatNumber } from '../format';
+import { VegaChart } from './VegaChart';
+
+export interface IMetricsTabProps {
+  client: SmxLabClient;
+  component: ITrialComponent;
+  chartPoints: number;
+  /** Changes on every refresh of the component: the charts ask the server again. */
+  version: number;
+  themeVersion: number;
+}
+
+export function MetricsTab(props: IMetricsTabProps): JSX.Element {
+  const { client, component, chartPoints, version, themeVersion } = props;
+  const [xAxis, setXAxis] = useState<XAxis>('step');
+  const metrics = component.Metrics ?? [];
+  if (metrics.length === 0) {
+    return (
+      <div className="smx-Details-empty">
+        This trial component has no metrics yet.
+      </div>
+    );
+  }
+  return (
+    <div className="smx-MetricsTab">
+      <table className="smx-Details-table smx-MetricsTable">
+        <thead>
+          <tr>
+            <th scope="col">Metric</th>
+            {SUMMARY_STATISTICS.map(statistic => (
+              <th scope="col" key={statistic} className="smx-u-number">
+                {statistic}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {metrics.map(metric => (
+            <tr key={metric.MetricName} data-metric={metric.MetricName}>
+              <td>{metric.MetricName}</td>
+              {SUMMARY_STATISTICS.map(statistic => (
+                <td key={statistic} className="smx-u-number">
+                  {formatNumber(metric[statistic])}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="smx-MetricsTab-chartsHeader">
+        <h3 className="smx-Details-sectionTitle">Charts</h3>
+        <div
+          className="smx-SegmentedControl"
+          role="radiogroup"
+          aria-label="X axis"
+        >
+          {(['step', 'time'] as XAxis[]).map(axis => (
+            <button
+              key={axis}
+              role="radio"
+              aria-checked={xAxis === axis}
+              className={xAxis === axis ? 'smx-mod-active' : ''}
+              onClick={() => setXAxis(axis)}
+            >
+              {axis === 'step' ? 'Step' : 'Time'}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="smx-MetricsTab-charts">
+        {metrics.map(metric => (
+          <MetricChart
+            key={metric.MetricName}
+            client={client}
+            component={component.TrialComponentName}
+            metric={metric.MetricName}
+            xAxis={xAxis}
+            chartPoints={chartPoints}
+            version={version}
+            themeVersion={themeVersion}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function MetricChart(props: {
+  client: SmxLabClient;
+  component: string;
+  metric: string;
+  xAxis: XAxis;
+  chartPoints: number;
+  version: number;
+  themeVersion: number;
+}): JSX.Element {
+  const { client, component, metric, xAxis, chartPoints, version } = props;
+  const [spec, setSpec] = useState<VegaLiteSpec | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    client
+      .chart({
+        chart_type: 'line',
+        data_type: 'time_series',
+        components: [component],
+        metrics: [metric],
+        x_axis: xAxis,
+        max_points: chartPoints,
+        title: metric
+      })
+      .then(
+        answer => {
+          if (!cancelled) {
+            setSpec(answer);
+            setError(null);
+          }
+        },
+        reason => {
+          if (!cancelled) {
+            setError(
+              reason instanceof ApiError ? reason.message : String(reason)
+            );
+          }
+        }
+      );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, component, metric, xAxis, chartPoints, version]);
+  return (
+    <div className="smx-MetricChart" data-metric={metric}>
+      {error ? (
+        <div className="smx-VegaChart-error" role="alert">
+          The chart of {metric} could not be loaded: {error}
+        </div>
+      ) : spec ? (
+        <VegaChart
+          spec={spec}
+          themeVersion={props.themeVersion}
+          label={`${metric} by ${xAxis}`}
+        />
+      ) : (
+        <div className="smx-MetricChart-loading">Loading {metric}…</div>
+      )}
+    </div>
+  );
+}

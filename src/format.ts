@@ -1,0 +1,72 @@
+/** How times, durations and numbers read in the panel; one place so every view agrees. */
+
+/** An ISO 8601 time as the user's locale writes a date and time; '' when absent. */
+export function formatTime(iso: string | undefined | null): string {
+  if (!iso) {
+    return '';
+  }
+  const moment = new Date(iso);
+  if (isNaN(moment.getTime())) {
+    return iso;
+  }
+  return moment.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit'
+  });
+}
+
+/** The time between two ISO 8601 times, e.g. "1 h 2 min 3 s"; '' when either is absent. */
+export function formatDuration(
+  start: string | undefined | null,
+  end: string | undefined | null
+): string {
+  if (!start || !end) {
+    return '';
+  }
+  const milliseconds = new Date(end).getTime() - new Date(start).getTime();
+  if (isNaN(milliseconds) || milliseconds < 0) {
+    return '';
+  }
+  if (milliseconds < 1000) {
+    return `${milliseconds} ms`;
+  }
+  let seconds = Math.round(milliseconds / 1000);
+  const parts: string[] = [];
+  const days = Math.floor(seconds / 86400);
+  seconds -= days * 86400;
+  const hours = Math.floor(seconds / 3600);
+  seconds -= hours * 3600;
+  const minutes = Math.floor(seconds / 60);
+  seconds -= minutes * 60;
+  if (days) {
+    parts.push(`${days} d`);
+  }
+  if (hours) {
+    parts.push(`${hours} h`);
+  }
+  if (minutes) {
+    parts.push(`${minutes} min`);
+  }
+  if (seconds || parts.length === 0) {
+    parts.push(`${seconds} s`);
+  }
+  return parts.join(' ');
+}
+
+/** A metric statistic: integers as they are, other numbers to 6 significant digits. */
+export function formatNumber(value: number | undefined | null): string {
+  if (value === undefined || value === null) {
+    return '';
+  }
+  if (!isFinite(value)) {
+    return String(value);
+  }
+  if (Number.isInteger(value)) {
+    return String(value);
+  }
+  return String(Number(value.toPrecision(6)));
+}

@@ -1,0 +1,38 @@
+import React from 'react';
+import { ICrumb, Location } from '../model';
+
+/** Home › experiment › trial; every crumb but the last goes to its level. */
+export function Breadcrumb(props: {
+  crumbs: ICrumb[];
+  onNavigate: (location: Location) => void;
+}): JSX.Element {
+  const { crumbs, onNavigate } = props;
+  return (
+    <nav className="smx-Breadcrumb" aria-label="Location">
+      {crumbs.map((crumb, index) => {
+        const last = index === crumbs.length - 1;
+        return (
+          <React.Fragment key={index}>
+            {index > 0 && (
+              <span className="smx-Breadcrumb-separator" aria-hidden="true">
+                ›
+              </span>
+            )}
+            {last ? (
+              <span className="smx-Breadcrumb-current" aria-current="location">
+                {crumb.label}
+              </span>
+            ) : (
+              <button
+                className="smx-Breadcrumb-crumb"
+                onClick={() => onNavigate(crumb.location)}
+              >
+                {crumb.label}
+              </button>
+            )}
+          </React.Fragment>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * The rows and columns of each sidebar level: experiments (Name, Last modified), trials (Name,
+ * Trial components, Last modified), trial components (Name, Status, Created, Last modified).
+ */
+import { IExperiment, ITrial, ITrialComponent, PrimaryStatus } from '../api';
+import { formatTime } from '../format';
+import { Level, ISelectedRow, RowKind, ROW_KIND } from '../model';
+
+/** One row of the table, whatever its kind. */
+export interface IRow extends ISelectedRow {
+  displayName: string;
+  created?: string;
+  lastModified?: string;
+  componentCount?: number;
+  status?: PrimaryStatus;
+  statusMessage?: string;
+}
+
+export type ListItem = IExperiment | ITrial | ITrialComponent;
+
+export function toRow(level: Level, item: ListItem): IRow {
+  const kind: RowKind = ROW_KIND[level];
+  const common = {
+    kind,
+    displayName: item.DisplayName,
+    created: item.CreationTime,
+    lastModified: item.LastModifiedTime
+  };
+  if (kind === 'Experiment') {
+    const experiment = item as IExperiment;
+    return { ...common, name: experiment.ExperimentName };
+  }
+  if (kind === 'Trial') {
+    const trial = item as ITrial;
+    return {
+      ...common,
+      name: trial.TrialName,
+      experiment: trial.ExperimentName,
+      componentCount: trial.TrialComponentCount
+    };
+  }
+  const component = item as ITrialComponent;
+  return {
+    ...common,
+    name: component.TrialComponentName,
+    status: component.Status?.PrimaryStatus,
+    statusMessage: component.Status?.Message
+  };
+}
+
+export interface IColumn {
+  id: string;
+  title: string;
+  /** The server's sort key; a column without one is not sortable (the server cannot sort it). */
+  sort?: string;
+  /** CSS grid track of the column. */
+  width: string;
+  text(row: IRow): string;
+}
+
+const NAME: IColumn = {
+  id: 'name',
+  title: 'Name',
+  sort: 'DisplayName',
+  width: 'minmax(6em, 2fr)',
+  text: row => row.displayName || row.name
+};
+
+const LAST_MODIFIED: IColumn = {
+  id: 'lastModified',
+  title: 'Last modified',
+  sort: 'LastModifiedTime',
+  width: 'minmax(6em, 1fr)',
+  text: row => formatTime(row.lastModified)
+};
+
+const COMPONENTS: IColumn = {
+  id: 'components',
+  title: 'Trial components',
+  width: 'minmax(4em, 0.7fr)',
+  text: row =>
+    row.componentCount === undefined ? '' : String(row.componentCount)
+};
+
+const STATUS: IColumn = {
+  id: 'status',
+  title: 'Status',
+  width: 'minmax(5em, 0.8fr)',
+  text: row => row.status ?? ''
+};
+
+const CREATED: IColumn = {
+  id: 'created',
+  title: 'Created',
+  sort: 'CreationTime',
+  width: 'minmax(6em, 1fr)',
+  text: row => formatTime(row.created)
+};
+
+export const COLUMNS: Record<Level, IColumn[]> = {
+  experiments: [NAME, LAST_MODIFIED],
+  trials: [NAME, COMPONENTS, LAST_MODIFIED],
+  components: [NAME, STATUS, CREATED, LAST_MODIFIED],
+  unassigned: [NAME, STATUS, CREATED, LAST_MODIFIED]
+};

@@ -1,0 +1,137 @@
+/**
+ * One listing of the sidebar (a level, a search text and a sort), loaded page by page from the
+ * server as the table scrolls, so that 10,000 experiments cost a few requests, not one huge one.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+import { ApiError, IListOptions, IPage } from '../api';
+
+export type FetchPage<T> = (options: IListOptions) => Promise<IPage<T>>;
+
+export type ListingStatus = 'loading' | 'ready' | 'error';
+
+export class Listing<T> {
+  private _items: T[] = [];
+  private _total: number | null = null;
+  private _cursor: string | null = null;
+  private _done = false;
+  private _pending: Promise<void> | null = null;
+  private _error: ApiError | null = null;
+  private _disposed = false;
+  private _changed = new Signal<this, void>(this);
+
+  /**
+   * @param fetchPage - one page of the level (the client's list call for it)
+   * @param options - search text and sort, sent with every page
+   * @param pageSize - rows per request when scrolling
+   * @param maxPageSize - the server's cap; a far jump asks for up to this many rows at once
+   */
+  constructor(
+    private readonly fetchPage: FetchPage<T>,
+    private readonly options: IListOptions,
+    private readonly pageSize: number,
+    private readonly maxPageSize: number = pageSize
+  ) {}
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get items(): readonly T[] {
+    return this._items;
+  }
+
+  /** Rows the table should reserve room for: the server's total, else what is known so far. */
+  get count(): number {
+    if (this._total !== null) {
+      return this._total;
+    }
+    return this._items.length + (this._done ? 0 : 1);
+  }
+
+  get status(): ListingStatus {
+    if (this._error) {
+      return 'error';
+    }
+    if (this._items.length === 0 && !this._done) {
+      return 'loading';
+    }
+    return 'ready';
+  }
+
+  get error(): ApiError | null {
+    return this._error;
+  }
+
+  get loading(): boolean {
+    return this._pending !== null;
+  }
+
+  get complete(): boolean {
+    return this._done;
+  }
+
+  at(index: number): T | undefined {
+    return this._items[index];
+  }
+
+  /** Loads pages until the row at `index` is there (or the listing ends). */
+  async ensure(index: number): Promise<void> {
+    while (
+      !this._disposed &&
+      !this._done &&
+      !this._error &&
+      index >= this._items.length
+    ) {
+      if (!this._pending) {
+        this._pending = this.loadNext(index);
+      }
+      await this._pending;
+    }
+  }
+
+  /** Clears a failure and loads again from where it stopped. */
+  retry(): Promise<void> {
+    this._error = null;
+    this._changed.emit();
+    return this.ensure(this._items.length);
+  }
+
+  dispose(): void {
+    this._disposed = true;
+    Signal.clearData(this);
+  }
+
+  private async loadNext(index: number): Promise<void> {
+    const wanted = index + 1 - this._items.length;
+    const limit = Math.min(
+      this.maxPageSize,
+      Math.max(this.pageSize, Math.ceil(wanted / this.pageSize) * this.pageSize)
+    );
+    try {
+      const page = await this.fetchPage({
+        ...this.options,
+        limit,
+        cursor: this._cursor
+      });
+      if (this._disposed) {
+        return;
+      }
+      this._items = this._items.concat(page.items);
+      this._cursor = page.next_cursor;
+      // An empty page ends the listing even with a cursor: asking again would loop forever.
+      this._done = !page.next_cursor || page.items.length === 0;
+      this._total = page.total ?? (this._done ? this._items.length : null);
+    } catch (reason) {
+      if (this._disposed) {
+        return;
+      }
+      this._error =
+        reason instanceof ApiError
+          ? reason
+          : new ApiError(0, { error: 'network', message: String(reason) });
+    } finally {
+      this._pending = null;
+    }
+    this._changed.emit();
+  }
+}
