@@ -67,7 +67,9 @@ class Aws:
 
     def store(self, **options: Any) -> SageMakerStore:
         options.setdefault("cache_seconds", 0)
-        return SageMakerStore(session=self.session, endpoint_url=self.endpoint, region=REGION, **options)
+        return SageMakerStore(
+            session=self.session, endpoint_url=self.endpoint, region=REGION, **options
+        )
 
     def writer(self) -> SageMakerWriter:
         return SageMakerWriter(session=self.session, endpoint_url=self.endpoint, region=REGION)
@@ -88,7 +90,9 @@ def put_metric(aws: Aws, component: str, name: str, values: list[float], start: 
         for step, value in enumerate(values)
     ]
     for first in range(0, len(data), 10):
-        answer = aws.metrics.batch_put_metrics(TrialComponentName=component, MetricData=data[first : first + 10])
+        answer = aws.metrics.batch_put_metrics(
+            TrialComponentName=component, MetricData=data[first : first + 10]
+        )
         assert not answer.get("Errors")
 
 

@@ -32,7 +32,10 @@ def test_experiments_are_listed_with_display_names_in_one_call(seeded: Aws) -> N
     with store.aws.counting("test") as calls:
         page = store.list_experiments(sort_by="Name", sort_order="Ascending")
 
-    assert [(e.experiment_name, e.display_name) for e in page.items] == [("cifar", "cifar"), ("mnist", "MNIST")]
+    assert [(e.experiment_name, e.display_name) for e in page.items] == [
+        ("cifar", "cifar"),
+        ("mnist", "MNIST"),
+    ]
     assert calls == {"ListExperiments": 1}
 
 
@@ -48,7 +51,11 @@ def test_unknown_experiment_is_not_found(seeded: Aws) -> None:
     with pytest.raises(NotFound) as raised:
         seeded.store().get_experiment("nope")
 
-    assert (raised.value.kind, raised.value.name, raised.value.status) == ("Experiment", "nope", 404)
+    assert (raised.value.kind, raised.value.name, raised.value.status) == (
+        "Experiment",
+        "nope",
+        404,
+    )
 
 
 def test_trials_of_an_experiment_come_from_list_trials(seeded: Aws) -> None:
@@ -154,7 +161,11 @@ def test_pages_of_a_large_trial_follow_cursors_100_components_a_call(aws: Aws) -
     with store.aws.counting("test") as calls:
         while True:
             page = store.list_trial_components(
-                trial_name="big-trial", sort_by="Name", sort_order="Ascending", limit=100, cursor=cursor
+                trial_name="big-trial",
+                sort_by="Name",
+                sort_order="Ascending",
+                limit=100,
+                cursor=cursor,
             )
             seen += [c.trial_component_name for c in page.items]
             cursor = page.next_cursor
@@ -168,9 +179,15 @@ def test_pages_of_a_large_trial_follow_cursors_100_components_a_call(aws: Aws) -
 
 def test_a_page_smaller_than_searchs_page_continues_where_it_stopped(seeded: Aws) -> None:
     store = seeded.store()
-    first = store.list_trial_components(experiment_name="mnist", sort_by="Name", sort_order="Ascending", limit=2)
+    first = store.list_trial_components(
+        experiment_name="mnist", sort_by="Name", sort_order="Ascending", limit=2
+    )
     second = store.list_trial_components(
-        experiment_name="mnist", sort_by="Name", sort_order="Ascending", limit=2, cursor=first.next_cursor
+        experiment_name="mnist",
+        sort_by="Name",
+        sort_order="Ascending",
+        limit=2,
+        cursor=first.next_cursor,
     )
 
     assert [c.trial_component_name for c in first.items] == ["preprocess", "train-adam"]
@@ -214,7 +231,9 @@ def test_refresh_bypasses_the_cache_and_sees_new_data(seeded: Aws) -> None:
     assert names(refreshed.items) == ["eval-sgd", "preprocess", "train-sgd"]
 
 
-def test_debug_log_counts_the_aws_calls_of_each_request(seeded: Aws, caplog: pytest.LogCaptureFixture) -> None:
+def test_debug_log_counts_the_aws_calls_of_each_request(
+    seeded: Aws, caplog: pytest.LogCaptureFixture
+) -> None:
     store = seeded.store()
     with caplog.at_level(logging.DEBUG, logger="smx_lab.stores.sagemaker"):
         store.list_trials("mnist")

@@ -16,7 +16,6 @@ What is not pushed down, and why (SageMaker's Filter documentation):
 - ``Metrics.<name>`` without a statistic (Exists/NotExists): trial component metrics are
   searched by statistic (``Metrics.<name>.<Stat>``).
 - a time with a fraction of a second: timestamp values must be ``YYYY-mm-ddTHH:MM:SS``.
-- a second ``Contains`` on a property that allows only one per search.
 
 Numbers compared with a parameter are sent as decimals ("1" → "1.0"): SageMaker compares
 decimal parameters as integers when the value is an integer.
@@ -33,8 +32,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..errors import ValidationError
-from ..query import _MULTI_CONTAINS as _UNLIMITED_CONTAINS  # one rule, kept in query.py
-from ..query import _MULTI_CONTAINS_PREFIXES as _UNLIMITED_CONTAINS_PREFIXES
 from ..query import (
     Kind,
     describe_property,
@@ -63,25 +60,23 @@ def push_down(expression: dict[str, Any] | None, resource: str) -> PushDown:
     if not expression:
         return PushDown(None)
     residual: list[str] = []
-    pushed = _relax(expression, resource, residual, [0])
+    pushed = _relax(expression, resource, residual)
     return PushDown(pushed, residual)
 
 
-def _relax(
-    expression: dict[str, Any], resource: str, residual: list[str], contains: list[int]
-) -> dict[str, Any] | None:
+def _relax(expression: dict[str, Any], resource: str, residual: list[str]) -> dict[str, Any] | None:
     operator = expression.get("Operator", "And")
     out: dict[str, Any] = {}
     dropped = False
     filters = []
     for item in expression.get("Filters") or []:
-        sent = _filter(item, resource, residual, contains)
+        sent = _filter(item, resource, residual)
         dropped |= sent is None
         if sent is not None:
             filters.append(sent)
     nested_out = []
     for nested in expression.get("NestedFilters") or []:
-        sent_filters = [_filter(f, resource, residual, contains) for f in nested["Filters"]]
+        sent_filters = [_filter(f, resource, residual) for f in nested["Filters"]]
         if any(f is None for f in sent_filters):
             dropped = True
             continue
@@ -90,7 +85,7 @@ def _relax(
         )
     subs = []
     for sub in expression.get("SubExpressions") or []:
-        sent_sub = _relax(sub, resource, residual, contains)
+        sent_sub = _relax(sub, resource, residual)
         dropped |= sent_sub is None
         if sent_sub is not None:
             subs.append(sent_sub)
@@ -114,9 +109,7 @@ def _describe(item: dict[str, Any]) -> str:
     return f"{item['Name']} {item['Operator']}{value}"
 
 
-def _filter(
-    item: dict[str, Any], resource: str, residual: list[str], contains: list[int]
-) -> dict[str, Any] | None:
+def _filter(item: dict[str, Any], resource: str, residual: list[str]) -> dict[str, Any] | None:
     """The filter as SageMaker is sent it, or None (and a residual note) when it cannot be."""
     prop = filter_property(item, resource)
     operator = item["Operator"]
@@ -138,16 +131,6 @@ def _filter(
         number = parse_number(item["Value"])
         if number is not None:
             sent["Value"] = repr(number)  # always a decimal: "1" → "1.0"
-    if (
-        reason is None
-        and operator == "Contains"
-        and not (
-            prop.name in _UNLIMITED_CONTAINS or prop.name.startswith(_UNLIMITED_CONTAINS_PREFIXES)
-        )
-    ):
-        contains[0] += 1
-        if contains[0] > 1:
-            reason = "SageMaker takes one Contains on this kind of property per search"
     if reason is not None:
         residual.append(f"{_describe(item)} ({reason})")
         return None
