@@ -428,9 +428,8 @@ class ComponentSummary:
 
 
 def _format_value(value: str | float) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
+    # Ten significant digits: 64.0 reads "64" and a float sum's 0.8300000000000001 reads "0.83".
+    return value if isinstance(value, str) else f"{value:.10g}"
 
 
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~"})

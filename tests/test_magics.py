@@ -336,6 +336,14 @@ def test_show_markdown_keeps_a_pipe_in_a_value_inside_its_cell(shell: Interactiv
     assert "\\<b\\>" in parameter_row
 
 
+def test_show_rounds_float_noise_away(shell: InteractiveShell) -> None:
+    sections = {title: rows for title, _header, rows in smx(shell, "show train-10").sections()}
+
+    accuracy = next(row for row in sections["Metrics"] if row[0] == "test:accuracy")
+    # the running mean of 0.75, 0.83, 0.91 is 0.8300000000000001 in floating point
+    assert accuracy[3] == "0.83"
+
+
 def test_show_text_form_names_the_status_message(shell: InteractiveShell) -> None:
     assert "out of memory" in repr(smx(shell, "show scratch"))
 
