@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import copy
 import os
-from typing import TYPE_CHECKING, Any, get_args
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from .errors import ValidationError
-from .model import TrialComponent
+from .model import Page, TrialComponent
 from .stores.base import SortOrder, Store
 
 if TYPE_CHECKING:
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
 # SageMaker's Search sorts by LastModifiedTime, newest first, when the caller names no order.
 DEFAULT_SORT_BY = "LastModifiedTime"
 DEFAULT_SORT_ORDER: SortOrder = "Descending"
-SEARCH_PAGE_SIZE = 100
+PAGE_SIZE = 100
+
+T = TypeVar("T")
 
 
 def components_dataframe(
@@ -63,6 +66,20 @@ def components_dataframe(
     return pd.DataFrame(list(rows), columns=list(columns))
 
 
+def collect_pages(fetch: Callable[[str | None, int], Page[T]], limit: int) -> list[T]:
+    """Follows a listing's cursors until it ends or ``limit`` items are in hand;
+    ``fetch(cursor, page_size)`` asks the store for one page."""
+    items: list[T] = []
+    cursor: str | None = None
+    while len(items) < limit:
+        page = fetch(cursor, min(PAGE_SIZE, limit - len(items)))
+        items.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor or not page.items:
+            break
+    return items
+
+
 def search_components(
     store: Store,
     search_expression: dict[str, Any] | None,
@@ -72,22 +89,17 @@ def search_components(
     limit: int,
 ) -> list[TrialComponent]:
     """Every trial component matching the expression, following cursors until ``limit``."""
-    found: list[TrialComponent] = []
-    cursor: str | None = None
-    while len(found) < limit:
-        page = store.search(
+    return collect_pages(
+        lambda cursor, page_size: store.search(
             "ExperimentTrialComponent",
             search_expression,
             sort_by=sort_by,
             sort_order=sort_order,
-            limit=min(SEARCH_PAGE_SIZE, limit - len(found)),
+            limit=page_size,
             cursor=cursor,
-        )
-        found.extend(page.items)
-        cursor = page.next_cursor
-        if not cursor or not page.items:
-            break
-    return found
+        ),
+        limit,
+    )
 
 
 def with_experiment_filter(

@@ -16,26 +16,24 @@ import html
 import json
 import shlex
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
-from .analytics import components_dataframe, search_components
+from .analytics import collect_pages, components_dataframe, search_components
 from .errors import NotFound, QueryError, SmxError
-from .model import Page, TrialComponent, iso
+from .model import TrialComponent, iso
 from .stores.base import SortOrder, Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-T = TypeVar("T")
 
 VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
 # As many rows as ExperimentAnalytics ever returns; --limit asks for fewer.
 MAX_ROWS = 10000
-LISTING_PAGE_SIZE = 100
 
 EXPERIMENT_COLUMNS = (
     "ExperimentName",
@@ -268,6 +266,10 @@ def parse_arguments(line: str, cell: str | None = None) -> argparse.Namespace:
     return arguments
 
 
+def _row_limit(asked: int | None) -> int:
+    return min(asked or MAX_ROWS, MAX_ROWS)
+
+
 def _query_text(value: str | list[str] | None) -> str:
     if isinstance(value, list):
         return " ".join(value).strip()
@@ -276,20 +278,6 @@ def _query_text(value: str | list[str] | None) -> str:
 
 def _sort_order(descending: bool) -> SortOrder:
     return "Descending" if descending else "Ascending"
-
-
-def _all_pages(fetch: Callable[[str | None, int], Page[T]], limit: int | None) -> list[T]:
-    """Follows a listing's cursors until it ends or ``limit`` items are in hand."""
-    wanted = min(limit or MAX_ROWS, MAX_ROWS)
-    items: list[T] = []
-    cursor: str | None = None
-    while len(items) < wanted:
-        page = fetch(cursor, min(LISTING_PAGE_SIZE, wanted - len(items)))
-        items.extend(page.items)
-        cursor = page.next_cursor
-        if not cursor or not page.items:
-            break
-    return items
 
 
 def _timestamps(values: Iterable[float | None]) -> pd.Series:
@@ -494,7 +482,7 @@ class SmxMagics(Magics):
 
         if text and not is_plain_text(text):
             expression = _search_expression(text, "Experiment")
-            experiments = _all_pages(
+            experiments = collect_pages(
                 lambda cursor, limit: self.store.search(
                     "Experiment",
                     expression,
@@ -503,10 +491,10 @@ class SmxMagics(Magics):
                     limit=limit,
                     cursor=cursor,
                 ),
-                arguments.limit,
+                _row_limit(arguments.limit),
             )
         else:
-            experiments = _all_pages(
+            experiments = collect_pages(
                 lambda cursor, limit: self.store.list_experiments(
                     name_contains=text or None,
                     sort_by=sort_by,
@@ -514,7 +502,7 @@ class SmxMagics(Magics):
                     limit=limit,
                     cursor=cursor,
                 ),
-                arguments.limit,
+                _row_limit(arguments.limit),
             )
         frame = pd.DataFrame(
             {
@@ -533,7 +521,7 @@ class SmxMagics(Magics):
         import pandas as pd
 
         order: SortOrder = _sort_order(arguments.desc) if arguments.sort else "Descending"
-        trials = _all_pages(
+        trials = collect_pages(
             lambda cursor, limit: self.store.list_trials(
                 arguments.experiment,
                 sort_by=arguments.sort or "CreationTime",
@@ -541,7 +529,7 @@ class SmxMagics(Magics):
                 limit=limit,
                 cursor=cursor,
             ),
-            arguments.limit,
+            _row_limit(arguments.limit),
         )
         return pd.DataFrame(
             {
@@ -565,7 +553,7 @@ class SmxMagics(Magics):
             )
         # Oldest first by default: the order in which a pipeline's steps ran.
         order = _sort_order(arguments.desc)
-        components = _all_pages(
+        components = collect_pages(
             lambda cursor, limit: self.store.list_trial_components(
                 trial_name=arguments.trial,
                 experiment_name=arguments.experiment,
@@ -575,7 +563,7 @@ class SmxMagics(Magics):
                 limit=limit,
                 cursor=cursor,
             ),
-            arguments.limit,
+            _row_limit(arguments.limit),
         )
         return components_dataframe(
             components, metric_names=arguments.metrics, parameter_names=arguments.parameters
@@ -589,7 +577,7 @@ class SmxMagics(Magics):
             expression,
             sort_by=arguments.sort or "CreationTime",
             sort_order=_sort_order(arguments.desc),
-            limit=min(arguments.limit or MAX_ROWS, MAX_ROWS),
+            limit=_row_limit(arguments.limit),
         )
         return components_dataframe(
             components, metric_names=arguments.metrics, parameter_names=arguments.parameters

@@ -213,6 +213,21 @@ def test_components_unassigned_lists_those_with_no_trial(shell: InteractiveShell
     assert sorted(frame["TrialComponentName"]) == ["scratch", "xss-probe"]
 
 
+def test_listings_follow_cursors_past_one_page(shell: InteractiveShell, database: Path) -> None:
+    store: Any = open_store("local", path=str(database))
+    try:
+        for number in range(150):
+            store.create_trial_component(f"sweep-{number:03d}")
+    finally:
+        store.close()
+
+    everything = smx(shell, "components --unassigned")
+    first = smx(shell, "search 'TrialComponentName contains sweep' --sort Name --limit 120")
+
+    assert len(everything) == 152  # with scratch and xss-probe
+    assert list(first["TrialComponentName"]) == [f"sweep-{n:03d}" for n in range(120)]
+
+
 def test_search_sorts_by_metric_max_descending_and_limits(shell: InteractiveShell) -> None:
     frame = smx(
         shell,
