@@ -105,3 +105,24 @@ def test_search_magic_reads_the_configured_sagemaker_store(
     assert kind == "sagemaker"
     assert list(frame["TrialComponentName"]) == ["train-sgd", "train-adam"]
     assert list(frame["lr"]) == [0.1, 0.01]
+
+
+def test_use_switches_a_session_from_the_embedded_store_to_sagemaker(
+    sagemaker_configured: Aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMX_LAB_STORE", "local")
+    monkeypatch.setenv("SMX_LAB_DB", str(tmp_path / "local.db"))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    shell = InteractiveShell.instance()
+    magics = SmxMagics(shell)
+    shell.register_magics(magics)
+    try:
+        before = shell.run_line_magic("smx", "experiments")
+        shell.run_line_magic("smx", "use --store sagemaker")
+        after = shell.run_line_magic("smx", "experiments")
+    finally:
+        magics.store.close()
+
+    assert before.empty
+    assert sorted(after["ExperimentName"]) == ["cifar", "mnist"]
