@@ -14,7 +14,8 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-from smx_lab.errors import NotFound, QueryError
+from smx_lab.charts import validate_chart_request
+from smx_lab.errors import NotFound, QueryError, ValidationError
 from smx_lab.magics import (
     EXPERIMENT_COLUMNS,
     METRIC_POINT_COLUMNS,
@@ -450,6 +451,24 @@ def test_chart_from_a_cell_query(shell: InteractiveShell) -> None:
 
     text = json.dumps(captured.outputs[0].data[VEGA_LITE_MIME])
     assert "train-10" in text and "train-5" not in text
+
+
+def test_chart_request_the_panel_would_refuse_prints_the_same_message(
+    shell: InteractiveShell, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = {
+        "chart_type": "scatter",
+        "experiment": "mnist-sweep",
+        "y": "metrics.test:accuracy.max",
+    }
+
+    assert (
+        smx(shell, "chart scatter --experiment mnist-sweep --y metrics.test:accuracy.max") is None
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        validate_chart_request(request)
+    assert capsys.readouterr().err.strip() == raised.value.message
 
 
 # use
