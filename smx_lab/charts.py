@@ -61,7 +61,7 @@ CHART_DATA_TYPES: dict[str, tuple[str, ...]] = {
 MAX_COMPONENTS = 5000
 MAX_POINTS_LIMIT = 10000
 #: Points one time-series chart may carry in all; many series share it (see _fetch_series).
-MAX_TOTAL_POINTS = 200_000
+MAX_TOTAL_POINTS = 100_000
 DEFAULT_BINS = 20
 DEFAULT_STATISTIC = "Last"
 DEFAULT_WIDTH = 480
@@ -349,6 +349,8 @@ def _plural(count: int, word: str) -> str:
 # Time series: line and scatter over step, wall time or relative time
 
 
+#: What the lookup table of a time-series spec says about each series (see build_time_series_chart).
+SERIES_FIELDS = ["series", "component", "display_name", "trial", "metric"]
 _X_TITLES = {"step": "step", "time": "wall time", "relative_time": "relative time (s)"}
 
 
@@ -378,33 +380,41 @@ def build_time_series_chart(
             if one.x and one.component not in (origins or {}):
                 starts[one.component] = min(starts.get(one.component, one.x[0]), min(one.x))
 
+    # Points carry only a series key, x and y; what each series is (component, trial, metric,
+    # legend label) is stated once in a lookup table: a chart of 100,000 points stays a few MB.
     values: list[dict[str, Any]] = []
+    table: list[dict[str, Any]] = []
     dropped_points = 0
-    for one in series:
+    for key, one in enumerate(series):
         component = by_name.get(one.component)
         label = labels.get(one.component, one.component)
+        table.append(
+            {
+                "key": key,
+                "series": f"{label} · {one.metric}" if several_metrics else label,
+                "component": one.component,
+                "display_name": component_label(component) if component else one.component,
+                "trial": (trial_text(component) if component else None) or "(none)",
+                "metric": one.metric,
+            }
+        )
         points = sorted(
             (x, y)
             for x, y in zip(one.x, one.y, strict=True)
             if math.isfinite(x) and math.isfinite(y) and (y > 0 or not log_y)
         )
         dropped_points += len(one.x) - len(points)
-        smoothed = (
-            exponential_moving_average([y for _, y in points], smoothing) if smoothing else []
-        )
-        for index, (x, y) in enumerate(points):
-            row: dict[str, Any] = {
-                "component": one.component,
-                "display_name": component_label(component) if component else one.component,
-                "trial": (trial_text(component) if component else None) or "(none)",
-                "metric": one.metric,
-                "series": f"{label} · {one.metric}" if several_metrics else label,
-                "x": _x_value(x, x_axis, starts.get(one.component, 0.0)),
-                "value": y,
-            }
-            if smoothing:
-                row["smoothed"] = smoothed[index]
-            values.append(row)
+        origin = starts.get(one.component, 0.0)
+        if smoothing:
+            smoothed = exponential_moving_average([y for _, y in points], smoothing)
+            values.extend(
+                {"key": key, "x": _x_value(x, x_axis, origin), "value": y, "smoothed": level}
+                for (x, y), level in zip(points, smoothed, strict=True)
+            )
+        else:
+            values.extend(
+                {"key": key, "x": _x_value(x, x_axis, origin), "value": y} for x, y in points
+            )
 
     with_series = {one.component for one in series if one.x}
     missing_components = [name for name in by_name if name not in with_series]
@@ -417,7 +427,15 @@ def build_time_series_chart(
 
     metrics = list(dict.fromkeys(one.metric for one in series))
     y_title = metrics[0] if len(metrics) == 1 else "value"
-    body = _time_series_body(request, values, y_title, several_metrics)
+    body = {
+        "transform": [
+            {
+                "lookup": "key",
+                "from": {"data": {"values": table}, "key": "key", "fields": SERIES_FIELDS},
+            }
+        ],
+        **_time_series_body(request, values, y_title, several_metrics),
+    }
     meta = {
         "components": len(components),
         "missing": {"components": missing_components, "points": dropped_points},
@@ -738,39 +756,42 @@ def _parallel(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
         axes = [parse_column(alias, statistic) for alias in request["columns"]]
     else:
         axes = value_columns(rows, statistic)
+    axis_names = [axis.alias for axis in axes]
     labels = unique_labels((row["name"], row["display_name"]) for row in rows)
-    color_column = parse_column(request["color"], statistic) if "color" in request else None
+    color_alias = parse_column(request["color"], statistic).alias if "color" in request else None
 
+    # One point per component × axis; what each component is (names, trial, color) is stated once
+    # in a lookup table, and each axis's two end labels once in the text layers' own data.
     values: list[dict[str, Any]] = []
+    ends: list[dict[str, Any]] = []
     missing_values = 0
     drawn: set[str] = set()
-    for order, axis in enumerate(axes):
-        present = [row for row in rows if not is_missing(row.get(axis.alias))]
+    for alias in axis_names:
+        present = [row for row in rows if not is_missing(row.get(alias))]
         missing_values += len(rows) - len(present)
         if not present:
             continue
-        raw = [row[axis.alias] for row in present]
+        raw = [row[alias] for row in present]
         positions, low_label, high_label = _axis_positions(raw)
+        ends.append({"axis": alias, "axis_min": low_label, "axis_max": high_label})
         for row, value, position in zip(present, raw, positions, strict=True):
             drawn.add(row["name"])
-            entry: dict[str, Any] = {
-                "component": row["name"],
-                "display_name": row["display_name"],
-                "label": labels[row["name"]],
-                "trial": row.get("trial") or "(none)",
-                "axis": axis.alias,
-                "axis_order": order,
-                "value": value,
-                "position": position,
-                "axis_min": low_label,
-                "axis_max": high_label,
-            }
-            if color_column is not None:
-                color_value = row.get(color_column.alias)
-                entry["color"] = "(none)" if is_missing(color_value) else color_value
-            values.append(entry)
+            values.append(
+                {"component": row["name"], "axis": alias, "value": value, "position": position}
+            )
+    table = []
+    for row in rows:
+        entry = {
+            "component": row["name"],
+            "display_name": row["display_name"],
+            "label": labels[row["name"]],
+            "trial": row.get("trial") or "(none)",
+        }
+        if color_alias is not None:
+            color_value = row.get(color_alias)
+            entry["color"] = "(none)" if is_missing(color_value) else color_value
+        table.append(entry)
 
-    axis_names = [axis.alias for axis in axes]
     x = {
         "field": "axis",
         "type": "nominal",
@@ -787,12 +808,12 @@ def _parallel(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
     }
     y = {"field": "position", "type": "quantitative", "axis": None, "scale": {"domain": [0, 1]}}
     color: dict[str, Any] = {"field": "label", "type": "nominal", "title": "component"}
-    if color_column is not None:
-        numeric = all(is_number(entry["color"]) for entry in values) and bool(values)
+    if color_alias is not None:
+        numeric = bool(table) and all(is_number(entry["color"]) for entry in table)
         color = {
             "field": "color",
             "type": "quantitative" if numeric else "nominal",
-            "title": color_column.alias,
+            "title": color_alias,
         }
     tooltip = [
         {"field": "display_name", "type": "nominal", "title": "component"},
@@ -800,14 +821,29 @@ def _parallel(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
         {"field": "axis", "type": "nominal", "title": "axis"},
         {"field": "value", "type": "nominal", "title": "value"},
     ]
-    axis_labels = {
-        "aggregate": [{"op": "count", "as": "components"}],
-        "groupby": ["axis", "axis_min", "axis_max"],
-    }
+    lookup = [
+        {
+            "lookup": "component",
+            "from": {
+                "data": {"values": table},
+                "key": "component",
+                "fields": [key for key in table[0] if key != "component"] if table else [],
+            },
+        }
+    ]
+
+    def end_labels(field: str, at: int, dy: int, baseline: str) -> dict[str, Any]:
+        return {
+            "data": {"values": ends},
+            "mark": {"type": "text", "dy": dy, "baseline": baseline},
+            "encoding": {"y": {"datum": at, "type": "quantitative"}, "text": {"field": field}},
+        }
+
     body = {
         "encoding": {"x": x},
         "layer": [
             {
+                "transform": lookup,
                 "mark": {"type": "line", "opacity": 0.7},
                 "encoding": {
                     "y": y,
@@ -816,25 +852,12 @@ def _parallel(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
                 },
             },
             {
+                "transform": lookup,
                 "mark": {"type": "point", "filled": True},
                 "encoding": {"y": y, "color": color, "tooltip": tooltip},
             },
-            {
-                "transform": [axis_labels],
-                "mark": {"type": "text", "dy": -8, "baseline": "bottom"},
-                "encoding": {
-                    "y": {"datum": 1, "type": "quantitative"},
-                    "text": {"field": "axis_max"},
-                },
-            },
-            {
-                "transform": [axis_labels],
-                "mark": {"type": "text", "dy": 8, "baseline": "top"},
-                "encoding": {
-                    "y": {"datum": 0, "type": "quantitative"},
-                    "text": {"field": "axis_min"},
-                },
-            },
+            end_labels("axis_max", 1, -8, "bottom"),
+            end_labels("axis_min", 0, 8, "top"),
         ],
     }
     notes = []

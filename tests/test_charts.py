@@ -98,6 +98,13 @@ def series(component_name: str, metric: str, xs: list[float], ys: list[float]) -
     return Series(component_name, metric, "step", xs, ys, raw_count=len(xs), reduced=False)
 
 
+def points(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """A time-series spec's points joined with its lookup table, as Vega sees them."""
+    (lookup,) = [step for step in spec["transform"] if "lookup" in step]
+    table = {entry["key"]: entry for entry in lookup["from"]["data"]["values"]}
+    return [{**table[row["key"]], **row} for row in spec["data"]["values"]]
+
+
 def layer_with(spec: dict[str, Any], mark: str) -> list[dict[str, Any]]:
     def mark_type(layer: dict[str, Any]) -> str:
         value = layer["mark"]
@@ -275,7 +282,7 @@ def test_line_draws_one_line_per_component_and_metric(
         loss_series, components[:2], {"chart_type": "line", "components": ["run-a", "run-b"]}
     )
     assert_valid(vega_lite, spec)
-    values = spec["data"]["values"]
+    values = points(spec)
     lines = {row["series"] for row in values}
     assert lines == {
         "Training run-a · train:loss",
@@ -300,7 +307,7 @@ def test_line_of_one_metric_labels_lines_by_component_alone(
         {"chart_type": "line", "components": ["run-a", "run-b"], "metrics": ["train:loss"]},
     )
     assert_valid(vega_lite, spec)
-    assert {row["series"] for row in spec["data"]["values"]} == {"Training run-a", "Training run-b"}
+    assert {row["series"] for row in points(spec)} == {"Training run-a", "Training run-b"}
     assert layer_with(spec, "line")[0]["encoding"]["y"]["title"] == "train:loss"
 
 
@@ -313,7 +320,7 @@ def test_line_tooltip_names_component_trial_metric_x_and_value(
     (hover,) = layer_with(spec, "point")
     titles = [tip["title"] for tip in hover["encoding"]["tooltip"]]
     assert titles == ["component", "trial", "metric", "step", "value"]
-    row = spec["data"]["values"][0]
+    row = points(spec)[0]
     assert row["trial"] == "trial-1" and row["display_name"] == "Training run-a"
 
 
@@ -330,9 +337,9 @@ def test_line_smoothing_draws_the_ema_over_the_faded_raw_line(
     expected = [1.0]
     for value in raw[1:]:
         expected.append(0.6 * expected[-1] + 0.4 * value)
-    smoothed = [row["smoothed"] for row in spec["data"]["values"]]
+    smoothed = [row["smoothed"] for row in points(spec)]
     assert smoothed == pytest.approx(expected)
-    assert [row["value"] for row in spec["data"]["values"]] == raw
+    assert [row["value"] for row in points(spec)] == raw
     raw_line, smoothed_line = layer_with(spec, "line")
     assert raw_line["encoding"]["y"]["field"] == "value" and raw_line["mark"]["opacity"] < 1
     assert smoothed_line["encoding"]["y"]["field"] == "smoothed"
@@ -352,7 +359,7 @@ def test_line_on_a_log_axis_drops_non_positive_points_and_counts_them(
         {"chart_type": "line", "components": ["run-a"], "log_y": True},
     )
     assert_valid(vega_lite, spec)
-    assert [row["value"] for row in spec["data"]["values"]] == [1.0, 0.5]
+    assert [row["value"] for row in points(spec)] == [1.0, 0.5]
     assert spec["usermeta"]["smx_lab"]["missing"]["points"] == 1
     assert layer_with(spec, "line")[0]["encoding"]["y"]["scale"]["type"] == "log"
 
@@ -386,7 +393,7 @@ def test_line_over_relative_time_starts_each_component_at_zero(
         {"chart_type": "line", "components": ["run-a"], "x_axis": "relative_time"},
     )
     assert_valid(vega_lite, spec)
-    xs = {(r["component"], r["x"]) for r in spec["data"]["values"]}
+    xs = {(r["component"], r["x"]) for r in points(spec)}
     assert xs == {("run-a", 0.0), ("run-a", 10.0), ("run-a", 30.0), ("run-b", 0.0), ("run-b", 5.0)}
     assert spec["encoding"]["x"]["title"] == "relative time (s)"
 
@@ -402,7 +409,7 @@ def test_line_over_wall_time_uses_a_temporal_axis_in_milliseconds(
     )
     assert_valid(vega_lite, spec)
     assert spec["encoding"]["x"]["type"] == "temporal"
-    assert [r["x"] for r in spec["data"]["values"]] == [1_700_000_000_000.0, 1_700_000_060_000.0]
+    assert [r["x"] for r in points(spec)] == [1_700_000_000_000.0, 1_700_000_060_000.0]
 
 
 def test_line_reports_raw_and_reduced_point_counts_per_series(
@@ -444,7 +451,7 @@ def test_line_tells_apart_components_that_share_a_display_name(vega_lite: Any) -
         twins,
         {"chart_type": "line", "components": ["run-1"]},
     )
-    assert {row["series"] for row in spec["data"]["values"]} == {
+    assert {row["series"] for row in points(spec)} == {
         "Training (run-1)",
         "Training (run-2)",
     }
@@ -460,7 +467,7 @@ def test_time_series_scatter_draws_every_point_of_every_series(
     )
     assert_valid(vega_lite, spec)
     assert spec["mark"]["type"] == "point"
-    assert len(spec["data"]["values"]) == sum(len(one.x) for one in loss_series)
+    assert len(points(spec)) == sum(len(one.x) for one in loss_series)
 
 
 # --- summary line ---------------------------------------------------------------------------
@@ -801,7 +808,9 @@ def test_parallel_coordinates_count_missing_values(
     assert_valid(vega_lite, spec)
     assert spec["usermeta"]["smx_lab"]["missing"]["values"] == 1
     assert spec["title"]["subtitle"] == ["1 missing value left out"]
-    assert {row["color"] for row in spec["data"]["values"]} >= {"trial-1", "(none)"}
+    (lookup,) = layer_with(spec, "line")[0]["transform"]
+    colors = {entry["component"]: entry["color"] for entry in lookup["from"]["data"]["values"]}
+    assert colors["run-a"] == "trial-1" and colors["preprocess"] == "(none)"
 
 
 # --- parameter importance ---------------------------------------------------------------------
