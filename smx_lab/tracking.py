@@ -78,16 +78,15 @@ def _writer_for(
     if (sagemaker_boto_client is not None or sagemaker_session is not None) and (
         os.environ.get("SMX_LAB_STORE", "").lower() == "sagemaker"
     ):
-        from .stores.sagemaker import SageMakerStore
         from .stores.sagemaker_writer import SageMakerWriter
 
         boto_session = getattr(sagemaker_session, "boto_session", None)
         if sagemaker_boto_client is None and sagemaker_session is not None:
             sagemaker_boto_client = getattr(sagemaker_session, "sagemaker_client", None)
         writer = SageMakerWriter(sagemaker_client=sagemaker_boto_client, session=boto_session)
-        region = getattr(getattr(sagemaker_boto_client, "meta", None), "region_name", None)
-        reader = SageMakerStore(session=boto_session, region=region)
-        return cast(Backend, _ReadWrite(reader, writer))
+        # SageMaker store wiring: reads share the writer's clients (same endpoint and
+        # credentials) without a cache, so what a run just wrote is read back as written.
+        return cast(Backend, _ReadWrite(writer.store(), writer))
     return _default_store()
 
 

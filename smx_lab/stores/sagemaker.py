@@ -89,7 +89,8 @@ class SageMakerStore:
     ``AWS_ENDPOINT_URL``/``AWS_ENDPOINT_URL_SAGEMAKER`` as boto3 reads them), ``retry_mode``
     (``standard`` or ``adaptive``), ``max_attempts``, ``max_concurrency`` (AWS calls in flight),
     ``cache_seconds`` (how long answers are reused; every read method takes ``refresh=True`` to
-    bypass it), or a ready ``session`` (``boto3.Session``)."""
+    bypass it), a ready ``session`` (``boto3.Session``), or ready ``clients`` (shared with a
+    :class:`~.sagemaker_writer.SageMakerWriter`)."""
 
     kind = "sagemaker"
 
@@ -104,9 +105,10 @@ class SageMakerStore:
         max_concurrency: int = 8,
         cache_seconds: float = 10.0,
         session: Any = None,
+        clients: AwsClients | None = None,
         path: str | None = None,  # the embedded store's option; meaningless here, so ignored
     ) -> None:
-        self.aws = AwsClients(
+        self.aws = clients or AwsClients(
             session=session,
             profile=profile,
             region=region,
@@ -116,10 +118,10 @@ class SageMakerStore:
             max_concurrency=max_concurrency,
             cache_seconds=cache_seconds,
         )
-        self.cache_seconds = cache_seconds
+        self.cache_seconds = self.aws.cache.seconds
         # Components seen in any answer, by name: a table or a chart right after a listing needs
         # no further call.
-        self._components = TtlCache(cache_seconds, max_entries=20_000)
+        self._components = TtlCache(self.cache_seconds, max_entries=20_000)
 
     # -- info ---------------------------------------------------------------------------------
 
@@ -307,6 +309,9 @@ class SageMakerStore:
                 if cached is not None:
                     return records.trial_component(cached)
             found = self._find_by_name("ExperimentTrialComponent", name, refresh)
+            if found is None and name != name.lower():
+                # The tracking API writes components lower-cased, as SageMaker's SDK does.
+                found = self._find_by_name("ExperimentTrialComponent", name.lower(), refresh)
             if found is None:
                 found = self.aws.call(
                     "sagemaker",

@@ -41,7 +41,6 @@ from ..errors import (
 
 log = logging.getLogger("smx_lab.stores.sagemaker")
 
-SERVICES = ("sagemaker", "sagemaker-metrics", "cloudwatch", "sts")
 RETRY_MODES = ("standard", "adaptive", "legacy")
 
 # botocore error codes, grouped by what the user can do about them.
@@ -234,7 +233,7 @@ class AwsClients:
         self.region = region or self.session.region_name or "us-east-1"
         self.profile = profile or self.session.profile_name
         self.config = Config(
-            retries={"mode": retry_mode, "max_attempts": max_attempts},
+            retries={"mode": retry_mode, "total_max_attempts": max_attempts},  # first try included
             max_pool_connections=max(10, max_concurrency),
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from .. import names
@@ -30,6 +31,7 @@ from ..model import (
     TrialComponent,
     parameter_to_dict,
 )
+from .sagemaker import SageMakerStore
 from .sagemaker_aws import AwsClients, log
 
 METRICS_PER_CALL = 10  # BatchPutMetrics takes at most 10 points a call
@@ -45,7 +47,8 @@ class SageMakerWriter:
 
     Give it an :class:`AwsClients` (shared with a :class:`~.sagemaker.SageMakerStore`), boto3
     clients of your own (``sagemaker_client``, ``metrics_client``, e.g. the tracking API's
-    ``sagemaker_boto_client``), or the store's options (``region``, ``profile``, ...)."""
+    ``sagemaker_boto_client``), or the store's options (``region``, ``profile``, ...).
+    ``artifact_location`` (``s3://bucket/prefix``) is where :meth:`upload_artifact` puts files."""
 
     def __init__(
         self,
@@ -55,17 +58,27 @@ class SageMakerWriter:
         metrics_client: Any = None,
         **options: Any,
     ) -> None:
+        self.artifact_location = options.pop("artifact_location", None)
         if clients is None:
             session = options.pop("session", None)
-            if session is None and sagemaker_client is not None:
-                # The metrics client, when not given, is made in the given client's region.
+            if sagemaker_client is not None:
+                # The other clients, when not given, go where the given one goes: its region, and
+                # its endpoint when that is not AWS's own (a local or private endpoint serves all).
                 options.setdefault("region", sagemaker_client.meta.region_name)
+                endpoint = str(sagemaker_client.meta.endpoint_url)
+                if ".amazonaws.com" not in endpoint:
+                    options.setdefault("endpoint_url", endpoint)
+            # No cache: what is written must be read back as written.
             clients = AwsClients(session=session, cache_seconds=0, **options)
         self.aws = clients
         if sagemaker_client is not None:
             self.aws.adopt("sagemaker", sagemaker_client)
         if metrics_client is not None:
             self.aws.adopt("sagemaker-metrics", metrics_client)
+
+    def store(self) -> SageMakerStore:
+        """A store that reads through this writer's clients, uncached, for read-after-write."""
+        return SageMakerStore(clients=self.aws)
 
     def _call(
         self, operation: str, not_found: tuple[str, str] | None = None, **params: Any
@@ -239,6 +252,37 @@ class SageMakerWriter:
             if "experiment-trial-component/" in str(error.__cause__):
                 raise NotFound("TrialComponent", stored) from None
             raise
+
+    def upload_artifact(self, trial_component_name: str, file_path: str, name: str) -> str:
+        """Upload a local file to S3 and return its ``s3://`` URI, to record as the artifact's
+        value. Where: ``artifact_location`` (``s3://bucket/prefix``) if given, else SageMaker's
+        default bucket ``sagemaker-<region>-<account>``, under ``smx-lab/artifacts``; then
+        ``<component>/<file name>``."""
+        stored = component_name(trial_component_name)
+        source = Path(file_path)
+        if not source.is_file():
+            raise ValidationError("file_path", "must name an existing file", value=str(file_path))
+        bucket, prefix = self._artifact_bucket()
+        key = "/".join(part for part in (prefix, stored, Path(name).name) if part)
+        with source.open("rb") as body:
+            self.aws.call("s3", "put_object", Bucket=bucket, Key=key, Body=body)
+        return f"s3://{bucket}/{key}"
+
+    def _artifact_bucket(self) -> tuple[str, str]:
+        location = self.artifact_location
+        if location:
+            if not str(location).startswith("s3://"):
+                raise ValidationError(
+                    "artifact_location", "must be an s3://bucket/prefix URI", value=location
+                )
+            bucket, _, prefix = str(location)[len("s3://") :].partition("/")
+            return bucket, prefix.strip("/")
+        account = self.aws.account()
+        if account is None:
+            raise ValidationError(
+                "artifact_location", "the AWS account is unknown, so give an s3://bucket/prefix"
+            )
+        return f"sagemaker-{self.aws.region}-{account}", "smx-lab/artifacts"
 
     # -- metrics ------------------------------------------------------------------------------
 
