@@ -225,6 +225,9 @@ def _join(path: str, name: str) -> str:
 def _normalise_time_series(out: dict[str, Any]) -> None:
     out.setdefault("x_axis", "step")
     out.setdefault("max_points", DEFAULT_MAX_POINTS)
+    # Python's JSON reader takes NaN, and NaN passes every minimum/maximum check
+    if not math.isfinite(out.get("smoothing", 0.0)):
+        raise ValidationError("smoothing", "must be a number from 0 to 0.99")
     if out["chart_type"] == "line":
         out.setdefault("smoothing", 0.0)
     if "x_range" in out:

@@ -533,6 +533,16 @@ def test_a_time_series_x_of_step_names_the_x_axis() -> None:
         ({"chart_type": "line", "components": []}, "components", "should be non-empty"),
         ({"chart_type": "line", "components": ["a"], "smoothing": 1.5}, "smoothing", "maximum"),
         ({"chart_type": "line", "components": ["a"], "max_points": 1}, "max_points", "minimum"),
+        (
+            {"chart_type": "line", "components": ["a"], "smoothing": float("nan")},
+            "smoothing",
+            "from 0 to 0.99",
+        ),
+        (
+            {"chart_type": "line", "components": ["a"], "x_range": [0, float("inf")]},
+            "x_range",
+            "finite",
+        ),
         ({"chart_type": "line", "components": ["a"], "x_range": [5, 1]}, "x_range", "low < high"),
         ({"chart_type": "line", "components": ["a"], "x_axis": "epoch"}, "x_axis", "is not one of"),
         (
