@@ -277,6 +277,23 @@ class LocalStore:
             self._connections.clear()
         self._local = threading.local()
 
+    def clear(self) -> None:
+        """Delete every experiment, trial, component and artifact file (``smx-lab demo --reset``).
+        Rows are deleted rather than the file removed, so open connections stay valid."""
+        with self._write() as db:
+            for table in ("tags", "trial_components", "trials", "experiments"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 - constant table names
+        shutil.rmtree(self.artifacts_dir, ignore_errors=True)
+
+    def counts(self) -> dict[str, int]:
+        """How many experiments, trials, trial components and metric points the store holds."""
+        with self._read() as db:
+            row = db.execute(
+                "SELECT (SELECT count(*) FROM experiments), (SELECT count(*) FROM trials), "
+                "(SELECT count(*) FROM trial_components), (SELECT coalesce(sum(count), 0) FROM metrics)"
+            ).fetchone()
+        return dict(zip(("experiments", "trials", "trial_components", "metric_points"), row, strict=True))
+
     def info(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
