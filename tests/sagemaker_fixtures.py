@@ -12,6 +12,7 @@ import logging
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import boto3
 import moto_sagemaker_ext
 import pytest
+from botocore.stub import Stubber
 from moto.server import ThreadedMotoServer
 
 from smx_lab.stores.sagemaker import SageMakerStore
@@ -73,6 +75,16 @@ class Aws:
 
     def writer(self) -> SageMakerWriter:
         return SageMakerWriter(session=self.session, endpoint_url=self.endpoint, region=REGION)
+
+
+@contextmanager
+def refused(store: SageMakerStore, operation: str, code: str, message: str) -> Iterator[None]:
+    """The store's next ``operation`` call answered by AWS with error ``code`` (botocore's Stubber)."""
+    with Stubber(store.aws.client("sagemaker")) as stubber:
+        stubber.add_client_error(
+            operation, service_error_code=code, service_message=message, http_status_code=400
+        )
+        yield
 
 
 @pytest.fixture

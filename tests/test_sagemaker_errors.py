@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
-from botocore.stub import Stubber
-from sagemaker_fixtures import REGION, Aws
+from sagemaker_fixtures import REGION, Aws, refused
 
 from smx_lab.errors import AccessDenied, StoreUnavailable
 from smx_lab.model import SeriesQuery
@@ -61,15 +60,16 @@ def test_throttling_that_outlasts_the_retries_is_a_503(seeded: Aws) -> None:
 
 def test_access_denied_is_a_403_naming_the_operation(seeded: Aws) -> None:
     store = seeded.store()
-    with Stubber(store.aws.client("sagemaker")) as stubber:
-        stubber.add_client_error(
+    with (
+        refused(
+            store,
             "list_trials",
-            service_error_code="AccessDeniedException",
-            service_message="User is not authorized to perform: sagemaker:ListTrials",
-            http_status_code=400,
-        )
-        with pytest.raises(AccessDenied) as raised:
-            store.list_trials("mnist")
+            "AccessDeniedException",
+            "User is not authorized to perform: sagemaker:ListTrials",
+        ),
+        pytest.raises(AccessDenied) as raised,
+    ):
+        store.list_trials("mnist")
 
     assert raised.value.status == 403
     assert "list_trials" in raised.value.message
@@ -78,15 +78,16 @@ def test_access_denied_is_a_403_naming_the_operation(seeded: Aws) -> None:
 
 def test_expired_credentials_are_a_503_asking_to_renew_them(seeded: Aws) -> None:
     store = seeded.store()
-    with Stubber(store.aws.client("sagemaker")) as stubber:
-        stubber.add_client_error(
+    with (
+        refused(
+            store,
             "search",
-            service_error_code="ExpiredTokenException",
-            service_message="The security token included in the request is expired",
-            http_status_code=400,
-        )
-        with pytest.raises(StoreUnavailable) as raised:
-            store.list_trial_components(trial_name="cnn-sgd")
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+        ),
+        pytest.raises(StoreUnavailable) as raised,
+    ):
+        store.list_trial_components(trial_name="cnn-sgd")
 
     assert raised.value.details["reason"] == "credentials"
     assert "renew" in raised.value.message

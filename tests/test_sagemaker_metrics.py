@@ -3,6 +3,8 @@ the same reduction contract as the embedded store."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from sagemaker_fixtures import T0, Aws, put_metric
 
@@ -97,7 +99,7 @@ def test_cloudwatch_fallback_on_the_time_axis_uses_the_datapoint_times(seeded: A
     )
 
     assert len(series.x) == 5
-    assert all(later - earlier == 60.0 for earlier, later in zip(series.x, series.x[1:]))
+    assert all(later - earlier == 60.0 for earlier, later in pairwise(series.x))
 
 
 def test_unknown_metric_of_a_component_is_not_found(seeded: Aws) -> None:

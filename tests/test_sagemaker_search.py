@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
-from sagemaker_fixtures import Aws
+from sagemaker_fixtures import Aws, refused
 
 from smx_lab.errors import QueryError
 from smx_lab.query import parse_query, validate_expression
@@ -137,16 +136,11 @@ def test_trials_are_searched_by_experiment(seeded: Aws) -> None:
 
 def test_query_sagemaker_rejects_is_a_400_with_sagemakers_message(seeded: Aws) -> None:
     store = seeded.store()
-    client = store.aws.client("sagemaker")
-    with Stubber(client) as stubber:
-        stubber.add_client_error(
-            "search",
-            service_error_code="ValidationException",
-            service_message="Unknown property name: Parameters.x",
-            http_status_code=400,
-        )
-        with pytest.raises(QueryError) as raised:
-            store.search(COMPONENTS, expression("parameters.x = 1"))
+    with (
+        refused(store, "search", "ValidationException", "Unknown property name: Parameters.x"),
+        pytest.raises(QueryError) as raised,
+    ):
+        store.search(COMPONENTS, expression("parameters.x = 1"))
 
     assert raised.value.status == 400
     assert "Unknown property name: Parameters.x" in raised.value.message
