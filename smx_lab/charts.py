@@ -352,6 +352,12 @@ def _plural(count: int, word: str) -> str:
 # Time series: line and scatter over step, wall time or relative time
 
 
+#: Wheel-zoom and drag-pan on x; the panel re-requests the visible x range so detail appears.
+ZOOM_PARAM: dict[str, Any] = {
+    "name": "zoom",
+    "select": {"type": "interval", "encodings": ["x"]},
+    "bind": "scales",
+}
 #: What the lookup table of a time-series spec says about each series (see build_time_series_chart).
 SERIES_FIELDS = ["series", "component", "display_name", "trial", "metric"]
 _X_TITLES = {"step": "step", "time": "wall time", "relative_time": "relative time (s)"}
@@ -453,6 +459,8 @@ def build_time_series_chart(
             for one in series
         ],
         "fields": {"x": _X_TITLES[x_axis], "value": y_title, "series": "component"},
+        # the panel listens to this signal and asks again with x_range = its x extent × factor
+        "zoom": {"param": ZOOM_PARAM["name"], "x_range_factor": 0.001 if x_axis == "time" else 1},
     }
     default_title = f"{', '.join(metrics) or 'metrics'} by {_X_TITLES[x_axis]}"
     return _spec(request, default_title, values, body, meta, notes)
@@ -505,12 +513,14 @@ def _time_series_body(
     if request["chart_type"] == "scatter":
         mark = {"type": "point", "filled": True, "clip": True, "tooltip": True}
         return {
+            "params": [ZOOM_PARAM],
             "mark": mark,
             "encoding": {"x": x, "y": y("value"), "color": color, "tooltip": tooltip},
         }
 
     layers: list[dict[str, Any]] = [
         {
+            "params": [ZOOM_PARAM],
             # the raw line stays visible, faded, behind the smoothed one
             "mark": {"type": "line", "clip": True, **({"opacity": 0.25} if smoothing else {})},
             "encoding": {"y": y("value")},

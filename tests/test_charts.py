@@ -890,3 +890,17 @@ def test_every_summary_chart_of_no_components_is_a_valid_empty_chart(
     spec = build_summary_chart([], {**request_body, "components": ["gone"]})
     assert_valid(vega_lite, spec)
     assert spec["data"]["values"] == []
+
+
+def test_time_series_charts_zoom_on_x_and_say_how_to_ask_for_the_zoomed_range(
+    vega_lite: Any, components: list[TrialComponent]
+) -> None:
+    timed = [Series("run-a", "loss", "time", [1_700_000_000.0, 1_700_000_060.0], [2, 1], 2, False)]
+    spec = build_time_series_chart(
+        timed, components[:1], {"chart_type": "line", "components": ["a"], "x_axis": "time"}
+    )
+    assert_valid(vega_lite, spec)
+    (zoom,) = [p for layer in spec["layer"] for p in layer.get("params", []) if p["name"] == "zoom"]
+    assert zoom["bind"] == "scales" and zoom["select"]["encodings"] == ["x"]
+    # the spec's x is milliseconds; x_range is asked in the store's seconds
+    assert spec["usermeta"]["smx_lab"]["zoom"] == {"param": "zoom", "x_range_factor": 0.001}

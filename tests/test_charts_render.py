@@ -67,6 +67,10 @@ process.stdout.write(JSON.stringify(results));
 """
 
 
+# Drag-to-pan listens on the browser window, which headless node does not have.
+HEADLESS_ONLY_WARNINGS = {"Can not resolve event source: window"}
+
+
 def render(specs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     finished = subprocess.run(
         ["node", "--input-type=module", "-e", RENDER_SCRIPT],
@@ -214,7 +218,7 @@ def test_every_chart_renders_in_vega_without_warnings(
     rendered: dict[str, dict[str, Any]], name: str
 ) -> None:
     result = rendered[name]
-    assert result["warnings"] == []
+    assert [w for w in result["warnings"] if w not in HEADLESS_ONLY_WARNINGS] == []
     assert result["svg"] > 0 and result["marks"]
 
 
