@@ -193,8 +193,8 @@ def value_columns(rows: Sequence[dict[str, Any]], statistic: str) -> list[Column
 
 
 def exponential_moving_average(values: Sequence[float], weight: float) -> list[float]:
-    """``s[0] = v[0]``, ``s[i] = weight * s[i-1] + (1 - weight) * v[i]``: the smoothing TensorBoard
-    and Studio offer, seeded with the first value so the curve starts where the data starts."""
+    """``s[0] = v[0]``, ``s[i] = weight * s[i-1] + (1 - weight) * v[i]``: TensorBoard's smoothing
+    slider, seeded with the first value so the curve starts where the data starts."""
     smoothed: list[float] = []
     for value in values:
         smoothed.append(value if not smoothed else weight * smoothed[-1] + (1 - weight) * value)
