@@ -1,0 +1,323 @@
+"""SearchExpression → SQL for the embedded store (schema: :mod:`smx_lab.stores.local_schema`).
+
+The SQL means exactly what :func:`smx_lab.query.evaluate` means (see :mod:`smx_lab.query` for the
+semantics); a property test holds the two together. Values are always bound parameters; the only
+identifiers in the SQL are the fixed ones written here (columns chosen from whitelists by the
+canonical property name), never text from the expression.
+
+The resource being searched is the outer query's row: ``tc`` (trial_components), ``t`` (trials) or
+``e`` (experiments). Properties stored in child tables (parameters, metrics, tags, artifacts,
+parents) compile to ``<row>.id IN (SELECT ...)`` with an uncorrelated subquery: SQLite builds each
+set once per statement from an index instead of probing it once per candidate row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import QueryError
+from ..query import (
+    ORDERING_OPERATORS,
+    TRIAL_COMPONENT,
+    Kind,
+    Property,
+    ascii_lower,
+    describe_property,
+    in_items,
+    parse_number,
+    parse_time,
+    validate_expression,
+)
+
+ROW_ALIAS = {TRIAL_COMPONENT: "tc", "ExperimentTrial": "t", "Experiment": "e"}
+ROW_TABLE = {
+    TRIAL_COMPONENT: "trial_components",
+    "ExperimentTrial": "trials",
+    "Experiment": "experiments",
+}
+
+# Metric statistic → column of ``metrics`` (the whitelist that keeps identifiers out of user text).
+STATISTIC_COLUMNS = {
+    "Min": "min",
+    "Max": "max",
+    "Avg": "mean",
+    "StdDev": "std_dev",
+    "Last": "last",
+    "Count": "count",
+}
+_ARTIFACT_COLUMNS = {"Value": "value", "MediaType": "media_type"}
+_ARTIFACT_KINDS = {"InputArtifacts": "input", "OutputArtifacts": "output"}
+_COMPARE_SQL = {
+    "Equals": "=",
+    "NotEquals": "<>",
+    "GreaterThan": ">",
+    "GreaterThanOrEqualTo": ">=",
+    "LessThan": "<",
+    "LessThanOrEqualTo": "<=",
+}
+
+# Parents: a link to a trial, and that trial's experiment (``pt``/``pe`` inside the subquery).
+_PARENTS_JOIN = (
+    "trial_component_links l "
+    "JOIN trials pt ON pt.id = l.trial_id JOIN experiments pe ON pe.id = pt.experiment_id"
+)
+_PARENTS_FROM = f"SELECT l.trial_component_id FROM {_PARENTS_JOIN}"  # noqa: S608 - whitelisted identifiers only
+_PARENT_COLUMNS = {"Parents.TrialName": "pt.name", "Parents.ExperimentName": "pe.name"}
+
+SQL = tuple[str, list[Any]]
+
+
+def _columns(resource: str) -> dict[str, str]:
+    """Fixed properties stored in the resource's own row (or one lookup away) → SQL expression."""
+    row = ROW_ALIAS[resource]
+    common = {
+        # DisplayName falls back to the name, as the REST answer shows it (model.to_dict).
+        "DisplayName": f"COALESCE(NULLIF({row}.display_name, ''), {row}.name)",
+        "Source.SourceArn": f"{row}.source_arn",
+        # A source type means nothing without the source it types (model: Source needs an ARN).
+        "Source.SourceType": f"CASE WHEN {row}.source_arn IS NOT NULL THEN {row}.source_type END",
+        "CreatedBy.UserProfileName": f"{row}.created_by",
+        "CreationTime": f"{row}.creation_time",
+        "LastModifiedTime": f"{row}.last_modified_time",
+    }
+    if resource == TRIAL_COMPONENT:
+        return {
+            "TrialComponentName": "tc.name",
+            "Status.PrimaryStatus": "tc.status",
+            "Status.Message": "tc.status_message",
+            "LastModifiedBy.UserProfileName": "tc.last_modified_by",
+            "StartTime": "tc.start_time",
+            "EndTime": "tc.end_time",
+            **common,
+        }
+    if resource == "ExperimentTrial":
+        return {
+            "TrialName": "t.name",
+            "ExperimentName": "(SELECT x.name FROM experiments x WHERE x.id = t.experiment_id)",
+            **common,
+        }
+    return {"ExperimentName": "e.name", "Description": "e.description", **common}
+
+
+def compile_where(resource: str, expression: dict[str, Any] | None) -> SQL:
+    """A SearchExpression → an SQL boolean expression over the resource's row alias and its bound
+    parameters. The expression is validated (and normalised) again here, so that nothing
+    unchecked reaches SQL; None means "everything" (``1``)."""
+    if expression is None:
+        return "1", []
+    normalised = validate_expression(expression, resource)
+    return _Compiler(resource).expression(normalised)
+
+
+class _Compiler:
+    def __init__(self, resource: str) -> None:
+        self.resource = resource
+        self.row = ROW_ALIAS[resource]
+        self.columns = _columns(resource)
+
+    def expression(self, expr: dict[str, Any]) -> SQL:
+        parts: list[SQL] = [self.filter(f) for f in expr.get("Filters", ())]
+        parts += [self.nested(n) for n in expr.get("NestedFilters", ())]
+        parts += [self.expression(s) for s in expr.get("SubExpressions", ())]
+        joiner = " OR " if expr.get("Operator") == "Or" else " AND "
+        return _join(parts, joiner)
+
+    def filter(self, filter_: dict[str, Any]) -> SQL:
+        prop = describe_property(filter_["Name"], self.resource)
+        operator: str = filter_["Operator"]
+        value: str | None = filter_.get("Value")
+        if prop.name in self.columns:
+            return _predicate(self.columns[prop.name], prop, operator, value)
+        if prop.prefix == "Parameters":
+            return self.parameter(prop, operator, value)
+        if prop.prefix == "Metrics":
+            statistic = STATISTIC_COLUMNS[prop.field] if prop.field else None
+            presence = "SELECT trial_component_id FROM metrics WHERE name = ?"
+            return self.child(presence, [prop.key], prop, operator, value, statistic)
+        if prop.prefix == "Tags":
+            presence = "SELECT resource_id FROM tags WHERE resource = ? AND key = ?"
+            return self.child(presence, [self.resource, prop.key], prop, operator, value, "value")
+        if prop.prefix in _ARTIFACT_KINDS:
+            column = _ARTIFACT_COLUMNS[prop.field or "Value"]
+            presence = f"SELECT trial_component_id FROM artifacts WHERE kind = ? AND name = ? AND {column} IS NOT NULL"  # noqa: S608 - whitelisted identifiers only
+            return self.child(
+                presence, [_ARTIFACT_KINDS[prop.prefix], prop.key], prop, operator, value, column
+            )
+        if prop.name in _PARENT_COLUMNS:
+            return self.parents(prop, operator, value)
+        raise QueryError(
+            f"{prop.name} cannot be searched in the embedded store"
+        )  # pragma: no cover
+
+    def child(
+        self,
+        presence: str,
+        presence_params: list[Any],
+        prop: Property,
+        operator: str,
+        value: str | None,
+        column: str | None,
+    ) -> SQL:
+        """A property held in a child table: ``presence`` selects the ids that have it."""
+        if operator == "Exists":
+            return f"{self.row}.id IN ({presence})", list(presence_params)
+        if operator == "NotExists":
+            return f"{self.row}.id NOT IN ({presence})", list(presence_params)
+        assert column is not None and value is not None
+        condition, params = _predicate(column, prop, operator, value)
+        return f"{self.row}.id IN ({presence} AND {condition})", [*presence_params, *params]
+
+    def parameter(self, prop: Property, operator: str, value: str | None) -> SQL:
+        presence = "SELECT trial_component_id FROM parameters WHERE name = ?"
+        if operator in ("Exists", "NotExists"):
+            return self.child(presence, [prop.key], prop, operator, value, None)
+        assert value is not None
+        number = parse_number(value)
+        if operator in ("Equals", "NotEquals"):
+            # A number parameter equals a numeric value; a string parameter equals the text.
+            # IS (not =) keeps the test two-valued when one of the columns is NULL.
+            condition = "(string_value IS ?" + (
+                " OR number_value IS ?)" if number is not None else ")"
+            )
+            params: list[Any] = [value] + ([number] if number is not None else [])
+            if operator == "NotEquals":
+                condition = f"NOT {condition}"
+        elif operator in ORDERING_OPERATORS:
+            condition, params = f"number_value {_COMPARE_SQL[operator]} ?", [number]
+        elif operator == "Contains":
+            condition, params = "instr(lower(string_value), ?) > 0", [ascii_lower(value)]
+        else:  # In
+            items = in_items(value)
+            numbers = [n for n in (parse_number(item) for item in items) if n is not None]
+            condition = f"(string_value IN ({_marks(items)})"
+            condition += f" OR number_value IN ({_marks(numbers)}))" if numbers else ")"
+            params = [*items, *numbers]
+        return f"tc.id IN ({presence} AND {condition})", [prop.key, *params]
+
+    def parents(self, prop: Property, operator: str, value: str | None) -> SQL:
+        every_parent = "SELECT trial_component_id FROM trial_component_links"
+        if operator == "Exists":
+            return f"tc.id IN ({every_parent})", []
+        if operator == "NotExists":
+            return f"tc.id NOT IN ({every_parent})", []
+        column = _PARENT_COLUMNS[prop.name]
+        assert value is not None
+        if operator == "NotEquals":
+            # Has parents, and none of them has this name.
+            return (
+                f"(tc.id IN ({every_parent}) AND tc.id NOT IN ({_PARENTS_FROM} WHERE {column} = ?))",
+                [value],
+            )
+        condition, params = _predicate(column, prop, operator, value)
+        return f"tc.id IN ({_PARENTS_FROM} WHERE {condition})", params
+
+    def nested(self, nested: dict[str, Any]) -> SQL:
+        # Only Parents nests (validate_expression refuses others): all filters on the same parent.
+        conditions: list[SQL] = []
+        for filter_ in nested["Filters"]:
+            operator = filter_["Operator"]
+            if operator in ("Exists", "NotExists"):
+                # Every parent has both a trial name and an experiment name.
+                conditions.append(("1" if operator == "Exists" else "0", []))
+                continue
+            prop = describe_property(filter_["Name"], self.resource)
+            conditions.append(
+                _predicate(_PARENT_COLUMNS[prop.name], prop, operator, filter_["Value"])
+            )
+        condition, params = _join(conditions, " AND ")
+        return f"tc.id IN ({_PARENTS_FROM} WHERE {condition})", params
+
+
+def _predicate(column: str, prop: Property, operator: str, value: str | None) -> SQL:
+    """One operator on one SQL value ``column`` (NULL when missing)."""
+    if operator == "Exists":
+        return f"{column} IS NOT NULL", []
+    if operator == "NotExists":
+        return f"{column} IS NULL", []
+    assert value is not None
+    if operator == "Contains":
+        # SQLite's lower() folds ASCII only; query.ascii_lower folds the value the same way.
+        return f"instr(lower({column}), ?) > 0", [ascii_lower(value)]
+    if operator == "In":
+        items = in_items(value)
+        return f"{column} IN ({_marks(items)})", list(items)
+    bound: Any = value
+    if prop.kind is Kind.TIME:
+        bound = parse_time(value)
+    elif prop.kind is Kind.NUMBER:
+        bound = parse_number(value)
+    return f"{column} {_COMPARE_SQL[operator]} ?", [bound]
+
+
+def _marks(items: list[Any]) -> str:
+    return ", ".join("?" for _ in items)
+
+
+def _join(parts: list[SQL], joiner: str) -> SQL:
+    if len(parts) == 1:
+        return parts[0]
+    sql = joiner.join(f"({part})" for part, _ in parts)
+    return f"({sql})", [param for _, params in parts for param in params]
+
+
+# --------------------------------------------------------------------------------------------
+# Sorting
+# --------------------------------------------------------------------------------------------
+
+
+def sort_expression(resource: str, sort_by: str) -> SQL:
+    """An SQL value to order the resource's rows by ``sort_by`` (any searchable property with one
+    value: names, times, DisplayName, Status, ``Parameters.<n>``, ``Metrics.<n>.<Stat>``,
+    ``Tags.<k>``, ...), NULL where the row has none. Use it with ``NULLS LAST`` (see
+    :func:`order_by`) so that rows without the value come last in either direction.
+
+    A number parameter sorts before a string parameter of the same name (SQLite orders numbers
+    before text). ``Parents.*`` sorts by the first parent name in alphabetical order."""
+    prop = describe_property(sort_by, resource)
+    row = ROW_ALIAS[resource]
+    columns = _columns(resource)
+    if prop.name in columns:
+        return columns[prop.name], []
+    if prop.prefix == "Parameters":
+        return (
+            "(SELECT COALESCE(p.number_value, p.string_value) FROM parameters p "
+            "WHERE p.trial_component_id = tc.id AND p.name = ?)",
+            [prop.key],
+        )
+    if prop.prefix == "Metrics":
+        if prop.field is None:
+            raise QueryError(
+                f"sort by one of the statistics of {prop.name}",
+                suggestions=[f"{prop.name}.{s}" for s in STATISTIC_COLUMNS],
+            )
+        column = STATISTIC_COLUMNS[prop.field]
+        return (
+            f"(SELECT m.{column} FROM metrics m WHERE m.trial_component_id = tc.id AND m.name = ?)",  # noqa: S608 - whitelisted identifiers only
+            [prop.key],
+        )
+    if prop.prefix == "Tags":
+        return (
+            f"(SELECT g.value FROM tags g WHERE g.resource = ? AND g.resource_id = {row}.id AND g.key = ?)",  # noqa: S608 - whitelisted identifiers only
+            [resource, prop.key],
+        )
+    if prop.prefix in _ARTIFACT_KINDS:
+        column = _ARTIFACT_COLUMNS[prop.field or "Value"]
+        return (
+            f"(SELECT a.{column} FROM artifacts a WHERE a.trial_component_id = tc.id AND a.kind = ? AND a.name = ?)",  # noqa: S608 - whitelisted identifiers only
+            [_ARTIFACT_KINDS[prop.prefix], prop.key],
+        )
+    column = _PARENT_COLUMNS[prop.name]
+    return f"(SELECT MIN({column}) FROM {_PARENTS_JOIN} WHERE l.trial_component_id = tc.id)", []  # noqa: S608 - whitelisted identifiers only
+
+
+def order_by(resource: str, sort_by: str, sort_order: str = "Descending") -> SQL:
+    """A whole ORDER BY clause body: the sort value with missing values last, then the row id in
+    the same direction so that equal values keep a stable order across pages."""
+    if sort_order not in ("Ascending", "Descending"):
+        from ..errors import ValidationError
+
+        raise ValidationError("sort_order", "must be 'Ascending' or 'Descending'", value=sort_order)
+    key, params = sort_expression(resource, sort_by)
+    direction = "ASC" if sort_order == "Ascending" else "DESC"
+    row = ROW_ALIAS[resource]
+    return f"{key} {direction} NULLS LAST, {row}.id {direction}", params
