@@ -108,12 +108,19 @@ def smx_lab_config(store_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def jp_server_config(smx_lab_config: dict[str, Any]) -> Config:
+def server_app_config() -> dict[str, Any]:
+    """Extra ``ServerApp`` traits (e.g. ``authorizer_class``); tests override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def jp_server_config(smx_lab_config: dict[str, Any], server_app_config: dict[str, Any]) -> Config:
     return Config(
         {
             "ServerApp": {
                 "jpserver_extensions": {"smx_lab": True, "jupyter_server_terminals": False},
                 "allow_unauthenticated_access": False,
+                **server_app_config,
             },
             "SmxLabExtension": smx_lab_config,
         }
