@@ -32,12 +32,21 @@ import sys
 import time
 import uuid
 import warnings
-from collections import Counter
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from harness import DATA_DIR, Figure, benchmark_store, median, time_calls, write_result
+from harness import (
+    DATA_DIR,
+    Figure,
+    benchmark_store,
+    median,
+    parameter_value_text,
+    sample_components,
+    time_calls,
+    typical_search,
+    write_result,
+)
 
 PAGE = 100
 MLFLOW_BATCH = 1000  # MLflow's limit of metrics per log_batch call
@@ -66,63 +75,18 @@ def quoted(name: str) -> str:
 # 1. Search
 
 
-def all_components(store: Any) -> list[Any]:
-    components: list[Any] = []
-    cursor = None
-    while True:
-        page = store.search("ExperimentTrialComponent", None, sort_by="Name", sort_order="Ascending", limit=500, cursor=cursor)
-        components.extend(page.items)
-        cursor = page.next_cursor
-        if not cursor:
-            return components
-
-
-def mlflow_param(value: Any) -> str:
-    """How ``mlflow.log_param`` would store a value: ``str(value)``."""
-    return value if isinstance(value, str) else str(value)
-
-
-def choose_query(components: list[Any]) -> dict[str, Any]:
-    """Two parameter filters and a metric filter that select a real, non-trivial share of the data:
-    the two parameters with the fewest distinct values, their most common pair of values, and
-    a threshold at the median of the first metric among those components."""
-    distinct: dict[str, set[str]] = {}
-    for component in components[:2000]:
-        for name, value in component.parameters.items():
-            distinct.setdefault(name, set()).add(mlflow_param(value))
-    repeated = sorted((len(values), name) for name, values in distinct.items() if 1 < len(values) <= 50)
-    if len(repeated) < 2:
-        raise SystemExit("the benchmark store has fewer than two parameters with repeated values")
-    first, second = repeated[0][1], repeated[1][1]
-    pairs = Counter(
-        (c.parameters[first], c.parameters[second]) for c in components if first in c.parameters and second in c.parameters
-    )
-    (value_1, value_2), _ = pairs.most_common(1)[0]
-    chosen = [c for c in components if c.parameters.get(first) == value_1 and c.parameters.get(second) == value_2]
-    metric_names = Counter(summary.metric_name for c in chosen for summary in c.metrics)
-    metric = metric_names.most_common(1)[0][0]
-    lasts = sorted(s.last for c in chosen for s in c.metrics if s.metric_name == metric)
-    threshold = lasts[len(lasts) // 2]
-    return {"parameters": [(first, value_1), (second, value_2)], "metric": metric, "threshold": threshold}
-
-
 def our_search(store: Any, query: dict[str, Any]) -> Any:
-    filters = [
-        {"Name": f"Parameters.{name}", "Operator": "Equals", "Value": mlflow_param(value)}
-        for name, value in query["parameters"]
-    ]
-    filters.append({"Name": f"Metrics.{query['metric']}.Last", "Operator": "GreaterThan", "Value": repr(query["threshold"])})
     return store.search(
         "ExperimentTrialComponent",
-        {"Filters": filters},
-        sort_by=f"Metrics.{query['metric']}.Last",
+        query["search_expression"],
+        sort_by=query["sort_by"],
         sort_order="Descending",
         limit=PAGE,
     )
 
 
 def mlflow_search(client: Any, experiment_id: str, query: dict[str, Any]) -> Any:
-    clauses = [f"params.{quoted(name)} = '{mlflow_param(value)}'" for name, value in query["parameters"]]
+    clauses = [f"params.{quoted(name)} = '{parameter_value_text(value)}'" for name, value in query["parameters"]]
     clauses.append(f"metrics.{quoted(query['metric'])} > {query['threshold']!r}")
     return client.search_runs(
         [experiment_id],
@@ -158,7 +122,7 @@ def run_rows(component: Any, experiment_id: str, run_id: str) -> dict[str, list[
             }
         ],
         "tags": [{"key": "mlflow.runName", "value": component.trial_component_name, "run_uuid": run_id}],
-        "params": [{"key": k, "value": mlflow_param(v), "run_uuid": run_id} for k, v in component.parameters.items()],
+        "params": [{"key": k, "value": parameter_value_text(v), "run_uuid": run_id} for k, v in component.parameters.items()],
         "metrics": metric_rows,
         "latest_metrics": [dict(row) for row in metric_rows],
     }
@@ -176,7 +140,7 @@ def build_mlflow_with_client(client: Any, experiment_id: str, components: list[A
         client.log_batch(
             run.info.run_id,
             metrics=[Metric(s.metric_name, s.last, start, 0) for s in component.metrics],
-            params=[Param(k, mlflow_param(v)) for k, v in component.parameters.items()],
+            params=[Param(k, parameter_value_text(v)) for k, v in component.parameters.items()],
         )
         client.set_terminated(run.info.run_id, end_time=start)
     return len(components)
@@ -254,8 +218,8 @@ def compare_search(sizes: list[int], budget: float, repeat: int, figures: list[F
     for size in sizes:
         store = LocalStore(benchmark_store(size))
         try:
-            components = all_components(store)
-            query = choose_query(components)
+            components = sample_components(store)
+            query = typical_search(components)
             client, experiment_id = mlflow_mirror(size, components, budget, client_rate, notes)
             ours = our_search(store, query)
             theirs = mlflow_search(client, experiment_id, query)

@@ -152,3 +152,63 @@ def benchmark_store(components: int = 100_000) -> Path:
     connection.close()
     partial.rename(path)
     return path
+
+
+def parameter_value_text(value: Any) -> str:
+    """A parameter value as text, the way MLflow's ``log_param`` stores it (``str(value)``)."""
+    return value if isinstance(value, str) else str(value)
+
+
+def typical_search(components: list[Any]) -> dict[str, Any]:
+    """The benchmarks' search: two parameter filters and a metric filter that select a real share
+    of the data (the two parameters with the fewest distinct values, their most common pair, and the
+    median of a metric's latest value among those components), sorted by that metric, descending.
+
+    Returns ``{"parameters": [(name, value), (name, value)], "metric": name, "threshold": x,
+    "search_expression": {...}, "sort_by": "Metrics.<name>.Last"}``."""
+    from collections import Counter
+
+    distinct: dict[str, set[str]] = {}
+    for component in components[:2000]:
+        for name, value in component.parameters.items():
+            distinct.setdefault(name, set()).add(parameter_value_text(value))
+    repeated = sorted((len(values), name) for name, values in distinct.items() if 1 < len(values) <= 50)
+    if len(repeated) < 2:
+        raise SystemExit("the benchmark store has fewer than two parameters with repeated values")
+    first, second = repeated[0][1], repeated[1][1]
+    pairs = Counter(
+        (c.parameters[first], c.parameters[second]) for c in components if first in c.parameters and second in c.parameters
+    )
+    (value_1, value_2), _ = pairs.most_common(1)[0]
+    chosen = [c for c in components if c.parameters.get(first) == value_1 and c.parameters.get(second) == value_2]
+    metric = Counter(summary.metric_name for c in chosen for summary in c.metrics).most_common(1)[0][0]
+    lasts = sorted(s.last for c in chosen for s in c.metrics if s.metric_name == metric)
+    threshold = lasts[len(lasts) // 2]
+    parameters = [(first, value_1), (second, value_2)]
+    filters = [
+        {"Name": f"Parameters.{name}", "Operator": "Equals", "Value": parameter_value_text(value)}
+        for name, value in parameters
+    ]
+    filters.append({"Name": f"Metrics.{metric}.Last", "Operator": "GreaterThan", "Value": repr(threshold)})
+    return {
+        "parameters": parameters,
+        "metric": metric,
+        "threshold": threshold,
+        "search_expression": {"Filters": filters},
+        "sort_by": f"Metrics.{metric}.Last",
+    }
+
+
+def sample_components(store: Any, limit: int | None = None) -> list[Any]:
+    """Every component of a store (or the first ``limit``), by name, through its search."""
+    components: list[Any] = []
+    cursor = None
+    while limit is None or len(components) < limit:
+        page = store.search(
+            "ExperimentTrialComponent", None, sort_by="Name", sort_order="Ascending", limit=500, cursor=cursor
+        )
+        components.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    return components if limit is None else components[:limit]
