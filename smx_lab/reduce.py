@@ -2,8 +2,11 @@
 
 A long series is drawn from at most ``max_points`` points without losing its shape:
 
-* the x range (the requested zoom range, else the series' own extent) is split into
-  ``(max_points - 2) // 2`` equal buckets (:func:`bucket_grid`, :func:`bucket_of`);
+* the x axis is cut into aligned buckets ``[i * W, (i + 1) * W)`` whose width ``W`` is the
+  smallest power of two that lets at most ``(max_points - 2) // 2`` buckets cover the x range (the
+  requested zoom range, else the series' own extent) (:func:`bucket_width`, :func:`bucket_of`).
+  Power-of-two, aligned buckets are what lets the embedded store answer from pre-aggregated
+  blocks instead of raw points;
 * every bucket keeps its minimum and its maximum point, at their real x, so spikes survive;
 * the first point (smallest x) and the last point (largest x) in range are always kept;
 * points are returned in x order, without duplicates, and ``raw_count`` says how many raw
@@ -11,12 +14,14 @@ A long series is drawn from at most ``max_points`` points without losing its sha
 
 The embedded store computes the same answer in SQL (:mod:`smx_lab.stores.local`); the SageMaker
 store, whose API hands back raw points, and the tests use this module. Both call
-:func:`bucket_grid` and :func:`bucket_of`, so they agree to the last bit on which bucket a point
-is in. When several points tie for a bucket's minimum or maximum, any of them may be kept.
+:func:`bucket_width`, so they agree to the last bit on which bucket a point is in (x is never
+negative: steps and timestamps are checked when logged). When several points tie for a bucket's
+minimum or maximum, any of them may be kept.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,22 +51,23 @@ def check_request(max_points: int, x_range: tuple[float, float] | None) -> tuple
     return lo, hi
 
 
-def bucket_grid(lo: float, hi: float, max_points: int) -> tuple[int, float]:
-    """``(bucket count, bucket width)`` over ``[lo, hi]``; width 0 when the range is one x value.
+def bucket_width(lo: float, hi: float, max_points: int) -> float | None:
+    """The bucket width over ``[lo, hi]``: a power of two, or None when one bucket holds all.
 
-    Each bucket gives at most two points and the first and last points take two more, so
-    ``2 * buckets + 2 <= max_points``. With a budget of 2 or 3 the count is 0: first and last only.
+    ``b`` buckets of width ``W`` aligned at multiples of ``W`` cover ``[lo, hi]`` when
+    ``(hi - lo) / W <= b - 1``; each gives at most two points and the first and last points two
+    more, so ``2 * b + 2 <= max_points``.
     """
     buckets = (max_points - 2) // 2
-    width = (hi - lo) / buckets if buckets and hi > lo else 0.0
-    return buckets, width
+    if buckets < 2 or hi <= lo:
+        return None
+    mantissa, exponent = math.frexp((hi - lo) / (buckets - 1))
+    return math.ldexp(1.0, exponent - 1 if mantissa == 0.5 else exponent)
 
 
-def bucket_of(x: float, lo: float, width: float, buckets: int) -> int:
-    """The bucket of ``x``: ``min(buckets - 1, int((x - lo) / width))`` (SQL casts the same way)."""
-    if width <= 0:
-        return 0
-    return min(buckets - 1, int((x - lo) / width))
+def bucket_of(x: float, width: float | None) -> int:
+    """The aligned bucket of ``x`` (SQL casts ``x / width`` to an integer, the same for x >= 0)."""
+    return 0 if width is None else math.floor(x / width)
 
 
 def reduce_series(
@@ -80,13 +86,13 @@ def reduce_series(
     if raw_count <= max_points:
         return Reduced([p[0] for p in indexed], [p[2] for p in indexed], raw_count, False)
     lo, hi = x_range if x_range is not None else (indexed[0][0], indexed[-1][0])
-    buckets, width = bucket_grid(lo, hi, max_points)
+    width = bucket_width(lo, hi, max_points)
     keep = {(indexed[0][0], indexed[0][2]), (indexed[-1][0], indexed[-1][2])}
-    if buckets:
+    if max_points >= 4:
         lowest: dict[int, tuple[float, float]] = {}
         highest: dict[int, tuple[float, float]] = {}
         for xi, _, yi in indexed:
-            b = bucket_of(xi, lo, width, buckets)
+            b = bucket_of(xi, width)
             if b not in lowest or yi < lowest[b][1]:
                 lowest[b] = (xi, yi)
             if b not in highest or yi > highest[b][1]:

@@ -60,9 +60,15 @@ from ..model import (
     TrialComponent,
     XAxis,
 )
-from ..reduce import bucket_grid, check_request
+from ..reduce import bucket_width, check_request
 from .base import DEFAULT_MAX_POINTS, DEFAULT_PAGE_SIZE, Resource, SortOrder
-from .local_schema import APPLICATION_ID, MIGRATIONS, ROLLUP_LEVELS, SQLITE_APPLICATION_ID
+from .local_schema import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SQLITE_APPLICATION_ID,
+    STEP_LEVELS,
+    TIME_LEVELS,
+)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 MAX_PAGE_SIZE = 10_000
@@ -97,31 +103,15 @@ _RESOURCE_TABLES = {
     "ExperimentTrialComponent": ("trial_components", "tc"),
 }
 
-# Columns of one axis: x of a raw point, then the rollup columns (whitelisted identifiers).
-_AXES: dict[str, dict[str, str]] = {
-    "step": {
-        "x": "coalesce(p.step, p.seq)",
-        "min_x": "min_step",
-        "max_x": "max_step",
-        "lo": "lo_step",
-        "lo_y": "lo_step_y",
-        "hi": "hi_step",
-        "hi_y": "hi_step_y",
-    },
-    "time": {
-        "x": "p.timestamp",
-        "min_x": "min_time",
-        "max_x": "max_time",
-        "lo": "lo_time",
-        "lo_y": "lo_time_y",
-        "hi": "hi_time",
-        "hi_y": "hi_time_y",
-    },
+# Per axis: the x of a raw point (alias ``p``), the axis number in ``metric_rollups`` and its levels.
+_AXES: dict[str, tuple[str, int, tuple[int, ...]]] = {
+    "step": ("coalesce(p.step, p.seq)", 0, STEP_LEVELS),
+    "time": ("p.timestamp", 1, TIME_LEVELS),
 }
-# The f-string SQL in this module (marked ``noqa: S608``) only splices identifiers from the tables
-# above and expressions compiled by ``local_search``; every value is a bound parameter.
-_BUCKET = "min(:last_bucket, CAST(({x} - :lo) / :width AS INTEGER))"
-_ONE_BUCKET = "0"  # a range of a single x value: no division
+# The f-string SQL in this module (marked ``noqa: S608``) only splices identifiers and expressions
+# from the tables above and from ``local_search``'s compiler; every value is a bound parameter.
+_BUCKET = "CAST({x} / :width AS INTEGER)"  # x >= 0, so the cast floors, as reduce.bucket_of does
+_ONE_BUCKET = "0"
 
 
 def default_path() -> Path:
@@ -544,31 +534,35 @@ class LocalStore:
     # ---------------------------------------------------------------- writer: metrics
 
     def log_metrics(self, trial_component_name: str, points: list[MetricPoint]) -> None:
-        batches: dict[str, list[MetricPoint]] = {}
+        grouped: dict[str, list[MetricPoint]] = {}
         for point in points:
-            names.metric_name(point.metric_name)
-            names.metric_value(point.metric_name, point.value)
-            if math.isfinite(point.value) and math.isfinite(point.timestamp):
-                batches.setdefault(point.metric_name, []).append(point)
+            grouped.setdefault(point.metric_name, []).append(point)
+        batches = [_checked_batch(name, batch) for name, batch in grouped.items()]
+        batches = [batch for batch in batches if len(batch[1])]
         if not batches:
             return
         with self._write() as db:
             component_id = self._id(db, "trial_components", "TrialComponent", trial_component_name)
-            for metric_name, batch in batches.items():
-                self._append_points(db, component_id, metric_name, batch)
+            for batch in batches:
+                self._append_points(db, component_id, *batch)
             db.execute(
                 "UPDATE trial_components SET last_modified_time = ? WHERE id = ?", (time.time(), component_id)
             )
 
-    def _append_points(self, db: sqlite3.Connection, component_id: int, metric_name: str, batch: list[MetricPoint]) -> None:
-        values = np.fromiter((p.value for p in batch), dtype=np.float64, count=len(batch))
-        times = np.fromiter((p.timestamp for p in batch), dtype=np.float64, count=len(batch))
-        steps = [p.step for p in batch]
+    def _append_points(
+        self,
+        db: sqlite3.Connection,
+        component_id: int,
+        metric_name: str,
+        values: np.ndarray,
+        times: np.ndarray,
+        steps: list[int | None],
+    ) -> None:
         row = db.execute(
             "SELECT id, count, min, max, mean, m2 FROM metrics WHERE trial_component_id = ? AND name = ?",
             (component_id, metric_name),
         ).fetchone()
-        n_b = len(batch)
+        n_b = len(values)
         mean_b = float(values.mean())
         m2_b = float(np.square(values - mean_b).sum())
         min_b, max_b = float(values.min()), float(values.max())
@@ -585,7 +579,7 @@ class LocalStore:
             m2 = m2_a + m2_b + delta * delta * n_a * n_b / n
             low, high = min(low_a, min_b), max(high_a, max_b)
         std_dev = math.sqrt(max(m2, 0.0) / (n - 1)) if n > 1 else 0.0
-        last, last_timestamp = batch[-1].value, batch[-1].timestamp
+        last, last_timestamp = float(values[-1]), float(times[-1])
         if metric_id is None:
             cursor = db.execute(
                 "INSERT INTO metrics (trial_component_id, name, count, min, max, mean, m2, last, last_timestamp, std_dev) "
@@ -607,7 +601,9 @@ class LocalStore:
         step_x = np.fromiter(
             (seq if step is None else step for seq, step in zip(seqs, steps, strict=True)), dtype=np.float64, count=n_b
         )
-        db.executemany(_ROLLUP_UPSERT, _rollup_rows(metric_id, first_seq, step_x, times, values))
+        seq_array = np.arange(first_seq, first_seq + n_b, dtype=np.int64)
+        for axis, x in ((0, step_x), (1, times)):
+            db.executemany(_ROLLUP_UPSERT, _rollup_rows(metric_id, axis, x, seq_array, values))
 
     # ---------------------------------------------------------------- read: records
 
@@ -934,26 +930,46 @@ _TRIAL_SELECT = (
 )
 
 _ROLLUP_UPSERT = """
-INSERT INTO metric_rollups (metric_id, level, block, n, min_y, min_step, min_time, max_y, max_step, max_time,
-    lo_step, lo_step_y, hi_step, hi_step_y, lo_time, lo_time_y, hi_time, hi_time_y)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (metric_id, level, block) DO UPDATE SET
+INSERT INTO metric_rollups (metric_id, axis, level, block, n, min_y, min_x, max_y, max_x,
+    lo_x, lo_y, hi_x, hi_y, lo_seq, hi_seq)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (metric_id, axis, level, block) DO UPDATE SET
     n = n + excluded.n,
-    min_step = CASE WHEN excluded.min_y < min_y THEN excluded.min_step ELSE min_step END,
-    min_time = CASE WHEN excluded.min_y < min_y THEN excluded.min_time ELSE min_time END,
+    min_x = CASE WHEN excluded.min_y < min_y THEN excluded.min_x ELSE min_x END,
     min_y = min(min_y, excluded.min_y),
-    max_step = CASE WHEN excluded.max_y > max_y THEN excluded.max_step ELSE max_step END,
-    max_time = CASE WHEN excluded.max_y > max_y THEN excluded.max_time ELSE max_time END,
+    max_x = CASE WHEN excluded.max_y > max_y THEN excluded.max_x ELSE max_x END,
     max_y = max(max_y, excluded.max_y),
-    lo_step_y = CASE WHEN excluded.lo_step < lo_step THEN excluded.lo_step_y ELSE lo_step_y END,
-    lo_step = min(lo_step, excluded.lo_step),
-    hi_step_y = CASE WHEN excluded.hi_step >= hi_step THEN excluded.hi_step_y ELSE hi_step_y END,
-    hi_step = max(hi_step, excluded.hi_step),
-    lo_time_y = CASE WHEN excluded.lo_time < lo_time THEN excluded.lo_time_y ELSE lo_time_y END,
-    lo_time = min(lo_time, excluded.lo_time),
-    hi_time_y = CASE WHEN excluded.hi_time >= hi_time THEN excluded.hi_time_y ELSE hi_time_y END,
-    hi_time = max(hi_time, excluded.hi_time)
+    lo_y = CASE WHEN excluded.lo_x < lo_x THEN excluded.lo_y ELSE lo_y END,
+    lo_x = min(lo_x, excluded.lo_x),
+    hi_y = CASE WHEN excluded.hi_x >= hi_x THEN excluded.hi_y ELSE hi_y END,
+    hi_x = max(hi_x, excluded.hi_x),
+    lo_seq = min(lo_seq, excluded.lo_seq),
+    hi_seq = max(hi_seq, excluded.hi_seq)
 """
+
+
+def _checked_batch(name: str, batch: list[MetricPoint]) -> tuple[str, np.ndarray, np.ndarray, list[int | None]]:
+    """One metric's points as arrays, checked, without the non-finite ones (never summarised)."""
+    names.metric_name(name)
+    values = [p.value for p in batch]
+    times = [p.timestamp for p in batch]
+    steps = [p.step for p in batch]
+    # Exact type tests first: the generic number check costs more than writing the point.
+    if not all(type(v) is float for v in values):
+        values = [names.metric_value(name, v) for v in values]
+    if not all(type(t) is float for t in times):
+        times = [names.metric_value(f"{name}.timestamp", t) for t in times]
+    if not all(s is None or (type(s) is int and s >= 0) for s in steps):
+        raise ValidationError(f"metrics.{name}.step", "must be an integer >= 0")
+    value_array = np.array(values, dtype=np.float64)
+    time_array = np.array(times, dtype=np.float64)
+    if (time_array < 0).any():
+        raise ValidationError(f"metrics.{name}.timestamp", "must be seconds since the epoch, >= 0")
+    finite = np.isfinite(value_array) & np.isfinite(time_array)
+    if not finite.all():
+        steps = [s for s, keep in zip(steps, finite.tolist(), strict=True) if keep]
+        value_array, time_array = value_array[finite], time_array[finite]
+    return name, value_array, time_array, steps
 
 
 def _segment_first(values: np.ndarray, extreme: np.ndarray, segment: np.ndarray) -> np.ndarray:
@@ -965,46 +981,52 @@ def _segment_first(values: np.ndarray, extreme: np.ndarray, segment: np.ndarray)
 
 
 def _rollup_rows(
-    metric_id: int, first_seq: int, step_x: np.ndarray, times: np.ndarray, values: np.ndarray
+    metric_id: int, axis: int, x: np.ndarray, seqs: np.ndarray, values: np.ndarray
 ) -> Iterator[tuple[Any, ...]]:
-    """The rollup rows of one batch of consecutive points: per level, per block touched."""
-    seqs = np.arange(first_seq, first_seq + len(values), dtype=np.int64)
-    for level in ROLLUP_LEVELS:
-        blocks = seqs >> level
+    """The rollup rows of one batch on one axis: per level, per aligned x block it touches."""
+    levels = _AXES["step" if axis == 0 else "time"][2]
+    for level in levels:
+        # Division by a power of two is exact, so this floor is the one SQL's cast gives.
+        blocks_unsorted = np.floor(x / 2.0**level).astype(np.int64)
+        order = np.argsort(blocks_unsorted, kind="stable")  # keeps logging order inside a block
+        blocks, bx, by, bseq = blocks_unsorted[order], x[order], values[order], seqs[order]
         starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]])
-        segment = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(values)]))
-        counts = np.diff(np.r_[starts, len(values)])
-        i_min = _segment_first(values, np.minimum.reduceat(values, starts), segment)
-        i_max = _segment_first(values, np.maximum.reduceat(values, starts), segment)
-        i_lo_step = _segment_first(step_x, np.minimum.reduceat(step_x, starts), segment)
-        i_hi_step = _segment_first(step_x, np.maximum.reduceat(step_x, starts), segment)
-        i_lo_time = _segment_first(times, np.minimum.reduceat(times, starts), segment)
-        i_hi_time = _segment_first(times, np.maximum.reduceat(times, starts), segment)
+        counts = np.diff(np.r_[starts, len(blocks)])
+        segment = np.repeat(np.arange(len(starts)), counts)
+        i_min = _segment_first(by, np.minimum.reduceat(by, starts), segment)
+        i_max = _segment_first(by, np.maximum.reduceat(by, starts), segment)
+        i_lo = _segment_first(bx, np.minimum.reduceat(bx, starts), segment)
+        i_hi = _segment_first(bx, np.maximum.reduceat(bx, starts), segment)
+        size = len(starts)
         yield from zip(
-            [metric_id] * len(starts),
-            [level] * len(starts),
+            [metric_id] * size,
+            [axis] * size,
+            [level] * size,
             blocks[starts].tolist(),
             counts.tolist(),
-            values[i_min].tolist(),
-            step_x[i_min].tolist(),
-            times[i_min].tolist(),
-            values[i_max].tolist(),
-            step_x[i_max].tolist(),
-            times[i_max].tolist(),
-            step_x[i_lo_step].tolist(),
-            values[i_lo_step].tolist(),
-            step_x[i_hi_step].tolist(),
-            values[i_hi_step].tolist(),
-            times[i_lo_time].tolist(),
-            values[i_lo_time].tolist(),
-            times[i_hi_time].tolist(),
-            values[i_hi_time].tolist(),
+            by[i_min].tolist(),
+            bx[i_min].tolist(),
+            by[i_max].tolist(),
+            bx[i_max].tolist(),
+            bx[i_lo].tolist(),
+            by[i_lo].tolist(),
+            bx[i_hi].tolist(),
+            by[i_hi].tolist(),
+            np.minimum.reduceat(bseq, starts).tolist(),
+            np.maximum.reduceat(bseq, starts).tolist(),
             strict=True,
         )
 
 
 class _SeriesReduction:
-    """One series reduced in SQL, following :mod:`smx_lab.reduce` (see the module docstring)."""
+    """One series reduced in SQL to exactly what :func:`smx_lab.reduce.reduce_series` returns.
+
+    Buckets are aligned powers of two, like the rollup blocks, so a block at a level no wider than
+    a bucket lies in one bucket. The reduction starts at the widest such level with the blocks that
+    overlap the range; a block that lies wholly inside the range contributes its stored summary,
+    the (at most two) blocks cut by the range's ends are replaced by their children one level
+    down, and at the finest level by their raw points.
+    """
 
     def __init__(
         self,
@@ -1018,59 +1040,53 @@ class _SeriesReduction:
         self.db = db
         self.metric_id = metric_id
         self.count = count
-        self.columns = _AXES[axis]
+        self.x, self.axis, self.levels = _AXES[axis]
         self.max_points = max_points
         self.x_range = x_range
 
-    def _raw(self, lo: float | None, hi: float | None, blocks: list[tuple[int, int]] | None) -> list[tuple[float, float]]:
-        x = self.columns["x"]
-        params: list[Any] = []
-        if blocks is None:
-            sql = f"SELECT {x}, p.value FROM metric_points p"  # noqa: S608
-        else:
-            sql = (
-                f"SELECT {x}, p.value FROM json_each(?) b CROSS JOIN metric_points p "  # noqa: S608
-                "ON p.seq BETWEEN b.value ->> 0 AND b.value ->> 1"
-            )
-            params.append(json.dumps(blocks))
-        sql += " WHERE p.metric_id = ?"
-        params.append(self.metric_id)
-        if lo is not None:
-            sql += f" AND {x} BETWEEN ? AND ?"
-            params += [lo, hi]
-        return self.db.execute(f"{sql} ORDER BY {x}, p.seq", params).fetchall()  # type: ignore[no-any-return]
+    def _raw(self, pieces: list[list[float]] | None, lo: float = 0.0, hi: float = 0.0) -> list[tuple[float, float]]:
+        """Raw points, all of them or those of the given ``[block, level scale, lo_seq, hi_seq]``
+        pieces that lie in ``[lo, hi]``, in x order."""
+        x = self.x
+        if pieces is None:
+            sql = f"SELECT {x}, p.value FROM metric_points p WHERE p.metric_id = ? ORDER BY {x}, p.seq"  # noqa: S608
+            return self.db.execute(sql, (self.metric_id,)).fetchall()
+        sql = (
+            f"SELECT {x}, p.value FROM json_each(?) b CROSS JOIN metric_points p "  # noqa: S608
+            "ON p.metric_id = ? AND p.seq BETWEEN b.value ->> 2 AND b.value ->> 3 "
+            f"WHERE CAST({x} / (b.value ->> 1) AS INTEGER) = b.value ->> 0 AND {x} BETWEEN ? AND ? "
+            f"ORDER BY {x}, p.seq"
+        )
+        return self.db.execute(sql, (json.dumps(pieces), self.metric_id, lo, hi)).fetchall()
 
     def run(self) -> tuple[list[float], list[float], int, bool]:
         if self.count == 0:
             return [], [], 0, False
         if self.x_range is None and self.count <= self.max_points:
-            points = self._raw(None, None, None)
+            points = self._raw(None)
             return [p[0] for p in points], [p[1] for p in points], len(points), False
-        c = self.columns
-        top = ROLLUP_LEVELS[-1]
         if self.x_range is None:
             lo, hi = self.db.execute(
-                f"SELECT min({c['lo']}), max({c['hi']}) FROM metric_rollups WHERE metric_id = ? AND level = ?",  # noqa: S608
-                (self.metric_id, top),
+                "SELECT min(lo_x), max(hi_x) FROM metric_rollups WHERE metric_id = ? AND axis = ? AND level = ?",
+                (self.metric_id, self.axis, self.levels[-1]),
             ).fetchone()
         else:
             lo, hi = self.x_range
-        buckets, width = bucket_grid(lo, hi, self.max_points)
-        grid = {"lo": lo, "hi": hi, "width": width, "last_bucket": max(buckets - 1, 0), "metric": self.metric_id}
+        width = bucket_width(lo, hi, self.max_points)
+        widest = math.inf if width is None else math.log2(width)
+        fitting = [level for level in self.levels if level <= widest]
+        start = self.levels.index(fitting[-1]) if fitting else 0
         lowest: dict[int, tuple[float, float]] = {}
         highest: dict[int, tuple[float, float]] = {}
-        first: tuple[float, float] | None = None
-        last: tuple[float, float] | None = None
+        ends: list[tuple[float, float]] = []
         raw_count = 0
-        whole: list[tuple[int, int]] = []  # seq ranges wholly in range, for a small answer
-        pending: list[int] | None = None
-        previous_level = top
-        for level in (*reversed(ROLLUP_LEVELS), 0):
-            if pending is not None and not pending:
-                break
-            rows = self._level(level, previous_level, pending, grid)
-            pending = []
-            for kind, bucket, value, x, n in rows:
+        pieces: list[list[float]] = []  # where the raw points in range are, for a small answer
+        parents: list[int] | None = None
+        for index in range(start, -2, -1):
+            level = self.levels[index] if index >= 0 else None
+            rows = self._level(level, index, parents, lo, hi, width)
+            parents = []
+            for kind, bucket, value, x, n, lo_seq, hi_seq in rows:
                 if kind == 0:
                     raw_count += n
                     if bucket not in lowest or value < lowest[bucket][1]:
@@ -1078,74 +1094,90 @@ class _SeriesReduction:
                 elif kind == 1:
                     if bucket not in highest or value > highest[bucket][1]:
                         highest[bucket] = (x, value)
-                elif kind == 2:
-                    if first is None or value < first[0]:
-                        first = (value, x)
-                elif kind == 3:
-                    if last is None or value >= last[0]:
-                        last = (value, x)
+                elif kind in (2, 3):
+                    ends.append((value, x))
                 elif kind == 4:
-                    pending.append(bucket)
-                    if level == ROLLUP_LEVELS[0]:
-                        # The raw points of these blocks are read next; list them for a small answer.
-                        whole.append((bucket << level, ((bucket + 1) << level) - 1))
+                    parents.append(bucket)
+                    if index == 0:
+                        pieces.append([bucket, 2.0 ** self.levels[0], lo_seq, hi_seq])
                 else:
-                    whole.append((bucket << level, ((bucket + 1) << level) - 1))
-            previous_level = level
+                    pieces.append([bucket, 2.0 ** self.levels[index], lo_seq, hi_seq])
+            if not parents:
+                break
         if raw_count <= self.max_points:
-            points = self._raw(lo, hi, whole)
+            points = self._raw(pieces, lo, hi)
             return [p[0] for p in points], [p[1] for p in points], raw_count, False
-        keep: set[tuple[float, float]] = set()
-        if first is not None and last is not None:
-            keep.update((first, last))
-        if buckets:
+        keep: set[tuple[float, float]] = {min(ends), max(ends)}
+        if self.max_points >= 4:
             keep.update(lowest.values(), highest.values())
         ordered = sorted(keep)
         return [p[0] for p in ordered], [p[1] for p in ordered], raw_count, True
 
-    def _level(self, level: int, parent_level: int, parents: list[int] | None, grid: dict[str, Any]) -> list[Any]:
-        """Aggregates per bucket of the usable blocks at ``level`` (0: raw points), plus the blocks
-        to split further (kind 4) and the usable blocks themselves (kind 5)."""
-        c = self.columns
-        bucket = _BUCKET if grid["width"] > 0 else _ONE_BUCKET
-        params = dict(grid, level=level, parents=json.dumps(parents or []), fanout=1 << (parent_level - level))
-        # CROSS JOIN keeps json_each as the outer loop, so each parent is one primary-key range.
-        source = (
-            "metric_rollups r"
-            if parents is None
-            else "json_each(:parents) j CROSS JOIN metric_rollups r "
-            "ON r.block BETWEEN j.value * :fanout AND j.value * :fanout + :fanout - 1"
-        )
-        if level == 0:
-            x = c["x"]
+    def _level(
+        self, level: int | None, index: int, parents: list[int] | None, lo: float, hi: float, width: float | None
+    ) -> list[Any]:
+        """Per bucket, the minimum, maximum, first and last of the usable blocks at ``level``
+        (None: raw points), and the blocks to split (kind 4) or to read raw for a small answer (5)."""
+        bucket = _ONE_BUCKET if width is None else _BUCKET
+        params: dict[str, Any] = {
+            "metric": self.metric_id,
+            "axis": self.axis,
+            "lo": lo,
+            "hi": hi,
+            "width": width,
+            "parents": json.dumps(parents or []),
+            "budget": self.max_points,
+        }
+        if level is None:
+            # Raw points of the finest blocks cut by the range's ends.
+            x = self.x
+            params["scale"] = 2.0 ** self.levels[0]
             candidates = (
                 f"SELECT p.seq AS block, 1 AS n, p.value AS min_y, {x} AS min_x, p.value AS max_y, {x} AS max_x, "  # noqa: S608
-                f"{x} AS lo, p.value AS lo_y, {x} AS hi, p.value AS hi_y, 1 AS ok, "
-                f"{bucket.format(x=x)} AS b FROM json_each(:parents) j CROSS JOIN metric_points p "
-                "ON p.seq BETWEEN j.value * :fanout AND j.value * :fanout + :fanout - 1 "
-                f"WHERE p.metric_id = :metric AND {x} BETWEEN :lo AND :hi"
+                f"{x} AS lo_x, p.value AS lo_y, {x} AS hi_x, p.value AS hi_y, p.seq AS lo_seq, p.seq AS hi_seq, "
+                f"1 AS ok, {bucket.format(x=x)} AS b "
+                "FROM json_each(:parents) j CROSS JOIN metric_rollups r "
+                "ON r.metric_id = :metric AND r.axis = :axis AND r.level = :finest AND r.block = j.value "
+                "CROSS JOIN metric_points p ON p.metric_id = :metric AND p.seq BETWEEN r.lo_seq AND r.hi_seq "
+                f"WHERE CAST({x} / :scale AS INTEGER) = j.value AND {x} BETWEEN :lo AND :hi"
             )
+            params["finest"] = self.levels[0]
         else:
+            params["level"] = level
+            params["scale"] = 2.0**level
+            if parents is None:
+                source = "metric_rollups r"
+                within = "AND r.block BETWEEN CAST(:lo / :scale AS INTEGER) AND CAST(:hi / :scale AS INTEGER)"
+            else:
+                # CROSS JOIN keeps json_each outside, so each parent is one primary-key range.
+                params["fanout"] = 2 ** (self.levels[index + 1] - level)
+                source = (
+                    "json_each(:parents) j CROSS JOIN metric_rollups r "
+                    "ON r.block BETWEEN j.value * :fanout AND j.value * :fanout + :fanout - 1"
+                )
+                within = ""
             candidates = (
-                f"SELECT r.block, r.n, r.min_y, r.{c['min_x']} AS min_x, r.max_y, r.{c['max_x']} AS max_x, "  # noqa: S608
-                f"r.{c['lo']} AS lo, r.{c['lo_y']} AS lo_y, r.{c['hi']} AS hi, r.{c['hi_y']} AS hi_y, "
-                f"(r.{c['lo']} >= :lo AND r.{c['hi']} <= :hi "
-                f"AND {bucket.format(x='r.' + c['lo'])} = {bucket.format(x='r.' + c['hi'])}) AS ok, "
-                f"{bucket.format(x='r.' + c['lo'])} AS b FROM {source} "
-                f"WHERE r.metric_id = :metric AND r.level = :level AND r.{c['lo']} <= :hi AND r.{c['hi']} >= :lo"
+                "SELECT r.block, r.n, r.min_y, r.min_x, r.max_y, r.max_x, r.lo_x, r.lo_y, r.hi_x, r.hi_y, "  # noqa: S608
+                f"r.lo_seq, r.hi_seq, (r.lo_x >= :lo AND r.hi_x <= :hi "
+                f"AND {bucket.format(x='r.lo_x')} = {bucket.format(x='r.hi_x')}) AS ok, "
+                f"{bucket.format(x='r.lo_x')} AS b FROM {source} "
+                f"WHERE r.metric_id = :metric AND r.axis = :axis AND r.level = :level {within} "
+                "AND r.lo_x <= :hi AND r.hi_x >= :lo"
             )
         sql = (
             f"WITH c AS MATERIALIZED ({candidates}) "  # noqa: S608
-            "SELECT 0, b, min(min_y), min_x, sum(n) FROM c WHERE ok GROUP BY b "
-            "UNION ALL SELECT 1, b, max(max_y), max_x, 0 FROM c WHERE ok GROUP BY b "
-            "UNION ALL SELECT 2, b, min(lo), lo_y, 0 FROM c WHERE ok GROUP BY b "
-            "UNION ALL SELECT 3, b, max(hi), hi_y, 0 FROM c WHERE ok GROUP BY b "
-            "UNION ALL SELECT 4, block, 0, 0, 0 FROM c WHERE NOT ok "
+            "SELECT 0, b, min(min_y), min_x, sum(n), 0, 0 FROM c WHERE ok GROUP BY b "
+            "UNION ALL SELECT 1, b, max(max_y), max_x, 0, 0, 0 FROM c WHERE ok GROUP BY b "
+            "UNION ALL SELECT 2, 0, min(lo_x), lo_y, 0, 0, 0 FROM c WHERE ok HAVING count(*) "
+            "UNION ALL SELECT 3, 0, max(hi_x), hi_y, 0, 0, 0 FROM c WHERE ok HAVING count(*) "
+            "UNION ALL SELECT 4, block, 0, 0, 0, lo_seq, hi_seq FROM c WHERE NOT ok "
         )
-        if level:
+        if level is not None:
             # Usable blocks are listed only while the answer may still be small enough to return raw.
-            sql += "UNION ALL SELECT 5, block, 0, 0, 0 FROM c WHERE ok AND (SELECT sum(n) FROM c WHERE ok) <= :budget"
-        params["budget"] = self.max_points
+            sql += (
+                "UNION ALL SELECT 5, block, 0, 0, 0, lo_seq, hi_seq FROM c "
+                "WHERE ok AND (SELECT sum(n) FROM c WHERE ok) <= :budget"
+            )
         return self.db.execute(sql, params).fetchall()
 
 

@@ -7,11 +7,12 @@ standard deviation, ddof=1, written with them so that SQL can sort on it).
 
 Version 2 adds the raw points and their rollups. ``metric_points`` is keyed by (metric, ``seq``),
 ``seq`` being the point's logging index within its metric, so inserts append to one b-tree and no
-other index has to be maintained. ``metric_rollups`` holds, for consecutive runs of 2**level points
-(``block`` = seq >> level), the count, the minimum and maximum value with the step and time where
-they occur, and the points at the smallest and largest step and time. They are written in the same
-transaction as the points and let :mod:`smx_lab.stores.local` reduce a long series without reading
-every point.
+other index has to be maintained. ``metric_rollups`` summarises, per axis (0: step, 1: time) and
+level, the points whose x falls in one aligned block ``[block * 2**level, (block + 1) * 2**level)``:
+their count, the minimum and maximum value with their x, the points at the smallest and largest x,
+and the smallest and largest ``seq`` (to find the block's raw points). They are written in the same
+transaction as the points and let :mod:`smx_lab.stores.local` reduce a long series without
+reading every point.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from __future__ import annotations
 APPLICATION_ID = "smx-lab"
 #: ``PRAGMA application_id``: "SMXL" as a 32-bit integer, so ``file(1)`` and we can recognise the file.
 SQLITE_APPLICATION_ID = 0x534D584C
-#: Rollup levels: blocks of 4, 16, 64, ... 65536 consecutive points. A fan-out of 4 keeps the
-#: blocks split at each bucket edge few (4 per edge and level) when a series is reduced.
-ROLLUP_LEVELS = (2, 4, 6, 8, 10, 12, 14, 16)
+#: Rollup levels (block widths 2**level) of the step axis and of the time axis (seconds): from
+#: 16 steps and 1/4096 s up to blocks wider than any real run. Each level is 8 (steps) or 16
+#: (seconds) times coarser than the one below, so a reduction groups at most that many blocks
+#: per bucket.
+STEP_LEVELS = (4, 7, 10, 13, 16, 19, 22, 25, 28, 31)
+TIME_LEVELS = (-12, -8, -4, 0, 4, 8, 12, 16, 20, 24, 28, 32)
 
 MIGRATIONS: list[list[str]] = [
     # version 1
@@ -127,24 +131,21 @@ MIGRATIONS: list[list[str]] = [
         ) WITHOUT ROWID""",
         """CREATE TABLE metric_rollups (
             metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
+            axis INTEGER NOT NULL,
             level INTEGER NOT NULL,
             block INTEGER NOT NULL,
             n INTEGER NOT NULL,
             min_y REAL NOT NULL,
-            min_step REAL NOT NULL,
-            min_time REAL NOT NULL,
+            min_x REAL NOT NULL,
             max_y REAL NOT NULL,
-            max_step REAL NOT NULL,
-            max_time REAL NOT NULL,
-            lo_step REAL NOT NULL,
-            lo_step_y REAL NOT NULL,
-            hi_step REAL NOT NULL,
-            hi_step_y REAL NOT NULL,
-            lo_time REAL NOT NULL,
-            lo_time_y REAL NOT NULL,
-            hi_time REAL NOT NULL,
-            hi_time_y REAL NOT NULL,
-            PRIMARY KEY (metric_id, level, block)
+            max_x REAL NOT NULL,
+            lo_x REAL NOT NULL,
+            lo_y REAL NOT NULL,
+            hi_x REAL NOT NULL,
+            hi_y REAL NOT NULL,
+            lo_seq INTEGER NOT NULL,
+            hi_seq INTEGER NOT NULL,
+            PRIMARY KEY (metric_id, axis, level, block)
         ) WITHOUT ROWID""",
         "CREATE INDEX trial_components_by_last_modified ON trial_components(last_modified_time)",
     ],
