@@ -8,6 +8,7 @@ Use with ``pytest_plugins = ["sagemaker_fixtures"]``. Every test starts from an 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import urllib.request
@@ -20,6 +21,7 @@ from typing import Any
 import boto3
 import moto_sagemaker_ext
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 from moto.server import ThreadedMotoServer
 
@@ -85,6 +87,27 @@ def refused(store: SageMakerStore, operation: str, code: str, message: str) -> I
             operation, service_error_code=code, service_message=message, http_status_code=400
         )
         yield
+
+
+class _Body:
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.payload = json.dumps(payload).encode()
+
+    def stream(self, **_: Any) -> Any:
+        yield self.payload
+
+
+def answer_with(status: int, code: str, message: str, attempts: list[str]) -> Any:
+    """A ``before-send`` hook that answers every attempt with an AWS error, and records it."""
+
+    def hook(request: Any, **_: Any) -> AWSResponse:
+        attempts.append(request.url)
+        body = _Body({"__type": code, "message": message})
+        return AWSResponse(
+            request.url, status, {"Content-Type": "application/x-amz-json-1.1"}, body
+        )
+
+    return hook
 
 
 @pytest.fixture

@@ -6,39 +6,16 @@ unreachable endpoint are real."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
-from sagemaker_fixtures import REGION, Aws, refused
+from sagemaker_fixtures import REGION, Aws, answer_with, refused
 
 from smx_lab.errors import AccessDenied, StoreUnavailable
 from smx_lab.model import SeriesQuery
 from smx_lab.stores.sagemaker import SageMakerStore
 
 pytest_plugins = ["sagemaker_fixtures"]
-
-
-class _Body:
-    def __init__(self, payload: dict[str, Any]) -> None:
-        self.payload = json.dumps(payload).encode()
-
-    def stream(self, **_: Any) -> Any:
-        yield self.payload
-
-
-def answer_with(status: int, code: str, message: str, attempts: list[str]) -> Any:
-    """A ``before-send`` hook that answers every attempt with an AWS error, and records it."""
-
-    def hook(request: Any, **_: Any) -> AWSResponse:
-        attempts.append(request.url)
-        body = _Body({"__type": code, "message": message})
-        return AWSResponse(
-            request.url, status, {"Content-Type": "application/x-amz-json-1.1"}, body
-        )
-
-    return hook
 
 
 def test_throttling_that_outlasts_the_retries_is_a_503(seeded: Aws) -> None:
