@@ -633,10 +633,12 @@ def _values(prop: Property, record: Record) -> list[Any]:
 def _scalar(name: str, record: Record) -> Any:
     if name in OWN_NAME.values() and name == OWN_NAME[resource_of(record)]:
         return _own_name(record)
+    # A Source with an empty ARN is no source (the embedded store reads it so).
+    source = record.source if record.source and record.source.source_arn else None
     simple: dict[str, Any] = {
         "DisplayName": record.display_name or _own_name(record),
-        "Source.SourceArn": record.source.source_arn if record.source else None,
-        "Source.SourceType": record.source.source_type if record.source else None,
+        "Source.SourceArn": source.source_arn if source else None,
+        "Source.SourceType": source.source_type if source else None,
         "CreatedBy.UserProfileName": record.created_by,
         "CreationTime": record.creation_time,
         "LastModifiedTime": record.last_modified_time,

@@ -73,9 +73,9 @@ def _columns(resource: str) -> dict[str, str]:
     common = {
         # DisplayName falls back to the name, as the REST answer shows it (model.to_dict).
         "DisplayName": f"COALESCE(NULLIF({row}.display_name, ''), {row}.name)",
-        "Source.SourceArn": f"{row}.source_arn",
-        # A source type means nothing without the source it types (model: Source needs an ARN).
-        "Source.SourceType": f"CASE WHEN {row}.source_arn IS NOT NULL THEN {row}.source_type END",
+        # The store reads a row without a (non-empty) source ARN as a record without a Source.
+        "Source.SourceArn": f"NULLIF({row}.source_arn, '')",
+        "Source.SourceType": f"CASE WHEN {row}.source_arn <> '' THEN {row}.source_type END",
         "CreatedBy.UserProfileName": f"{row}.created_by",
         "CreationTime": f"{row}.creation_time",
         "LastModifiedTime": f"{row}.last_modified_time",
