@@ -24,6 +24,7 @@ const baseConfig = jestJupyterLab(__dirname);
 module.exports = {
   ...baseConfig,
   automock: false,
+  setupFiles: [...baseConfig.setupFiles, '<rootDir>/jest.setup.js'],
   reporters: ['default'],
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts'],
   coverageReporters: ['lcov', 'text'],

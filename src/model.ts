@@ -204,8 +204,14 @@ export class SelectionModel {
       this.selectRange(this._anchor, target, rowAt, false);
       this._focus = target;
       this._changed.emit();
-    } else {
+    } else if (rowAt(target)) {
       this.click(target, rowAt);
+    } else {
+      // A row whose page is still loading takes the focus now and is selected once it loads.
+      this._selected.clear();
+      this._focus = target;
+      this._anchor = target;
+      this._changed.emit();
     }
   }
 

@@ -1,0 +1,82 @@
+/**
+ * The network boundary of the jest tests: a `fetch` given to the client's server settings that
+ * answers like smx-lab's REST API from a function of the test, and records every request.
+ */
+import { ServerConnection } from '@jupyterlab/services';
+import { SmxLabClient } from '../api';
+
+export interface IRecordedRequest {
+  method: string;
+  /** The path under `smx-lab/api/`, e.g. `experiments/mnist/trials`. */
+  path: string;
+  query: URLSearchParams;
+  body: any;
+}
+
+export interface IAnswer {
+  status?: number;
+  body?: unknown;
+  /** Raw text instead of JSON. */
+  text?: string;
+}
+
+export type Route = (request: IRecordedRequest) => IAnswer | Promise<IAnswer>;
+
+export interface IFakeServer {
+  client: SmxLabClient;
+  requests: IRecordedRequest[];
+}
+
+const BASE_URL = 'http://localhost:8888/lab-base/';
+
+export function fakeServer(route: Route): IFakeServer {
+  const requests: IRecordedRequest[] = [];
+  const fetchImpl = async (
+    input: RequestInfo | URL,
+    init?: RequestInit
+  ): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const url = new URL(request.url);
+    const prefix = new URL(BASE_URL).pathname + 'smx-lab/api/';
+    if (!url.pathname.startsWith(prefix)) {
+      return new Response('not an smx-lab route', { status: 404 });
+    }
+    // ServerConnection adds a cache-busting timestamp to GETs: not part of what the client sent.
+    for (const key of [...url.searchParams.keys()]) {
+      if (/^\d+$/.test(key) && url.searchParams.get(key) === '') {
+        url.searchParams.delete(key);
+      }
+    }
+    const text = await request.text();
+    const recorded: IRecordedRequest = {
+      method: request.method,
+      path: decodeURIComponent(url.pathname.slice(prefix.length)),
+      query: url.searchParams,
+      body: text ? JSON.parse(text) : undefined
+    };
+    requests.push(recorded);
+    const answer = await route(recorded);
+    const body =
+      answer.text !== undefined
+        ? answer.text
+        : JSON.stringify(answer.body ?? {});
+    return new Response(body, {
+      status: answer.status ?? 200,
+      headers: { 'Content-Type': 'application/json' }
+    });
+  };
+  const settings = ServerConnection.makeSettings({
+    baseUrl: BASE_URL,
+    fetch: fetchImpl as typeof fetch
+  });
+  return { client: new SmxLabClient(settings), requests };
+}
+
+/** A page answer as the server writes it. */
+export function page<T>(
+  items: T[],
+  next_cursor: string | null = null,
+  total: number | null = items.length
+): IAnswer {
+  return { body: { items, next_cursor, total } };
+}
