@@ -469,6 +469,9 @@ class SmxMagics(Magics):
             suggestions = error.details.get("suggestions")
             if suggestions:
                 print(f"did you mean: {', '.join(suggestions)}?", file=sys.stderr)
+            query = _query_text(getattr(arguments, "query", None))
+            if isinstance(error, QueryError) and error.position is not None and query:
+                print(_point_at(query, error.position), file=sys.stderr)
             return None
 
     def _experiments(self, arguments: argparse.Namespace) -> pd.DataFrame:
@@ -659,6 +662,11 @@ class SmxMagics(Magics):
             self._store = replacement
         info = self.store.info()
         print(f"smx-lab store: {info.get('kind', self.store.kind)} — {info.get('description', '')}")
+
+
+def _point_at(text: str, position: int) -> str:
+    """The query with a caret under the character a QueryError's position names."""
+    return f"  {text}\n  {' ' * min(position, len(text))}^"
 
 
 def _chart_text(chart_type: str, spec: dict[str, Any]) -> str:

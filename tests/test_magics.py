@@ -291,8 +291,22 @@ def test_bad_query_prints_the_query_error_message_without_traceback(
     assert smx(shell, f"search '{query}'") is None
 
     captured = capsys.readouterr()
-    assert captured.err.strip() == error_of(lambda: parse_query(query))
+    assert captured.err.splitlines()[0] == error_of(lambda: parse_query(query))
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_bad_query_message_points_at_the_position(
+    shell: InteractiveShell, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        smx(shell, "search", "DisplayName = Training\nand metrics.test:accuracy.max >> 0.9") is None
+    )
+
+    message, quoted, caret = capsys.readouterr().err.splitlines()
+    # The cell's lines are one query; the caret is under the second ">".
+    assert quoted == "  DisplayName = Training and metrics.test:accuracy.max >> 0.9"
+    assert caret.index("^") == quoted.index(">>") + 1
+    assert message.startswith(f"at position {quoted.index('>>') - 1}:")
 
 
 def test_unknown_field_message_suggests_close_matches(
@@ -300,7 +314,7 @@ def test_unknown_field_message_suggests_close_matches(
 ) -> None:
     assert smx(shell, "search 'parameter.optimizer = sgd'") is None
 
-    message, hint = capsys.readouterr().err.strip().splitlines()
+    message, hint, _quoted, _caret = capsys.readouterr().err.splitlines()
     assert message == error_of(lambda: parse_query("parameter.optimizer = sgd"))
     assert hint.startswith("did you mean: Parameters.optimizer")
 
