@@ -298,6 +298,16 @@ def test_an_unknown_filter_property_raises_a_query_error_with_suggestions(
     assert "DisplayName" in raised.value.suggestions
 
 
+def test_an_unknown_sort_field_raises_a_validation_error_naming_sort_by(
+    walkthrough: Walkthrough,
+) -> None:
+    analytics = best_model_analytics(walkthrough, sort_by="accuracy")
+
+    with pytest.raises(ValidationError) as raised:
+        analytics.dataframe()
+    assert raised.value.field == "sort_by"
+
+
 def test_dataframe_is_cached_until_force_refresh(walkthrough: Walkthrough) -> None:
     analytics = ExperimentAnalytics(experiment_name=walkthrough.experiment_name)
     first = analytics.dataframe()

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
@@ -419,6 +420,27 @@ def test_metrics_wide_has_one_column_per_metric_indexed_by_step(shell: Interacti
     assert list(frame.index) == [1, 2, 3]
     assert list(frame["test:accuracy"]) == ACCURACY["train-10"]
     assert frame.loc[2, "train:loss"] == 0.5
+
+
+def test_metrics_wide_without_steps_is_indexed_by_timestamp(
+    shell: InteractiveShell, database: Path
+) -> None:
+    store: Any = open_store("local", path=str(database))
+    try:
+        store.create_trial_component("timed")
+        store.log_metrics(
+            "timed", [MetricPoint("gpu:memory", v, 1_700_000_000 + v, None) for v in (3, 5)]
+        )
+    finally:
+        store.close()
+
+    frame = smx(shell, "metrics timed --wide")
+
+    assert frame.index.name == "timestamp"
+    assert list(frame.index) == list(
+        pd.to_datetime([1_700_000_003, 1_700_000_005], unit="s", utc=True)
+    )
+    assert list(frame["gpu:memory"]) == [3.0, 5.0]
 
 
 def test_metrics_unknown_metric_is_reported_by_name(
