@@ -308,12 +308,18 @@ def test_an_unknown_sort_field_raises_a_validation_error_naming_sort_by(
     assert raised.value.field == "sort_by"
 
 
+def add_evaluation_step(trial_name: str) -> str:
+    """A component logged after a DataFrame was made, in one of the walk-through's trials."""
+    with Tracker.create(display_name="Evaluation") as late:
+        late.log_parameter("split", "holdout")
+    Trial.load(trial_name).add_trial_component(late.trial_component)
+    return str(late.trial_component.trial_component_name)
+
+
 def test_dataframe_is_cached_until_force_refresh(walkthrough: Walkthrough) -> None:
     analytics = ExperimentAnalytics(experiment_name=walkthrough.experiment_name)
     first = analytics.dataframe()
-    with Tracker.create(display_name="Evaluation") as late:
-        late.log_parameter("split", "holdout")
-    Trial.load(walkthrough.trial_names[2]).add_trial_component(late.trial_component)
+    add_evaluation_step(walkthrough.trial_names[2])
 
     assert len(analytics.dataframe()) == len(first)
     assert len(analytics.dataframe(force_refresh=True)) == len(first) + 1
@@ -322,15 +328,11 @@ def test_dataframe_is_cached_until_force_refresh(walkthrough: Walkthrough) -> No
 def test_clear_cache_makes_the_next_dataframe_read_the_store(walkthrough: Walkthrough) -> None:
     analytics = ExperimentAnalytics(experiment_name=walkthrough.experiment_name)
     first = analytics.dataframe()
-    with Tracker.create(display_name="Evaluation") as late:
-        late.log_parameter("split", "holdout")
-    Trial.load(walkthrough.trial_names[5]).add_trial_component(late.trial_component)
+    late = add_evaluation_step(walkthrough.trial_names[5])
 
     analytics.clear_cache()
 
-    assert late.trial_component.trial_component_name in set(
-        analytics.dataframe()["TrialComponentName"]
-    )
+    assert late in set(analytics.dataframe()["TrialComponentName"])
     assert len(analytics.dataframe()) == len(first) + 1
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,43 +87,37 @@ def test_lineage_filter_lists_a_trials_steps_from_sagemaker(sagemaker_configured
     assert frame.iloc[0]["raw - Value"] == "s3://bucket/raw.csv"
 
 
-def test_search_magic_reads_the_configured_sagemaker_store(
-    sagemaker_configured: Aws, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def magics(sagemaker_configured: Aws, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmxMagics]:
+    """%smx in a shell whose kernel finds AWS credentials in the environment, as on SageMaker."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     shell = InteractiveShell.instance()
-    magics = SmxMagics(shell)
-    shell.register_magics(magics)
-    try:
-        frame = shell.run_line_magic(
-            "smx", "search 'parameters.optimizer exists' --sort parameters.lr --desc"
-        )
-        kind = magics.store.kind
-    finally:
-        magics.store.close()
+    registered = SmxMagics(shell)
+    shell.register_magics(registered)
+    yield registered
+    registered.store.close()
 
-    assert kind == "sagemaker"
+
+def test_search_magic_reads_the_configured_sagemaker_store(magics: SmxMagics) -> None:
+    frame = magics.shell.run_line_magic(
+        "smx", "search 'parameters.optimizer exists' --sort parameters.lr --desc"
+    )
+
+    assert magics.store.kind == "sagemaker"
     assert list(frame["TrialComponentName"]) == ["train-sgd", "train-adam"]
     assert list(frame["lr"]) == [0.1, 0.01]
 
 
 def test_use_switches_a_session_from_the_embedded_store_to_sagemaker(
-    sagemaker_configured: Aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    magics: SmxMagics, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SMX_LAB_STORE", "local")
     monkeypatch.setenv("SMX_LAB_DB", str(tmp_path / "local.db"))
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    shell = InteractiveShell.instance()
-    magics = SmxMagics(shell)
-    shell.register_magics(magics)
-    try:
-        before = shell.run_line_magic("smx", "experiments")
-        shell.run_line_magic("smx", "use --store sagemaker")
-        after = shell.run_line_magic("smx", "experiments")
-    finally:
-        magics.store.close()
+
+    before = magics.shell.run_line_magic("smx", "experiments")
+    magics.shell.run_line_magic("smx", "use --store sagemaker")
+    after = magics.shell.run_line_magic("smx", "experiments")
 
     assert before.empty
     assert sorted(after["ExperimentName"]) == ["cifar", "mnist"]
