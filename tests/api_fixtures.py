@@ -89,7 +89,7 @@ async def jp_asyncio_loop() -> asyncio.AbstractEventLoop:
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
+def api_db_path(tmp_path: Path) -> Path:
     from smx_lab.stores.local import LocalStore
 
     path = tmp_path / "experiments.sqlite"
@@ -102,9 +102,9 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def smx_lab_config(store_path: Path) -> dict[str, Any]:
+def smx_lab_config(api_db_path: Path) -> dict[str, Any]:
     """The extension's traits; tests override entries before the server starts."""
-    return {"store": "local", "db_path": str(store_path)}
+    return {"store": "local", "db_path": str(api_db_path)}
 
 
 @pytest.fixture
