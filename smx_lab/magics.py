@@ -261,8 +261,10 @@ def parse_arguments(line: str, cell: str | None = None) -> argparse.Namespace:
                 f"%%smx {arguments.command}: error: give the query on the line or in the cell "
                 "body, not both"
             )
-        # A multi-line query is one query: newlines are only layout.
-        setattr(arguments, field, " ".join(body.split()))
+        # A multi-line query is one query: line breaks are only layout (spaces inside a quoted
+        # value are kept).
+        lines = (line.strip() for line in body.splitlines())
+        setattr(arguments, field, " ".join(line for line in lines if line))
     return arguments
 
 

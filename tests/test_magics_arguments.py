@@ -101,6 +101,12 @@ def test_cell_body_becomes_the_query_with_newlines_as_spaces() -> None:
     assert arguments.query == 'metrics.test:accuracy.max > 0.5 and parameters.optimizer = "sgd"'
 
 
+def test_cell_body_keeps_spaces_inside_a_quoted_value() -> None:
+    arguments = parse_arguments("search", 'DisplayName = "two  spaces"\n\n  and status = Completed')
+
+    assert arguments.query == 'DisplayName = "two  spaces" and status = Completed'
+
+
 def test_cell_body_is_the_chart_query() -> None:
     arguments = parse_arguments("chart scatter --x parameters.lr", "status = Completed")
     assert arguments.query == "status = Completed"
