@@ -145,7 +145,9 @@ def write_bulk(path: Path, specs: list[ComponentSpec]) -> None:
     user = _user()
     connection = sqlite3.connect(path, isolation_level=None)
     try:
-        connection.execute("PRAGMA synchronous = OFF")  # a fixture: rebuilt if interrupted
+        # A fixture, rebuilt if interrupted: no journal while building, the store's WAL afterwards.
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
         connection.execute("BEGIN")
         trial_names = sorted({spec.trial_name for spec in specs})
         experiments = sorted({name.rsplit("-trial-", 1)[0] for name in trial_names})
@@ -222,7 +224,7 @@ def write_bulk(path: Path, specs: list[ComponentSpec]) -> None:
             rollups,
         )
         connection.execute("COMMIT")
-        connection.execute("ANALYZE")  # what the store's query planner sees after real use
+        connection.execute("PRAGMA journal_mode = WAL")
     finally:
         connection.close()
 

@@ -38,8 +38,8 @@ Semantics (shared by :func:`evaluate` and the embedded store's SQL, see ``stores
 
 from __future__ import annotations
 
-import copy
 import difflib
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -213,6 +213,12 @@ def describe_property(name: str, resource: str = TRIAL_COMPONENT) -> Property:
     _check_resource(resource)
     if not isinstance(name, str) or not name.strip():
         raise QueryError("a property name must be a non-empty string")
+    return _describe(name, resource)
+
+
+@functools.lru_cache(maxsize=4096)
+def _describe(name: str, resource: str) -> Property:
+    # Cached: every search and every evaluated record looks the same few names up again.
     name = name.strip()
     folded = _fold(name)
     fixed = FIXED_PROPERTIES[resource]
@@ -299,7 +305,8 @@ def validate_expression(
     :class:`QueryError` naming it too."""
     _check_resource(resource)
     counter = _Counter()
-    normalised = _validate_expression(copy.deepcopy(expr), resource, path, counter)
+    # Builds new dicts and lists throughout, so the input is never changed nor shared.
+    normalised = _validate_expression(expr, resource, path, counter)
     if counter.elements > MAX_ELEMENTS:
         raise ValidationError(
             path,

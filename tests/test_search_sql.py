@@ -437,6 +437,9 @@ def _validated(expression: dict[str, Any], resource: str) -> dict[str, Any]:
         raise
 
 
+TC = "ExperimentTrialComponent"
+
+
 def _check_sql_equals_python(data: st.DataObject, resource: str) -> None:
     experiments, trials, components_ = data.draw(datasets())
     records: list[Any] = {
@@ -477,6 +480,110 @@ def test_sql_selects_exactly_the_trials_python_evaluation_accepts(data: st.DataO
 @given(st.data())
 def test_sql_selects_exactly_the_experiments_python_evaluation_accepts(data: st.DataObject) -> None:
     _check_sql_equals_python(data, "Experiment")
+
+
+# --------------------------------------------------------------------------------------------
+# The same property through the embedded store itself: Writer API in, LocalStore.search out
+# --------------------------------------------------------------------------------------------
+
+STORE_DISPLAY_NAMES = st.none() | st.sampled_from(["sgd", "CNN-big", "vision", "tc-1-cnn"])
+STORE_TAG_VALUES = st.sampled_from(["vision", "nlp", "Vision", "a b", "x=y", "\u00e9t\u00e9", ""])
+
+
+@st.composite
+def writer_calls(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Components as the Writer API takes them (names and tags within SageMaker's rules)."""
+    out = []
+    for index in range(draw(st.integers(min_value=1, max_value=5))):
+        metric_names = draw(st.lists(st.sampled_from(METRIC_NAMES), unique=True, max_size=3))
+        out.append(
+            {
+                "name": f"tc-{index}" + draw(st.sampled_from(["", "-cnn", "-CNN"])),
+                "display_name": draw(STORE_DISPLAY_NAMES),
+                "status": Status(draw(st.sampled_from(PRIMARY_STATUSES)), draw(st.none() | words)),
+                "source": draw(sources),
+                "start_time": draw(optional_times),
+                "end_time": draw(optional_times),
+                "tags": draw(
+                    st.dictionaries(st.sampled_from(TAG_KEYS), STORE_TAG_VALUES, max_size=2)
+                ),
+                "parameters": draw(
+                    st.dictionaries(st.sampled_from(PARAMETER_NAMES), numbers | words, max_size=4)
+                ),
+                "input_artifacts": draw(
+                    st.dictionaries(
+                        st.sampled_from(ARTIFACT_NAMES),
+                        st.builds(
+                            Artifact,
+                            st.sampled_from(["s3://b/x", "s3://b/cnn'"]),
+                            st.none() | st.just("text/csv"),
+                        ),
+                        max_size=2,
+                    )
+                ),
+                "points": {
+                    name: draw(st.lists(numbers, min_size=1, max_size=3)) for name in metric_names
+                },
+                "trials": draw(st.lists(st.sampled_from(sorted(TRIALS)), unique=True, max_size=3)),
+            }
+        )
+    return out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_store_search_returns_exactly_the_components_python_evaluation_accepts(
+    data: st.DataObject,
+) -> None:
+    from smx_lab.model import MetricPoint
+    from smx_lab.stores.local import LocalStore
+
+    calls = data.draw(writer_calls())
+    with tempfile.TemporaryDirectory() as folder:
+        store = LocalStore(Path(folder) / "store.sqlite")
+        try:
+            for experiment in EXPERIMENTS:
+                store.create_experiment(experiment)
+            for trial, experiment in TRIALS.items():
+                store.create_trial(trial, experiment)
+            for call in calls:
+                store.create_trial_component(
+                    call["name"],
+                    display_name=call["display_name"],
+                    status=call["status"],
+                    source=call["source"],
+                    start_time=call["start_time"],
+                    tags=call["tags"],
+                )
+                store.update_trial_component(
+                    call["name"],
+                    end_time=call["end_time"],
+                    parameters=call["parameters"],
+                    input_artifacts=call["input_artifacts"],
+                )
+                for trial in call["trials"]:
+                    store.associate_trial_component(call["name"], trial)
+                store.log_metrics(
+                    call["name"],
+                    [
+                        MetricPoint(name, value, 1_700_000_000.0 + step, step)
+                        for name, values in call["points"].items()
+                        for step, value in enumerate(values)
+                    ],
+                )
+            records = [store.get_trial_component(call["name"]) for call in calls]
+            for _ in range(3):
+                expression = _validated(data.draw(expressions(TC)), TC)
+                page = store.search(
+                    TC, expression, sort_by="Name", sort_order="Ascending", limit=100
+                )
+                expected = sorted(
+                    r.trial_component_name for r in records if evaluate(expression, r)
+                )
+                assert [item.trial_component_name for item in page.items] == expected, expression
+                assert page.total == len(expected)
+        finally:
+            store.close()
 
 
 # --------------------------------------------------------------------------------------------
