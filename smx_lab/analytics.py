@@ -230,6 +230,50 @@ class ExperimentAnalytics:
         return open_store(), True
 
 
+class TrialAnalytics(ExperimentAnalytics):
+    """One trial's lineage table: its components in the order they ran, as the walk-throughs get
+    it with a ``Parents.TrialName`` search sorted by ``CreationTime``."""
+
+    def __init__(
+        self,
+        trial_name: str,
+        sort_by: str | None = "CreationTime",
+        sort_order: str | None = "Ascending",
+        metric_names: list[str] | None = None,
+        parameter_names: list[str] | None = None,
+        sagemaker_session: Any = None,
+        input_artifact_names: list[str] | None = None,
+        output_artifact_names: list[str] | None = None,
+        store: Store | None = None,
+    ) -> None:
+        if not trial_name:
+            raise ValueError("trial_name must be supplied.")
+        super().__init__(
+            search_expression={
+                "Filters": [
+                    {"Name": "Parents.TrialName", "Operator": "Equals", "Value": trial_name}
+                ]
+            },
+            sort_by=sort_by,
+            sort_order=sort_order,
+            metric_names=metric_names,
+            parameter_names=parameter_names,
+            sagemaker_session=sagemaker_session,
+            input_artifact_names=input_artifact_names,
+            output_artifact_names=output_artifact_names,
+            store=store,
+        )
+        self._trial_name = trial_name
+
+    @property
+    def name(self) -> str:
+        """Name of the trial being analysed."""
+        return self._trial_name
+
+    def __repr__(self) -> str:
+        return f"<smx_lab.TrialAnalytics for {self.name}>"
+
+
 def store_kind() -> str:
     """The configured store kind, as :func:`smx_lab.stores.open_store` reads it."""
     return (os.environ.get("SMX_LAB_STORE") or "local").lower()

@@ -282,6 +282,11 @@ def _sort_order(descending: bool) -> SortOrder:
     return "Descending" if descending else "Ascending"
 
 
+def _listing_order(arguments: argparse.Namespace) -> SortOrder:
+    # Newest first unless a sort field is named, as the Experiments panel lists them.
+    return _sort_order(arguments.desc) if arguments.sort else "Descending"
+
+
 def _timestamps(values: Iterable[float | None]) -> pd.Series:
     import pandas as pd
 
@@ -479,12 +484,11 @@ class SmxMagics(Magics):
     def _experiments(self, arguments: argparse.Namespace) -> pd.DataFrame:
         import pandas as pd
 
-        text = _query_text(arguments.query)
-        sort_by = arguments.sort or "CreationTime"
-        # Newest first unless a sort field is named, as the Experiments panel lists them.
-        order: SortOrder = _sort_order(arguments.desc) if arguments.sort else "Descending"
         from .query import is_plain_text
 
+        text = _query_text(arguments.query)
+        sort_by = arguments.sort or "CreationTime"
+        order = _listing_order(arguments)
         if text and not is_plain_text(text):
             expression = _search_expression(text, "Experiment")
             experiments = collect_pages(
@@ -525,7 +529,7 @@ class SmxMagics(Magics):
     def _trials(self, arguments: argparse.Namespace) -> pd.DataFrame:
         import pandas as pd
 
-        order: SortOrder = _sort_order(arguments.desc) if arguments.sort else "Descending"
+        order = _listing_order(arguments)
         trials = collect_pages(
             lambda cursor, limit: self.store.list_trials(
                 arguments.experiment,

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from smx_lab import Experiment, Tracker, Trial
-from smx_lab.analytics import ExperimentAnalytics
+from smx_lab.analytics import ExperimentAnalytics, TrialAnalytics
 from smx_lab.errors import QueryError, ValidationError
 from smx_lab.stores import open_store
 
@@ -215,6 +215,16 @@ def test_lineage_filter_lists_a_trials_steps_in_creation_order(walkthrough: Walk
     # The shared preprocessing step belongs to all three trials.
     assert sorted(preprocessing["Trials"]) == sorted(walkthrough.trial_names.values())
     assert pd.isna(preprocessing["test:accuracy - Max"])
+
+
+def test_trial_analytics_gives_the_lineage_table_of_one_trial(walkthrough: Walkthrough) -> None:
+    frame = TrialAnalytics(walkthrough.trial_names[5]).dataframe()
+
+    assert list(frame["TrialComponentName"]) == [
+        walkthrough.preprocessing_name,
+        walkthrough.training_names[5],
+    ]
+    assert frame.iloc[1]["hidden_channels"] == 5.0
 
 
 def test_experiment_name_alone_gives_every_component_of_the_experiment(
