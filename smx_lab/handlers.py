@@ -122,6 +122,9 @@ class SmxLabHandler(APIHandler):
         """Every error of every route is JSON: ``{error, message, ...details}``."""
         exc_info = kwargs.get("exc_info")
         error = exc_info[1] if exc_info else None
+        if isinstance(error, ValidationError) and error.field in _QUERY_PARAMETER_NAMES:
+            if self.request.method == "GET":
+                error = _renamed(error, _QUERY_PARAMETER_NAMES[error.field])
         if isinstance(error, SmxError):
             status_code = error.status
             body = error.to_dict()
@@ -155,6 +158,15 @@ class SmxLabHandler(APIHandler):
             )
             return
         super().log_exception(typ, value, tb)
+
+
+# The store names its arguments; a GET names the query parameter the client actually sent.
+_QUERY_PARAMETER_NAMES = {"sort_by": "sort", "sort_order": "order"}
+
+
+def _renamed(error: ValidationError, field: str) -> ValidationError:
+    details = {k: v for k, v in error.details.items() if k != "field"}
+    return ValidationError(field, error.rule, **details)
 
 
 def _error_name(status: int) -> str:

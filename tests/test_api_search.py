@@ -177,7 +177,7 @@ async def test_search_limit_of_wrong_type_is_400(api: Api) -> None:
 async def test_search_unknown_sort_field_is_400(api: Api) -> None:
     error = (await api.post("search", {"sort_by": "metrics.accuracy.median"}, expect=400)).body
 
-    assert error["error"] in ("invalid", "invalid_query")
+    assert error["field"] == "sort_by"
 
 
 async def test_search_bad_cursor_is_400(api: Api) -> None:
