@@ -30,9 +30,13 @@ from typing import Any, Literal
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
-DATA_DIR = BENCH_DIR / ".data"
+DATA_DIR = RESULTS_DIR / "data"  # generated stores, ignored by git like the results
 
 Goal = Literal["<=", ">="]
+
+# The machine's 1-minute load average when this benchmark started: other work on the machine
+# slows every figure, so each result file says how busy it was.
+LOAD_AT_START = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
 
 
 @dataclass
@@ -104,6 +108,7 @@ def write_result(
         "command": command or f"python benchmarks/bench_{name}.py",
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "notes": notes or [],
+        "load_average": {"start": round(LOAD_AT_START, 2), "end": round(os.getloadavg()[0], 2)},
         "figures": [figure.to_dict() for figure in figures],
     }
     path.write_text(json.dumps(document, indent=2) + "\n")

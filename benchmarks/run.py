@@ -264,6 +264,10 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
             if figure["passed"] is False:
                 short.append(f"{name}: {figure['name']} measured {_format(figure['value'], figure['unit'])}, target {target}")
     notes = [(name, note) for name, document in results.items() for note in document.get("notes", []) if isinstance(note, str)]
+    for name, document in results.items():
+        load = document.get("load_average")
+        if isinstance(load, dict):
+            notes.append((name, f"machine load average (1 min) {load.get('start')} at the start, {load.get('end')} at the end"))
     if notes:
         lines += ["", "## Notes", ""]
         lines += [f"- **{_cell(name)}**: {note}" for name, note in notes]
