@@ -97,11 +97,16 @@ class _Body:
         yield self.payload
 
 
-def answer_with(status: int, code: str, message: str, attempts: list[str]) -> Any:
-    """A ``before-send`` hook that answers every attempt with an AWS error, and records it."""
+def answer_with(
+    status: int, code: str, message: str, attempts: list[str], *, after: int = 0
+) -> Any:
+    """A ``before-send`` hook that records every attempt and answers each with an AWS error,
+    except the first ``after`` ones, which go to the server."""
 
-    def hook(request: Any, **_: Any) -> AWSResponse:
+    def hook(request: Any, **_: Any) -> AWSResponse | None:
         attempts.append(request.url)
+        if len(attempts) <= after:
+            return None
         body = _Body({"__type": code, "message": message})
         return AWSResponse(
             request.url, status, {"Content-Type": "application/x-amz-json-1.1"}, body

@@ -378,9 +378,25 @@ class SageMakerStore:
             call = dict(params, MaxResults=size)
             if token:
                 call["NextToken"] = token
-            answer = self.aws.call(
-                "sagemaker", "search", cached=True, refresh=refresh, invalid_is_query=True, **call
-            )
+            try:
+                answer = self.aws.call(
+                    "sagemaker",
+                    "search",
+                    cached=True,
+                    refresh=refresh,
+                    invalid_is_query=True,
+                    **call,
+                )
+            except StoreUnavailable as error:
+                if calls:
+                    # Some pages arrived: say how far the request got and that the rest is missing.
+                    error.message = (
+                        f"{error.message} (after {calls} of the Search calls this page needed: "
+                        f"{len(items)} records received, the rest missing)"
+                    )
+                    error.args = (error.message,)
+                    error.details.update(partial=True, received=len(items), calls_done=calls)
+                raise
             calls += 1
             hits = answer.get("TotalHits") or {}
             if plan.exact and hits.get("Relation") == "EqualTo":
