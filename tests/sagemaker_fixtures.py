@@ -136,6 +136,16 @@ def put_metric(aws: Aws, component: str, name: str, values: list[float], start: 
         assert not answer.get("Errors")
 
 
+def big_trial(aws: Aws, components: int) -> None:
+    """Experiment ``big`` with trial ``big-trial`` of ``components`` bare components c000, c001, ..."""
+    sm = aws.sagemaker
+    sm.create_experiment(ExperimentName="big")
+    sm.create_trial(TrialName="big-trial", ExperimentName="big")
+    for index in range(components):
+        sm.create_trial_component(TrialComponentName=f"c{index:03d}")
+        sm.associate_trial_component(TrialComponentName=f"c{index:03d}", TrialName="big-trial")
+
+
 def seed(aws: Aws) -> None:
     """Two experiments; a preprocessing component shared by two trials; two training components
     with parameters, artifacts and metrics; an unassigned component; a SageMaker training job

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sagemaker_fixtures import ACCOUNT, REGION, Aws
+from sagemaker_fixtures import ACCOUNT, REGION, Aws, big_trial
 
 from smx_lab.errors import NotFound, ValidationError
 from smx_lab.model import TrialComponent
@@ -148,12 +148,7 @@ def test_name_filter_matches_name_or_display_name(seeded: Aws) -> None:
 
 
 def test_pages_of_a_large_trial_follow_cursors_100_components_a_call(aws: Aws) -> None:
-    sm = aws.sagemaker
-    sm.create_experiment(ExperimentName="big")
-    sm.create_trial(TrialName="big-trial", ExperimentName="big")
-    for index in range(250):
-        sm.create_trial_component(TrialComponentName=f"c{index:03d}")
-        sm.associate_trial_component(TrialComponentName=f"c{index:03d}", TrialName="big-trial")
+    big_trial(aws, 250)
     store = aws.store()
 
     seen: list[str] = []

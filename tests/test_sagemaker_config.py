@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sagemaker_fixtures import REGION, Aws, answer_with
+from sagemaker_fixtures import REGION, Aws, answer_with, big_trial
 
 from smx_lab.errors import StoreUnavailable, ValidationError
 from smx_lab.stores import open_store
@@ -139,12 +139,7 @@ def test_concurrent_requests_never_have_more_aws_calls_in_flight_than_allowed(se
 
 
 def test_listing_that_loses_a_later_page_says_how_much_arrived(aws: Aws) -> None:
-    sm = aws.sagemaker
-    sm.create_experiment(ExperimentName="big")
-    sm.create_trial(TrialName="big-trial", ExperimentName="big")
-    for index in range(250):
-        sm.create_trial_component(TrialComponentName=f"c{index:03d}")
-        sm.associate_trial_component(TrialComponentName=f"c{index:03d}", TrialName="big-trial")
+    big_trial(aws, 250)
     store = aws.store(max_attempts=1)
     attempts: list[str] = []
     store.aws.client("sagemaker").meta.events.register(
