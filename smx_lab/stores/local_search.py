@@ -131,9 +131,7 @@ class _Compiler:
         if prop.prefix == "Parameters":
             return self.parameter(prop, operator, value)
         if prop.prefix == "Metrics":
-            statistic = STATISTIC_COLUMNS[prop.field] if prop.field else None
-            presence = "SELECT trial_component_id FROM metrics WHERE name = ?"
-            return self.child(presence, [prop.key], prop, operator, value, statistic)
+            return self.metric(prop, operator, value)
         if prop.prefix == "Tags":
             presence = "SELECT resource_id FROM tags WHERE resource = ? AND key = ?"
             return self.child(presence, [self.resource, prop.key], prop, operator, value, "value")
@@ -167,21 +165,38 @@ class _Compiler:
         condition, params = _predicate(column, prop, operator, value)
         return f"{self.row}.id IN ({presence} AND {condition})", [*presence_params, *params]
 
+    def metric(self, prop: Property, operator: str, value: str | None) -> SQL:
+        # Probed row by row through UNIQUE (trial_component_id, name): listing every component
+        # with the metric instead would read each summary row, as no statistic is indexed.
+        probe = "SELECT 1 FROM metrics m WHERE m.trial_component_id = tc.id AND m.name = ?"
+        if operator == "Exists":
+            return f"EXISTS ({probe})", [prop.key]
+        if operator == "NotExists":
+            return f"NOT EXISTS ({probe})", [prop.key]
+        assert prop.field is not None
+        condition, params = _predicate(f"m.{STATISTIC_COLUMNS[prop.field]}", prop, operator, value)
+        return f"EXISTS ({probe} AND {condition})", [prop.key, *params]
+
     def parameter(self, prop: Property, operator: str, value: str | None) -> SQL:
         presence = "SELECT trial_component_id FROM parameters WHERE name = ?"
         if operator in ("Exists", "NotExists"):
             return self.child(presence, [prop.key], prop, operator, value, None)
         assert value is not None
         number = parse_number(value)
-        if operator in ("Equals", "NotEquals"):
-            # A number parameter equals a numeric value; a string parameter equals the text.
-            # IS (not =) keeps the test two-valued when one of the columns is NULL.
-            condition = "(string_value IS ?" + (
-                " OR number_value IS ?)" if number is not None else ")"
+        if operator == "Equals":
+            # Two terms that each seek an index on (name, value): a number parameter equals a
+            # numeric value, a string parameter equals the text.
+            by_number = " OR (name = ? AND number_value = ?)" if number is not None else ""
+            return (
+                "tc.id IN (SELECT trial_component_id FROM parameters "  # noqa: S608 - fixed SQL
+                f"WHERE (name = ? AND string_value = ?){by_number})",
+                [prop.key, value] + ([prop.key, number] if number is not None else []),
             )
+        if operator == "NotEquals":
+            # Present and not equal. IS (not =) keeps the test two-valued when a column is NULL.
+            by_number = " OR number_value IS ?" if number is not None else ""
+            condition = f"NOT (string_value IS ?{by_number})"
             params: list[Any] = [value] + ([number] if number is not None else [])
-            if operator == "NotEquals":
-                condition = f"NOT {condition}"
         elif operator in ORDERING_OPERATORS:
             condition, params = f"number_value {_COMPARE_SQL[operator]} ?", [number]
         elif operator == "Contains":
