@@ -47,6 +47,13 @@ def api_pattern(path: str) -> str:
     return API_PREFIX + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
 
 
+def _store_kind(value: Any, source: str) -> str:
+    kind = str(value).lower()
+    if kind not in STORE_KINDS:
+        raise _TraitError(f"{source} must be 'local' or 'sagemaker', not {value!r}")
+    return kind
+
+
 class SmxLabExtension(ExtensionApp):
     """smx-lab's REST API, served by jupyter-server under ``{base_url}/smx-lab/api/``."""
 
@@ -114,14 +121,11 @@ class SmxLabExtension(ExtensionApp):
 
     @default("store")
     def _default_store(self) -> str:
-        return os.environ.get("SMX_LAB_STORE") or "local"
+        return _store_kind(os.environ.get("SMX_LAB_STORE") or "local", "$SMX_LAB_STORE")
 
     @validate("store")
     def _validate_store(self, proposal: Any) -> str:
-        kind = str(proposal["value"]).lower()
-        if kind not in STORE_KINDS:
-            raise _TraitError(f"SmxLabExtension.store must be 'local' or 'sagemaker', not {kind!r}")
-        return kind
+        return _store_kind(proposal["value"], "SmxLabExtension.store")
 
     @default("store_class")
     def _default_store_class(self) -> type:
