@@ -149,4 +149,9 @@ MIGRATIONS: list[list[str]] = [
         ) WITHOUT ROWID""",
         "CREATE INDEX trial_components_by_last_modified ON trial_components(last_modified_time)",
     ],
+    # version 3: search. ``Parameters.<name> = "<text>"`` seeks (name, string_value) instead of
+    # reading every value of the parameter (``parameters_by_name`` puts number_value first).
+    [
+        "CREATE INDEX parameters_by_name_string ON parameters(name, string_value)",
+    ],
 ]
