@@ -23,9 +23,22 @@ the REST API and the notebook analytics both build their tables here.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from .model import SUMMARY_STATISTICS, Artifact, TrialComponent
+
+# A summary's statistics as one tuple, in SUMMARY_STATISTICS' order (the column order).
+_STATISTIC_ATTRIBUTES = {
+    "Min": "min",
+    "Max": "max",
+    "Avg": "avg",
+    "StdDev": "std_dev",
+    "Last": "last",
+    "Count": "count",
+}
+_statistics = attrgetter(*(_STATISTIC_ATTRIBUTES[name] for name in SUMMARY_STATISTICS))
 
 
 def build_table(
@@ -55,7 +68,13 @@ def build_table(
         columns.update(dict.fromkeys(row))
         shaped.append(row)
     names = list(columns)
-    return names, [{name: row.get(name) for name in names} for row in shaped]
+    empty = dict.fromkeys(names)
+    rows = []
+    for row in shaped:
+        full = empty.copy()  # every column, in table order; update() keeps that order
+        full.update(row)
+        rows.append(full)
+    return names, rows
 
 
 def component_row(
@@ -81,11 +100,7 @@ def component_row(
     for summary in component.metrics:
         if metric_filter is not None and summary.metric_name not in metric_filter:
             continue
-        for statistic in SUMMARY_STATISTICS:
-            value = summary.statistic(statistic)
-            row[f"{summary.metric_name} - {statistic}"] = (
-                summary.count if statistic == "Count" else value
-            )
+        row.update(zip(metric_columns(summary.metric_name), _statistics(summary), strict=True))
 
     row.update(_artifact_columns(component.input_artifacts, input_filter))
     row.update(_artifact_columns(component.output_artifacts, output_filter))
@@ -93,6 +108,12 @@ def component_row(
     row["Trials"] = [parent.trial_name for parent in component.parents]
     row["Experiments"] = [parent.experiment_name for parent in component.parents]
     return row
+
+
+@lru_cache(maxsize=4096)
+def metric_columns(metric_name: str) -> tuple[str, ...]:
+    """``<metric> - Min`` ... ``<metric> - Count``: one metric's columns, in table order."""
+    return tuple(f"{metric_name} - {statistic}" for statistic in SUMMARY_STATISTICS)
 
 
 def _artifact_columns(

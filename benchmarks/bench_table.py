@@ -1,0 +1,147 @@
+"""The comparison table of 500 trial components: ``python benchmarks/bench_table.py``.
+
+On the benchmark store (``benchmarks/generate.py``, 100,000 components by default), four figures,
+each the median of ``--repeat`` runs after one warm-up:
+
+- ``build_table`` alone, on 500 components already in memory (the pure column/row shaping);
+- the ``table`` route's work in-process: 500 components fetched by name from the store, then
+  ``build_table`` (what ``POST table {"components": [...]}`` does on its thread pool);
+- the same through a search: ``analytics.search_components`` gathering 500 components, then
+  ``build_table`` (what ``POST table {"search": ...}`` and ``ExperimentAnalytics`` do);
+- ``POST table`` with 500 names over HTTP to a real ``jupyter server`` (child process on
+  127.0.0.1, token auth): request, validation, store, shaping and JSON, end to end.
+
+Target: 100 ms for a table of 500 components. Results: ``benchmarks/results/table.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import requests
+from harness import (
+    ROOT,
+    Figure,
+    benchmark_store,
+    median,
+    sample_components,
+    time_calls,
+    write_result,
+)
+
+sys.path.insert(0, str(ROOT / "tests"))
+from jupyter_process import JupyterServerProcess  # noqa: E402  (a test helper, reused here)
+
+from smx_lab import analytics  # noqa: E402
+from smx_lab.stores.local import LocalStore  # noqa: E402
+from smx_lab.table import build_table  # noqa: E402
+
+TARGET_MS = 100.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--components", type=int, default=100_000, help="size of the benchmark store"
+    )
+    parser.add_argument("--rows", type=int, default=500, help="components in the table")
+    parser.add_argument("--repeat", type=int, default=21)
+    args = parser.parse_args()
+
+    db = benchmark_store(args.components)
+    store = LocalStore(db)
+    try:
+        # A slice from the middle of the store, so the names are not the first rows of any index.
+        sample = sample_components(store, limit=args.rows * 3)[args.rows : args.rows * 2]
+        names = [c.trial_component_name for c in sample]
+        columns, _ = build_table(sample)
+
+        shaping = time_calls(lambda: build_table(sample), repeat=args.repeat)
+        by_name = time_calls(
+            lambda: build_table([store.get_trial_component(name) for name in names]),
+            repeat=args.repeat,
+        )
+        by_search = time_calls(
+            lambda: build_table(
+                analytics.search_components(
+                    store, None, sort_by="Name", sort_order="Ascending", limit=args.rows
+                )
+            ),
+            repeat=args.repeat,
+        )
+    finally:
+        store.close()
+
+    over_http = http_timings(db, names, args.repeat)
+
+    extra: dict[str, Any] = {"rows": len(names), "columns": len(columns), "runs": args.repeat}
+    figures = [
+        Figure(
+            f"build_table, {len(names)} components in memory",
+            median(shaping),
+            "ms",
+            target=TARGET_MS,
+            extra=extra,
+        ),
+        Figure(
+            f"store by name + build_table, {len(names)} components",
+            median(by_name),
+            "ms",
+            target=TARGET_MS,
+            extra=extra,
+        ),
+        Figure(
+            f"store search + build_table, {args.rows} components",
+            median(by_search),
+            "ms",
+            target=TARGET_MS,
+            extra=extra,
+        ),
+        Figure(
+            f"POST table over HTTP, {len(names)} components",
+            median(over_http),
+            "ms",
+            target=TARGET_MS,
+            extra=extra,
+        ),
+    ]
+    write_result(
+        "table",
+        f"Table of {args.rows} trial components ({args.components:,}-component store)",
+        figures,
+        notes=[
+            "medians of wall-clock time after one warm-up run",
+            "HTTP: one keep-alive connection, token auth, the JSON answer fully received",
+        ],
+    )
+    return 0
+
+
+def http_timings(db: Path, names: list[str], repeat: int) -> list[float]:
+    with tempfile.TemporaryDirectory(prefix="smx-lab-bench-table-") as work:
+        server = JupyterServerProcess(
+            Path(work), config={"SmxLabExtension": {"store": "local", "db_path": str(db)}}
+        )
+        with server:
+            session = requests.Session()
+            session.headers.update(server.headers)
+            body = {"components": names}
+
+            def call() -> None:
+                answer = session.post(server.url("table"), json=body, timeout=60)
+                if answer.status_code != 200:
+                    raise SystemExit(
+                        f"POST table answered {answer.status_code}: {answer.text[:300]}"
+                    )
+
+            return time_calls(call, repeat=repeat)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
