@@ -219,6 +219,20 @@ def _format(value: float | None, unit: str) -> str:
     return f"{shown} {unit}".strip()
 
 
+def _target(figure: dict[str, Any]) -> str:
+    if figure["target"] is None:
+        return "—"
+    return f"{figure['goal']} {_format(figure['target'], figure['unit'])}"
+
+
+def _measured(figure: dict[str, Any]) -> str:
+    stat = "" if figure["stat"] in ("median", "value") else f" ({figure['stat']})"
+    return f"{_format(figure['value'], figure['unit'])}{stat}"
+
+
+VERDICT = {True: "pass", False: "**fail**", None: "—"}
+
+
 def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) -> str:
     lines = [
         "# Benchmarks",
@@ -229,9 +243,10 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
         "python benchmarks/run.py        # runs every benchmarks/bench_*.py, then rewrites this page",
         "```",
         "",
-        "Each row also names the command that reproduces it alone. Figures are medians (or the",
+        "Each figure also names the command that reproduces it alone. Figures are medians (or the",
         "percentile named) over repeated runs; a benchmark is never a timed assertion in the test suite.",
-        "The pages are re-rendered from `benchmarks/results/*.json` with `python benchmarks/run.py --render`.",
+        "This page is re-rendered from `benchmarks/results/*.json` with `python benchmarks/run.py --render`.",
+        "Why a figure fell short of its goal, and the plan, is in [proof.md](proof.md#short-of-a-goal).",
         "",
         "## Machine",
         "",
@@ -239,46 +254,59 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
         "| --- | --- |",
     ]
     lines += [f"| {key} | {_cell(value)} |" for key, value in machine().items()]
+    commands = {
+        name: document.get("command") or runs.get(name, {}).get("command") or f"python benchmarks/bench_{name}.py"
+        for name, document in results.items()
+    }
+    figures = {name: figures_of(document) for name, document in results.items()}
     lines += [
         "",
-        "## Figures",
+        "## Goals",
         "",
         "| benchmark | figure | measured | target | result | reproduce |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     short: list[str] = []
-    for name, document in results.items():
-        command = document.get("command") or runs.get(name, {}).get("command") or f"python benchmarks/bench_{name}.py"
-        figures = figures_of(document)
-        if not figures:
-            lines.append(f"| {name} | (no figures in results/{name}.json) | | | | `{command}` |")
-            continue
-        for figure in figures:
-            target = "—" if figure["target"] is None else f"{figure['goal']} {_format(figure['target'], figure['unit'])}"
-            verdict = {True: "pass", False: "**fail**", None: "—"}[figure["passed"]]
-            stat = "" if figure["stat"] in ("median", "value") else f" ({figure['stat']})"
+    for name, listed in figures.items():
+        for figure in listed:
+            if figure["target"] is None:
+                continue
             lines.append(
-                f"| {_cell(name)} | {_cell(figure['name'])} | {_format(figure['value'], figure['unit'])}{stat} "
-                f"| {target} | {verdict} | `{command}` |"
+                f"| {_cell(name)} | {_cell(figure['name'])} | {_measured(figure)} | {_target(figure)} "
+                f"| {VERDICT[figure['passed']]} | `{commands[name]}` |"
             )
             if figure["passed"] is False:
-                short.append(f"{name}: {figure['name']} measured {_format(figure['value'], figure['unit'])}, target {target}")
-    notes = [(name, note) for name, document in results.items() for note in document.get("notes", []) if isinstance(note, str)]
+                short.append(f"{name}: {figure['name']}: measured {_measured(figure)}, target {_target(figure)}")
+    lines += ["", "## Every figure"]
     for name, document in results.items():
+        title = document.get("title") or name
+        lines += ["", f"### {_cell(title)}", "", f"`{commands[name]}`"]
+        when = document.get("measured_at")
         load = document.get("load_average")
-        if isinstance(load, dict):
-            notes.append((name, f"machine load average (1 min) {load.get('start')} at the start, {load.get('end')} at the end"))
-    if notes:
-        lines += ["", "## Notes", ""]
-        lines += [f"- **{_cell(name)}**: {note}" for name, note in notes]
+        if when or isinstance(load, dict):
+            about = [f"measured {when}"] if when else []
+            if isinstance(load, dict):
+                about.append(f"machine load average (1 min) {load.get('start')} at the start, {load.get('end')} at the end")
+            lines += ["", "; ".join(about) + "."]
+        if not figures[name]:
+            lines += ["", f"(no figures found in `benchmarks/results/{name}.json`)"]
+            continue
+        lines += ["", "| figure | measured | target | result |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"| {_cell(f['name'])} | {_measured(f)} | {_target(f)} | {VERDICT[f['passed']]} |" for f in figures[name]
+        ]
+        notes = [note for note in document.get("notes", []) if isinstance(note, str)]
+        if notes:
+            lines += [""] + [f"- {_cell(note)}" for note in notes]
     failed = {name: run for name, run in runs.items() if run.get("returncode") != 0}
-    if short or failed:
-        lines += ["", "## Short of a goal, or did not run", ""]
-        lines += [f"- {_cell(item)}" for item in short]
-        for name, run in failed.items():
-            why = "timed out" if run.get("timed_out") else f"exited {run.get('returncode')}"
-            tail = " / ".join(run.get("stderr_tail") or [])
-            lines.append(f"- {name} ({run['command']}) {why} at {run.get('finished_at')}: {_cell(tail)}")
+    lines += ["", "## Short of a goal, or did not run", ""]
+    if not short and not failed:
+        lines.append("Nothing: every goal was met and every benchmark ran.")
+    lines += [f"- {_cell(item)}" for item in short]
+    for run in failed.values():
+        why = "timed out" if run.get("timed_out") else f"exited {run.get('returncode')}"
+        tail = " / ".join(run.get("stderr_tail") or [])
+        lines.append(f"- `{run['command']}` {why} at {run.get('finished_at')}: {_cell(tail)}")
     missing = sorted(set(bench_scripts()) - set(results))
     if missing:
         lines += ["", "Benchmarks with no result file yet: " + ", ".join(f"`bench_{m}.py`" for m in missing) + "."]
