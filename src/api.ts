@@ -309,7 +309,9 @@ export class SmxLabClient {
     const url =
       URLExt.join(settings.baseUrl, API_PATH, path) +
       (search ? `?${search}` : '');
-    const init: RequestInit = { method };
+    // 'no-cache' still revalidates every answer, but unlike ServerConnection's default 'no-store'
+    // it adds no `?<timestamp>` cache buster, which the API's strict parameter check refuses.
+    const init: RequestInit = { method, cache: 'no-cache' };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
       init.headers = { 'Content-Type': 'application/json' };

@@ -41,12 +41,6 @@ export function fakeServer(route: Route): IFakeServer {
     if (!url.pathname.startsWith(prefix)) {
       return new Response('not an smx-lab route', { status: 404 });
     }
-    // ServerConnection adds a cache-busting timestamp to GETs: not part of what the client sent.
-    for (const key of [...url.searchParams.keys()]) {
-      if (/^\d+$/.test(key) && url.searchParams.get(key) === '') {
-        url.searchParams.delete(key);
-      }
-    }
     const text = await request.text();
     const recorded: IRecordedRequest = {
       method: request.method,

@@ -1,0 +1,236 @@
+/**
+ * The Experiments panel in a real JupyterLab against the demo store (`smx-lab demo`, see
+ * start-server.sh): the journey of issue 5, from the beaker to a trial component and back.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
+import * as path from 'path';
+
+const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+const HTML = '<img src=x onerror=alert(1)>';
+
+const DEMO_EXPERIMENTS = [
+  'breast-cancer-min-child-weight-sweep',
+  'digits-model-optimizer-grid',
+  'digits-hidden-units-sweep'
+];
+
+function panel(page: Page): Locator {
+  return page.locator('#smx-lab-experiments');
+}
+
+function rows(page: Page): Locator {
+  return panel(page).locator('.smx-Table-row[data-name]');
+}
+
+async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
+  await page.locator('.jp-SideBar [data-id="smx-lab-experiments"]').click();
+  await expect(panel(page)).toBeVisible();
+  return panel(page);
+}
+
+async function search(page: Page, text: string): Promise<void> {
+  await panel(page).getByPlaceholder('Search').fill(text);
+}
+
+/** Any alert() means user text ran as HTML: the journey fails on the spot. */
+function failOnDialogs(page: Page): void {
+  page.on('dialog', dialog => {
+    throw new Error(`a dialog opened: ${dialog.message()}`);
+  });
+}
+
+test.describe('Experiments panel', () => {
+  test.beforeEach(async ({ page }) => {
+    failOnDialogs(page);
+  });
+
+  test('the beaker opens the panel with the demo experiments listed', async ({
+    page
+  }) => {
+    const experiments = await openPanel(page);
+    for (const name of DEMO_EXPERIMENTS) {
+      await expect(experiments.getByText(name, { exact: true })).toBeVisible();
+    }
+    await expect(
+      experiments.getByRole('button', { name: 'Unassigned trial components' })
+    ).toBeVisible();
+    await expect(
+      experiments.getByRole('columnheader', { name: /Name/ })
+    ).toBeVisible();
+    await expect(
+      experiments.getByRole('columnheader', { name: /Last modified/ })
+    ).toBeVisible();
+  });
+
+  test('typing in Search narrows the experiments by name', async ({ page }) => {
+    await openPanel(page);
+    await expect(rows(page)).toHaveCount(DEMO_EXPERIMENTS.length + 1);
+    await search(page, 'digits');
+    await expect(rows(page)).toHaveCount(2);
+    await expect(rows(page).nth(0)).toContainText('digits');
+    await expect(rows(page).nth(1)).toContainText('digits');
+  });
+
+  test('a bad typed query is explained under the search box', async ({
+    page
+  }) => {
+    await openPanel(page);
+    await search(page, 'experiment_name contains');
+    const error = panel(page).getByRole('alert');
+    await expect(error).toBeVisible();
+    await expect(error.locator('.smx-SearchBox-errorPointer')).toContainText(
+      '^'
+    );
+    await expect(panel(page).getByPlaceholder('Search')).toHaveAttribute(
+      'aria-invalid',
+      'true'
+    );
+  });
+
+  test('the journey: search, drill down, a metric query, a component, its tabs, and back Home', async ({
+    page
+  }) => {
+    await openPanel(page);
+    await search(page, 'hidden-units');
+    await expect(rows(page)).toHaveCount(1);
+
+    // Drill into the experiment and a trial.
+    await rows(page).first().dblclick();
+    const crumbs = panel(page).getByRole('navigation', { name: 'Location' });
+    await expect(crumbs).toContainText('digits-hidden-units-sweep');
+    await expect(
+      panel(page).getByText('digits-mlp-64-hidden-units', { exact: true })
+    ).toBeVisible();
+    await expect(
+      panel(page).getByRole('columnheader', { name: /Trial components/ })
+    ).toBeVisible();
+    await panel(page)
+      .getByText('digits-mlp-64-hidden-units', { exact: true })
+      .dblclick();
+    await expect(crumbs).toContainText('digits-mlp-64-hidden-units');
+
+    // The trial's components: training (with metrics) and the shared preprocessing.
+    await expect(rows(page)).toHaveCount(2);
+    await expect(
+      panel(page).getByRole('columnheader', { name: /Status/ })
+    ).toBeVisible();
+
+    // A typed query with a metric condition narrows them to the training run.
+    await search(page, 'metrics.test:accuracy.max > 0.5');
+    await expect(rows(page)).toHaveCount(1);
+    await expect(rows(page).first()).toContainText('Training');
+    await page.locator('.smx-Browser').screenshot({
+      path: path.join(SCREENSHOTS, 'sidebar-light.png')
+    });
+
+    // Open the component: Enter on the focused row.
+    await rows(page).first().click();
+    await page.keyboard.press('Enter');
+    const view = page.locator('.smx-ComponentView');
+    await expect(view).toBeVisible();
+    await expect(view.getByRole('heading', { name: 'Training' })).toBeVisible();
+    await expect(view.locator('.smx-StatusBadge')).toHaveText('Completed');
+
+    // Metrics: the summary and a chart per metric.
+    const summary = view.locator('.smx-MetricsTable');
+    for (const metric of ['train:loss', 'test:loss', 'test:accuracy']) {
+      await expect(summary.locator(`[data-metric="${metric}"]`)).toBeVisible();
+    }
+    await expect(
+      view.locator('.smx-MetricChart[data-metric="test:accuracy"] svg.marks')
+    ).toBeVisible({ timeout: 30000 });
+    await 
+    await view.screenshot({
+      path: path.join(SCREENSHOTS, 'component-light.png')
+    });
+
+    // Parameters: the demo's hyperparameters with their types.
+    await view.getByRole('tab', { name: 'Parameters' }).click();
+    const hiddenUnits = view.locator('[data-parameter="hidden_units"]');
+    await expect(hiddenUnits).toContainText('64');
+    await expect(hiddenUnits).toContainText('Number');
+    await expect(view.locator('[data-parameter="optimizer"]')).toContainText(
+      'adam'
+    );
+
+    // Trial Mappings: the trial and its experiment.
+    await view.getByRole('tab', { name: 'Trial Mappings' }).click();
+    await expect(
+      view.getByRole('button', { name: 'digits-mlp-64-hidden-units' })
+    ).toBeVisible();
+
+    // Back Home by the breadcrumb.
+    await crumbs.getByRole('button', { name: 'Home' }).click();
+    await expect(panel(page).getByPlaceholder('Search')).toHaveValue('');
+    for (const name of DEMO_EXPERIMENTS) {
+      await expect(
+        panel(page).getByText(name, { exact: true })
+      ).toBeVisible();
+    }
+  });
+
+  test('Backspace goes up a level and arrows with Shift select several rows', async ({
+    page
+  }) => {
+    await openPanel(page);
+    await rows(page).first().click();
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await expect(panel(page).locator('.smx-Table-row.jp-mod-selected')).toHaveCount(3);
+    await panel(page)
+      .getByText('digits-model-optimizer-grid', { exact: true })
+      .dblclick();
+    await expect(rows(page).first()).toBeVisible();
+    await rows(page).first().click();
+    await page.keyboard.press('Backspace');
+    await expect(
+      panel(page).getByText('digits-model-optimizer-grid', { exact: true })
+    ).toBeVisible();
+    await expect(
+      panel(page).getByRole('navigation', { name: 'Location' })
+    ).toHaveText('Home');
+  });
+
+  test('HTML in a display name, a status message and a parameter value shows as text', async ({
+    page
+  }) => {
+    await openPanel(page);
+    await panel(page).getByText('untrusted-text', { exact: true }).dblclick();
+    await panel(page).getByText('Default-Run-Group-untrusted-text', { exact: true }).dblclick();
+    const row = rows(page).first();
+    await expect(row).toContainText(`run ${HTML}`);
+    await row.dblclick();
+    const view = page.locator('.smx-ComponentView');
+    await expect(view.getByRole('heading', { name: `run ${HTML}` })).toBeVisible();
+    await expect(view.locator('.smx-Details-statusMessage')).toHaveText(
+      `finished: ${HTML}`
+    );
+    await view.getByRole('tab', { name: 'Parameters' }).click();
+    await expect(view.locator('[data-parameter="note"] td').nth(1)).toHaveText(
+      HTML
+    );
+    await expect(page.locator('.smx-ExperimentsPanel img, .smx-ComponentView img')).toHaveCount(0);
+  });
+
+  test('the dark theme: screenshots of the sidebar and the component view', async ({
+    page
+  }) => {
+    await page.theme.setDarkTheme();
+    await openPanel(page);
+    await panel(page).getByText('digits-hidden-units-sweep', { exact: true }).dblclick();
+    await panel(page).getByText('digits-mlp-64-hidden-units', { exact: true }).dblclick();
+    await expect(rows(page)).toHaveCount(2);
+    await page.locator('.smx-Browser').screenshot({
+      path: path.join(SCREENSHOTS, 'sidebar-dark.png')
+    });
+    await panel(page).getByText('Training', { exact: true }).dblclick();
+    const view = page.locator('.smx-ComponentView');
+    await expect(
+      view.locator('.smx-MetricChart[data-metric="test:accuracy"] svg.marks')
+    ).toBeVisible({ timeout: 30000 });
+    await view.screenshot({
+      path: path.join(SCREENSHOTS, 'component-dark.png')
+    });
+  });
+});
