@@ -234,3 +234,9 @@ def test_debug_log_counts_the_aws_calls_of_each_request(
         store.list_trials("mnist")
 
     assert "list_trials: 1 AWS call(s) ListTrials×1" in caplog.text
+
+
+def test_store_implements_the_store_protocol(aws: Aws) -> None:
+    from smx_lab.stores.base import Store
+
+    assert isinstance(aws.store(), Store)
