@@ -57,6 +57,30 @@ def _tags(connection: sqlite3.Connection, resource: str, row_id: int, tags: dict
     )
 
 
+def _insert_row(
+    connection: sqlite3.Connection,
+    table: str,
+    record: Experiment | Trial | TrialComponent,
+    name: str,
+    **columns: Any,
+) -> int:
+    """One row of experiments, trials or trial_components: the columns all three share, and more."""
+    source = record.source
+    values = {
+        "name": name,
+        "display_name": record.display_name,
+        "source_arn": source.source_arn if source else None,
+        "source_type": source.source_type if source else None,
+        "creation_time": record.creation_time,
+        "created_by": record.created_by,
+        "last_modified_time": record.last_modified_time,
+        **columns,
+    }
+    marks = ", ".join("?" for _ in values)
+    sql = f"INSERT INTO {table} ({', '.join(values)}) VALUES ({marks})"  # noqa: S608 - fixed names
+    return int(connection.execute(sql, list(values.values())).lastrowid or 0)
+
+
 def write_records(
     connection: sqlite3.Connection,
     experiments: list[Experiment],
@@ -65,65 +89,39 @@ def write_records(
 ) -> None:
     experiment_ids: dict[str, int] = {}
     for experiment in experiments:
-        source = experiment.source
-        cursor = connection.execute(
-            "INSERT INTO experiments (name, display_name, description, source_arn, source_type,"
-            " creation_time, created_by, last_modified_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                experiment.experiment_name,
-                experiment.display_name,
-                experiment.description,
-                source.source_arn if source else None,
-                source.source_type if source else None,
-                experiment.creation_time,
-                experiment.created_by,
-                experiment.last_modified_time,
-            ),
+        row_id = _insert_row(
+            connection,
+            "experiments",
+            experiment,
+            experiment.experiment_name,
+            description=experiment.description,
         )
-        experiment_ids[experiment.experiment_name] = int(cursor.lastrowid or 0)
-        _tags(connection, "Experiment", experiment_ids[experiment.experiment_name], experiment.tags)
+        experiment_ids[experiment.experiment_name] = row_id
+        _tags(connection, "Experiment", row_id, experiment.tags)
     trial_ids: dict[str, int] = {}
     for trial in trials:
-        source = trial.source
-        cursor = connection.execute(
-            "INSERT INTO trials (name, experiment_id, display_name, source_arn, source_type,"
-            " creation_time, created_by, last_modified_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                trial.trial_name,
-                experiment_ids[trial.experiment_name],
-                trial.display_name,
-                source.source_arn if source else None,
-                source.source_type if source else None,
-                trial.creation_time,
-                trial.created_by,
-                trial.last_modified_time,
-            ),
+        row_id = _insert_row(
+            connection,
+            "trials",
+            trial,
+            trial.trial_name,
+            experiment_id=experiment_ids[trial.experiment_name],
         )
-        trial_ids[trial.trial_name] = int(cursor.lastrowid or 0)
-        _tags(connection, "ExperimentTrial", trial_ids[trial.trial_name], trial.tags)
+        trial_ids[trial.trial_name] = row_id
+        _tags(connection, "ExperimentTrial", row_id, trial.tags)
     for component in components:
         status = component.status or Status()
-        source = component.source
-        cursor = connection.execute(
-            "INSERT INTO trial_components (name, display_name, status, status_message, source_arn,"
-            " source_type, start_time, end_time, creation_time, created_by, last_modified_time,"
-            " last_modified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                component.trial_component_name,
-                component.display_name,
-                status.primary_status,
-                status.message,
-                source.source_arn if source else None,
-                source.source_type if source else None,
-                component.start_time,
-                component.end_time,
-                component.creation_time,
-                component.created_by,
-                component.last_modified_time,
-                component.last_modified_by,
-            ),
+        row_id = _insert_row(
+            connection,
+            "trial_components",
+            component,
+            component.trial_component_name,
+            status=status.primary_status,
+            status_message=status.message,
+            start_time=component.start_time,
+            end_time=component.end_time,
+            last_modified_by=component.last_modified_by,
         )
-        row_id = int(cursor.lastrowid or 0)
         connection.executemany(
             "INSERT INTO parameters (trial_component_id, name, string_value, number_value)"
             " VALUES (?, ?, ?, ?)",
