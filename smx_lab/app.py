@@ -47,10 +47,14 @@ def api_pattern(path: str) -> str:
     return API_PREFIX + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
 
 
-def _store_kind(value: Any, source: str) -> str:
+def _store_kind(value: Any) -> str:
     kind = str(value).lower()
     if kind not in STORE_KINDS:
-        raise _TraitError(f"{source} must be 'local' or 'sagemaker', not {value!r}")
+        # Raised while building the store, so the server starts and routes answer 503 with it.
+        raise StoreError(
+            f"the store must be 'local' or 'sagemaker' (SmxLabExtension.store or "
+            f"$SMX_LAB_STORE), not {value!r}"
+        )
     return kind
 
 
@@ -88,11 +92,13 @@ class SmxLabExtension(ExtensionApp):
     ).tag(config=True)
 
     store_class = Type(
+        default_value=None,
         klass=object,
-        allow_none=False,
+        allow_none=True,
         help="The store class to build, swappable for another implementation of "
-        "smx_lab.stores.base.Store. Default: LocalStore or SageMakerStore, chosen from `store`. "
-        "It is called with store_options plus path=db_path (local) or cache_seconds (sagemaker).",
+        "smx_lab.stores.base.Store. Default (None): LocalStore or SageMakerStore, chosen from "
+        "`store`. It is called with store_options plus path=db_path (local) or cache_seconds "
+        "(sagemaker).",
     ).tag(config=True)
 
     db_path = Unicode(
@@ -121,15 +127,20 @@ class SmxLabExtension(ExtensionApp):
 
     @default("store")
     def _default_store(self) -> str:
-        return _store_kind(os.environ.get("SMX_LAB_STORE") or "local", "$SMX_LAB_STORE")
+        return (os.environ.get("SMX_LAB_STORE") or "local").lower()
 
     @validate("store")
     def _validate_store(self, proposal: Any) -> str:
-        return _store_kind(proposal["value"], "SmxLabExtension.store")
+        # Checked in build_store(): a wrong value must not stop the extension from loading.
+        return str(proposal["value"]).lower()
 
-    @default("store_class")
-    def _default_store_class(self) -> type:
-        if self.store == "sagemaker":
+    def resolved_store_class(self) -> type:
+        """The configured ``store_class``, else the class that ``store`` names. Resolved when the
+        store is built, not when the extension loads: jupyter-server reads every trait while loading,
+        and a bad value must become a 503 with its reason, not an extension that is missing."""
+        if self.store_class is not None:
+            return self.store_class
+        if _store_kind(self.store) == "sagemaker":
             from .stores.sagemaker import (  # type: ignore[import-not-found,unused-ignore]
                 SageMakerStore,
             )
@@ -152,7 +163,7 @@ class SmxLabExtension(ExtensionApp):
         return int(proposal["value"])
 
     def store_arguments(self) -> dict[str, Any]:
-        if self.store == "sagemaker":
+        if _store_kind(self.store) == "sagemaker":
             return {"cache_seconds": self.cache_seconds, **self.store_options}
         return {"path": self.db_path, **self.store_options}
 
@@ -160,7 +171,7 @@ class SmxLabExtension(ExtensionApp):
         """The configured store, or the error that prevented building it (the server still starts
         and every route answers 503 with the message)."""
         try:
-            return self.store_class(**self.store_arguments()), None
+            return self.resolved_store_class()(**self.store_arguments()), None
         except SmxError as error:
             self.log.error("smx-lab: the experiment store could not be opened: %s", error.message)
             return None, error
@@ -185,7 +196,9 @@ class SmxLabExtension(ExtensionApp):
             self.log.info("smx-lab: serving the %s store", getattr(store, "kind", "configured"))
 
     async def stop_extension(self) -> None:
-        self.executor.shutdown(wait=True)
+        executor = getattr(self, "executor", None)  # None when loading stopped before settings
+        if executor is not None:
+            executor.shutdown(wait=True)
         store = self.settings.get("smx_lab_store")
         if store is not None:
             store.close()

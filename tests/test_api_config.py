@@ -24,7 +24,7 @@ def test_store_defaults_to_local(monkeypatch: pytest.MonkeyPatch) -> None:
     app = extension()
 
     assert app.store == "local"
-    assert app.store_class is LocalStore
+    assert app.resolved_store_class() is LocalStore
 
 
 def test_store_follows_smx_lab_store_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,20 +33,25 @@ def test_store_follows_smx_lab_store_environment_variable(monkeypatch: pytest.Mo
     app = extension()
 
     assert app.store == "sagemaker"
-    assert app.store_class is SageMakerStore
+    assert app.resolved_store_class() is SageMakerStore
     assert app.store_arguments() == {"cache_seconds": 10}
 
 
-def test_unknown_store_kind_is_refused() -> None:
-    with pytest.raises(TraitError, match="'local' or 'sagemaker'"):
-        extension(store="mlflow")
+def test_unknown_store_kind_is_reported_when_the_store_is_built() -> None:
+    store, failure = extension(store="mlflow").build_store()
+
+    assert store is None
+    assert isinstance(failure, StoreError)
+    assert "'local' or 'sagemaker'" in failure.message
 
 
-def test_unknown_store_kind_in_the_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_store_kind_in_the_environment_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMX_LAB_STORE", "mlflow")
 
-    with pytest.raises(TraitError, match="SMX_LAB_STORE"):
-        _ = extension().store
+    store, failure = extension().build_store()
+
+    assert store is None
+    assert failure is not None and "SMX_LAB_STORE" in failure.message
 
 
 def test_db_path_follows_smx_lab_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -211,6 +211,18 @@ class TestStoreThatCannotBeOpened:
         assert (await api.get("openapi.json")).body["openapi"].startswith("3.")
 
 
+class TestUnknownStoreKindInTheEnvironment:
+    @pytest.fixture
+    def smx_lab_config(self, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+        monkeypatch.setenv("SMX_LAB_STORE", "mlflow")
+        return {}
+
+    async def test_server_starts_and_routes_answer_503_naming_the_variable(self, api: Api) -> None:
+        error = (await api.request("GET", "experiments", {}, expect=503)).body
+
+        assert "SMX_LAB_STORE" in error["message"]
+
+
 class RecordingStore(LocalStore):
     """The embedded store, noting which thread runs each call."""
 
