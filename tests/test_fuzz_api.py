@@ -4,7 +4,9 @@ A real ``jupyter server`` (child process, token auth, a real SQLite store filled
 Writer API) gets well-formed requests (``GenerationMode.POSITIVE``) and malformed ones
 (``NEGATIVE``: wrong types, unknown fields, values outside the documented ranges) for every
 operation. Whatever a client sends: never a 5xx, and every 4xx is a JSON object with a
-``message``. Bounded: stops generating after ``TIME_BUDGET`` seconds.
+``message``; and, by schemathesis' own checks, every answer's status, content type and body are
+the ones the document gives for the operation, and malformed input is never accepted. Bounded:
+stops generating after ``TIME_BUDGET`` seconds.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from hypothesis.errors import Unsatisfiable
 from jupyter_process import JupyterServerProcess
 from proof_fixtures import local_server
 from schemathesis import GenerationMode
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi import checks as openapi_checks
 
 MIN_REQUESTS = 1000
 TIME_BUDGET = 150.0  # seconds of generation; CI allows three minutes for the whole file
@@ -49,6 +53,25 @@ def problem_with(response: schemathesis.Response) -> str | None:
     message = body.get("message") if isinstance(body, dict) else None
     if not isinstance(message, str) or not message:
         return f"{response.status_code} JSON without a message"
+    return None
+
+
+# schemathesis' own checks: the status is one the document lists for the operation, the content
+# type and the body match what it documents, and malformed input is never accepted.
+CONFORMANCE = [
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_schema_conformance,
+    openapi_checks.negative_data_rejection,
+]
+
+
+def conformance_problem(case: Any, response: schemathesis.Response) -> str | None:
+    try:
+        case.validate_response(response, checks=CONFORMANCE)
+    except FailureGroup as failures:
+        titles = "; ".join(getattr(f, "title", type(f).__name__) for f in failures.exceptions)
+        return f"{response.status_code} does not conform: {titles}"
     return None
 
 
@@ -101,7 +124,7 @@ def test_fuzzed_requests_get_no_server_error_and_json_client_errors(
                         return
                     raise
                 statuses[response.status_code] += 1
-                problem = problem_with(response)
+                problem = problem_with(response) or conformance_problem(case, response)
                 if problem and len(problems) < 20:
                     curl = case.as_curl_command(base_url=base_url)[:400]
                     problems.append(f"{problem}: {curl}\n  -> {response.text[:300]}")
