@@ -15,8 +15,9 @@ A long series is drawn from at most ``max_points`` points without losing its sha
 The embedded store computes the same answer in SQL (:mod:`smx_lab.stores.local`); the SageMaker
 store, whose API hands back raw points, and the tests use this module. Both call
 :func:`bucket_width`, so they agree to the last bit on which bucket a point is in (x is never
-negative: steps and timestamps are checked when logged). When several points tie for a bucket's
-minimum or maximum, any of them may be kept.
+negative: steps and timestamps are checked when logged). Ties are settled the same way by both:
+a bucket's minimum or maximum shared by several points is the one at the smallest x; the first
+point is the earliest logged at the smallest x, the last the latest logged at the largest x.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def reduce_series(
     indexed = [(xi, i, yi) for i, (xi, yi) in enumerate(zip(x, y, strict=True))]
     if x_range is not None:
         indexed = [p for p in indexed if x_range[0] <= p[0] <= x_range[1]]
-    indexed.sort()
+    indexed.sort()  # by x, then logging order
     raw_count = len(indexed)
     if raw_count <= max_points:
         return Reduced([p[0] for p in indexed], [p[2] for p in indexed], raw_count, False)

@@ -97,6 +97,8 @@ _RESOURCE_SORT = {
     },
 }
 _STATISTIC_COLUMNS = {"min": "min", "max": "max", "avg": "mean", "stddev": "std_dev", "last": "last", "count": "count"}
+#: One metric's points as parallel lists: values, timestamps (seconds), steps (None: no step).
+MetricColumns = tuple[list[Any], list[Any], list[Any]]
 _RESOURCE_TABLES = {
     "Experiment": ("experiments", "e"),
     "ExperimentTrial": ("trials", "t"),
@@ -534,10 +536,18 @@ class LocalStore:
     # ---------------------------------------------------------------- writer: metrics
 
     def log_metrics(self, trial_component_name: str, points: list[MetricPoint]) -> None:
-        grouped: dict[str, list[MetricPoint]] = {}
+        columns: dict[str, MetricColumns] = {}
         for point in points:
-            grouped.setdefault(point.metric_name, []).append(point)
-        batches = [_checked_batch(name, batch) for name, batch in grouped.items()]
+            values, times, steps = columns.setdefault(point.metric_name, ([], [], []))
+            values.append(point.value)
+            times.append(point.timestamp)
+            steps.append(point.step)
+        self.log_metric_columns(trial_component_name, columns)
+
+    def log_metric_columns(self, trial_component_name: str, columns: dict[str, MetricColumns]) -> None:
+        """:meth:`log_metrics` for points given per metric as parallel lists of values, timestamps
+        and steps (the tracking API buffers them so, sparing a MetricPoint per point)."""
+        batches = [_checked_batch(name, *lists) for name, lists in columns.items()]
         batches = [batch for batch in batches if len(batch[1])]
         if not batches:
             return
@@ -935,9 +945,11 @@ INSERT INTO metric_rollups (metric_id, axis, level, block, n, min_y, min_x, max_
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (metric_id, axis, level, block) DO UPDATE SET
     n = n + excluded.n,
-    min_x = CASE WHEN excluded.min_y < min_y THEN excluded.min_x ELSE min_x END,
+    min_x = CASE WHEN excluded.min_y < min_y OR (excluded.min_y = min_y AND excluded.min_x < min_x)
+        THEN excluded.min_x ELSE min_x END,
     min_y = min(min_y, excluded.min_y),
-    max_x = CASE WHEN excluded.max_y > max_y THEN excluded.max_x ELSE max_x END,
+    max_x = CASE WHEN excluded.max_y > max_y OR (excluded.max_y = max_y AND excluded.max_x < max_x)
+        THEN excluded.max_x ELSE max_x END,
     max_y = max(max_y, excluded.max_y),
     lo_y = CASE WHEN excluded.lo_x < lo_x THEN excluded.lo_y ELSE lo_y END,
     lo_x = min(lo_x, excluded.lo_x),
@@ -948,12 +960,13 @@ ON CONFLICT (metric_id, axis, level, block) DO UPDATE SET
 """
 
 
-def _checked_batch(name: str, batch: list[MetricPoint]) -> tuple[str, np.ndarray, np.ndarray, list[int | None]]:
+def _checked_batch(
+    name: str, values: list[Any], times: list[Any], steps: list[Any]
+) -> tuple[str, np.ndarray, np.ndarray, list[int | None]]:
     """One metric's points as arrays, checked, without the non-finite ones (never summarised)."""
     names.metric_name(name)
-    values = [p.value for p in batch]
-    times = [p.timestamp for p in batch]
-    steps = [p.step for p in batch]
+    if not len(values) == len(times) == len(steps):
+        raise ValidationError(f"metrics.{name}", "values, timestamps and steps must be as many")
     # Exact type tests first: the generic number check costs more than writing the point.
     if not all(type(v) is float for v in values):
         values = [names.metric_value(name, v) for v in values]
@@ -972,9 +985,16 @@ def _checked_batch(name: str, batch: list[MetricPoint]) -> tuple[str, np.ndarray
     return name, value_array, time_array, steps
 
 
-def _segment_first(values: np.ndarray, extreme: np.ndarray, segment: np.ndarray) -> np.ndarray:
-    """Index of the first element of each segment equal to that segment's ``extreme``."""
+def _segment_first(
+    values: np.ndarray, extreme: np.ndarray, segment: np.ndarray, tie: np.ndarray | None = None, last: bool = False
+) -> np.ndarray:
+    """Index of each segment's element equal to the segment's ``extreme``: among ties the one with
+    the smallest ``tie`` key, else the first (or ``last``) one."""
     hits = np.flatnonzero(values == extreme[segment])
+    if tie is not None:
+        hits = hits[np.lexsort((tie[hits], segment[hits]))]  # stable: equal keys keep logging order
+    elif last:
+        hits = hits[::-1]
     _, first = np.unique(segment[hits], return_index=True)
     result: np.ndarray = hits[first]
     return result
@@ -993,10 +1013,12 @@ def _rollup_rows(
         starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]])
         counts = np.diff(np.r_[starts, len(blocks)])
         segment = np.repeat(np.arange(len(starts)), counts)
-        i_min = _segment_first(by, np.minimum.reduceat(by, starts), segment)
-        i_max = _segment_first(by, np.maximum.reduceat(by, starts), segment)
+        # Ties on a value keep the point at the smallest x, as smx_lab.reduce does.
+        i_min = _segment_first(by, np.minimum.reduceat(by, starts), segment, tie=bx)
+        i_max = _segment_first(by, np.maximum.reduceat(by, starts), segment, tie=bx)
         i_lo = _segment_first(bx, np.minimum.reduceat(bx, starts), segment)
-        i_hi = _segment_first(bx, np.maximum.reduceat(bx, starts), segment)
+        # The last point is the latest logged of those at the largest x, as in smx_lab.reduce.
+        i_hi = _segment_first(bx, np.maximum.reduceat(bx, starts), segment, last=True)
         size = len(starts)
         yield from zip(
             [metric_id] * size,
@@ -1064,7 +1086,7 @@ class _SeriesReduction:
             return [], [], 0, False
         if self.x_range is None and self.count <= self.max_points:
             points = self._raw(None)
-            return [p[0] for p in points], [p[1] for p in points], len(points), False
+            return [float(p[0]) for p in points], [p[1] for p in points], len(points), False
         if self.x_range is None:
             lo, hi = self.db.execute(
                 "SELECT min(lo_x), max(hi_x) FROM metric_rollups WHERE metric_id = ? AND axis = ? AND level = ?",
@@ -1078,7 +1100,8 @@ class _SeriesReduction:
         start = self.levels.index(fitting[-1]) if fitting else 0
         lowest: dict[int, tuple[float, float]] = {}
         highest: dict[int, tuple[float, float]] = {}
-        ends: list[tuple[float, float]] = []
+        firsts: list[tuple[float, float]] = []
+        lasts: list[tuple[float, float]] = []
         raw_count = 0
         pieces: list[list[float]] = []  # where the raw points in range are, for a small answer
         parents: list[int] | None = None
@@ -1089,13 +1112,15 @@ class _SeriesReduction:
             for kind, bucket, value, x, n, lo_seq, hi_seq in rows:
                 if kind == 0:
                     raw_count += n
-                    if bucket not in lowest or value < lowest[bucket][1]:
+                    if bucket not in lowest or (value, x) < (lowest[bucket][1], lowest[bucket][0]):
                         lowest[bucket] = (x, value)
                 elif kind == 1:
-                    if bucket not in highest or value > highest[bucket][1]:
+                    if bucket not in highest or (-value, x) < (-highest[bucket][1], highest[bucket][0]):
                         highest[bucket] = (x, value)
-                elif kind in (2, 3):
-                    ends.append((value, x))
+                elif kind == 2:
+                    firsts.append((value, x))
+                elif kind == 3:
+                    lasts.append((value, x))
                 elif kind == 4:
                     parents.append(bucket)
                     if index == 0:
@@ -1106,12 +1131,13 @@ class _SeriesReduction:
                 break
         if raw_count <= self.max_points:
             points = self._raw(pieces, lo, hi)
-            return [p[0] for p in points], [p[1] for p in points], raw_count, False
-        keep: set[tuple[float, float]] = {min(ends), max(ends)}
+            return [float(p[0]) for p in points], [p[1] for p in points], raw_count, False
+        # Sources never share an x (blocks partition it), so comparing x alone picks the ends.
+        keep = {min(firsts, key=lambda p: p[0]), max(lasts, key=lambda p: p[0])}
         if self.max_points >= 4:
             keep.update(lowest.values(), highest.values())
         ordered = sorted(keep)
-        return [p[0] for p in ordered], [p[1] for p in ordered], raw_count, True
+        return [float(p[0]) for p in ordered], [p[1] for p in ordered], raw_count, True
 
     def _level(
         self, level: int | None, index: int, parents: list[int] | None, lo: float, hi: float, width: float | None
@@ -1166,10 +1192,16 @@ class _SeriesReduction:
             )
         sql = (
             f"WITH c AS MATERIALIZED ({candidates}) "  # noqa: S608
-            "SELECT 0, b, min(min_y), min_x, sum(n), 0, 0 FROM c WHERE ok GROUP BY b "
-            "UNION ALL SELECT 1, b, max(max_y), max_x, 0, 0, 0 FROM c WHERE ok GROUP BY b "
-            "UNION ALL SELECT 2, 0, min(lo_x), lo_y, 0, 0, 0 FROM c WHERE ok HAVING count(*) "
-            "UNION ALL SELECT 3, 0, max(hi_x), hi_y, 0, 0, 0 FROM c WHERE ok HAVING count(*) "
+            # Per bucket, the lowest and the highest point; ties go to the smaller x.
+            "SELECT * FROM (SELECT 0, b, min_y, min_x, total, 0, 0 FROM (SELECT *, "
+            "row_number() OVER (PARTITION BY b ORDER BY min_y, min_x) AS r, sum(n) OVER (PARTITION BY b) AS total "
+            "FROM c WHERE ok) WHERE r = 1) "
+            "UNION ALL SELECT * FROM (SELECT 1, b, max_y, max_x, 0, 0, 0 "
+            "FROM (SELECT *, row_number() OVER (PARTITION BY b ORDER BY max_y DESC, max_x) AS r FROM c WHERE ok) WHERE r = 1) "
+            # Blocks partition x, so only raw points can tie on x: the earliest logged is first,
+            # the latest logged is last (hi_seq is a raw point's own seq).
+            "UNION ALL SELECT * FROM (SELECT 2, 0, lo_x, lo_y, 0, 0, 0 FROM c WHERE ok ORDER BY lo_x, lo_seq LIMIT 1) "
+            "UNION ALL SELECT * FROM (SELECT 3, 0, hi_x, hi_y, 0, 0, 0 FROM c WHERE ok ORDER BY hi_x DESC, hi_seq DESC LIMIT 1) "
             "UNION ALL SELECT 4, block, 0, 0, 0, lo_seq, hi_seq FROM c WHERE NOT ok "
         )
         if level is not None:
