@@ -4,8 +4,9 @@ On the benchmark store (``benchmarks/generate.py``, 100,000 components by defaul
 each the median of ``--repeat`` runs after one warm-up:
 
 - ``build_table`` alone, on 500 components already in memory (the pure column/row shaping);
-- the ``table`` route's work in-process: 500 components fetched by name from the store, then
-  ``build_table`` (what ``POST table {"components": [...]}`` does on its thread pool);
+- the ``table`` route's work in-process: 500 components fetched by name from the store (batched
+  searches, ``handlers.components_by_name``), then ``build_table`` (what
+  ``POST table {"components": [...]}`` does on its thread pool);
 - the same through a search: ``analytics.search_components`` gathering 500 components, then
   ``build_table`` (what ``POST table {"search": ...}`` and ``ExperimentAnalytics`` do);
 - ``POST table`` with 500 names over HTTP to a real ``jupyter server`` (child process on
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from jupyter_process import JupyterServerProcess  # noqa: E402  (a test helper, reused here)
 
 from smx_lab import analytics  # noqa: E402
+from smx_lab.handlers import components_by_name  # noqa: E402
 from smx_lab.stores.local import LocalStore  # noqa: E402
 from smx_lab.table import build_table  # noqa: E402
 
@@ -64,7 +66,7 @@ def main() -> int:
 
         shaping = time_calls(lambda: build_table(sample), repeat=args.repeat)
         by_name = time_calls(
-            lambda: build_table([store.get_trial_component(name) for name in names]),
+            lambda: build_table(components_by_name(store, names)),
             repeat=args.repeat,
         )
         by_search = time_calls(

@@ -34,6 +34,7 @@ from .handlers import (
     TrialComponentsOfTrialHandler,
     TrialHandler,
     UnknownRouteHandler,
+    prepare_validators,
 )
 
 #: Where every route lives, below the server's ``base_url``.
@@ -192,6 +193,8 @@ class SmxLabExtension(ExtensionApp):
                 "smx_lab_page_size_cap": self.page_size_cap,
             }
         )
+        # Off the event loop, so the server is up at once and the first request is not slow.
+        self.executor.submit(prepare_validators)
         if store is not None:
             self.log.info("smx-lab: serving the %s store", getattr(store, "kind", "configured"))
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pytest
+
+from smx_lab.errors import NotFound
+from smx_lab.handlers import components_by_name
+from smx_lab.stores.local import LocalStore
 
 if TYPE_CHECKING:
     from api_fixtures import Api
@@ -140,3 +147,30 @@ async def test_table_component_names_of_wrong_type_are_400(api: Api) -> None:
     error = (await api.post("table", {"components": [1, 2]}, expect=400)).body
 
     assert error["field"] == "components[0]"
+
+
+async def test_table_keeps_the_order_and_repeats_of_the_names_given(api: Api) -> None:
+    names = ["scratch", "train-sgd", "preprocess", "train-sgd"]
+
+    table = (await api.post("table", {"components": names})).body
+
+    assert [row["TrialComponentName"] for row in table["rows"]] == names
+
+
+def test_many_named_components_are_fetched_in_batches_in_order(tmp_path: Path) -> None:
+    # 300 names of 100 characters: ten to an In list, thirty lists, two searches of twenty lists.
+    store = LocalStore(tmp_path / "many.sqlite")
+    names = [f"run-{index:03d}-" + "x" * 92 for index in range(300)]
+    for name in names:
+        store.create_trial_component(name)
+    wanted = names[::-1] + [names[7]]
+
+    try:
+        components = components_by_name(store, wanted)
+        with pytest.raises(NotFound) as missing:
+            components_by_name(store, [names[0], "no-such-run"])
+    finally:
+        store.close()
+
+    assert [c.trial_component_name for c in components] == wanted
+    assert missing.value.name == "no-such-run"
