@@ -118,7 +118,7 @@ class SmxLabHandler(APIHandler):
     # --- output -----------------------------------------------------------------------------
 
     def reply(self, payload: Any) -> None:
-        self.finish(json.dumps(payload, allow_nan=False, default=_json_default))
+        self.finish(to_json(payload))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Every error of every route is JSON: ``{error, message, ...details}``."""
@@ -149,9 +149,11 @@ class SmxLabHandler(APIHandler):
         self.finish(json.dumps(body, default=str))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        # Client errors are expected answers, not server faults: keep them out of the error log.
-        if isinstance(value, SmxError) and value.status < 500:
-            app_log.info(
+        # Our own errors are answers (bad input, unknown name, store down), not bugs: one line
+        # each, no traceback. Anything else is a bug and keeps tornado's full report.
+        if isinstance(value, SmxError):
+            log = app_log.info if value.status < 500 else app_log.warning
+            log(
                 "%s %s → %s: %s",
                 self.request.method,
                 self.request.path,
@@ -181,6 +183,26 @@ def _error_name(status: int) -> str:
         501: "not_implemented",
         503: "store_unavailable",
     }.get(status, "internal_error" if status >= 500 else "http_error")
+
+
+def to_json(payload: Any) -> str:
+    """Strict JSON: a NaN or an infinity (which JSON cannot carry) becomes null."""
+    try:
+        return json.dumps(payload, allow_nan=False, default=_json_default)
+    except ValueError:
+        return json.dumps(_finite(payload), allow_nan=False, default=_json_default)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    if hasattr(value, "to_dict"):
+        return _finite(value.to_dict())
+    return value
 
 
 def _json_default(value: Any) -> Any:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from smx_lab.handlers import to_json
 from smx_lab.stores.local import LocalStore
 
 if TYPE_CHECKING:
@@ -278,3 +279,12 @@ class TestStoreWithABug:
         assert body["error"] == "internal_error"
         assert "bug in the store" not in body["message"]  # internals stay in the server log
         assert "bug in the store" in caplog.text
+
+
+def test_non_finite_numbers_are_written_as_null_not_invalid_json() -> None:
+    # The embedded store refuses them, but a SageMaker record or a chart may carry one.
+    text = to_json(
+        {"Metrics": [{"Min": float("nan"), "Max": float("inf"), "Avg": 1.5}], "x": [float("-inf")]}
+    )
+
+    assert json.loads(text) == {"Metrics": [{"Min": None, "Max": None, "Avg": 1.5}], "x": [None]}
