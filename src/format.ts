@@ -19,6 +19,40 @@ export function formatTime(iso: string | undefined | null): string {
   });
 }
 
+/**
+ * An ISO 8601 time in few characters, for table cells: the time of day for today, the day for
+ * this year, else the date with its year. `now` is for tests.
+ */
+export function formatCompactTime(
+  iso: string | undefined | null,
+  now: Date = new Date()
+): string {
+  if (!iso) {
+    return '';
+  }
+  const moment = new Date(iso);
+  if (isNaN(moment.getTime())) {
+    return iso;
+  }
+  if (moment.toDateString() === now.toDateString()) {
+    return moment.toLocaleTimeString(undefined, {
+      hour: '2-digit',
+      minute: '2-digit'
+    });
+  }
+  if (moment.getFullYear() === now.getFullYear()) {
+    return moment.toLocaleDateString(undefined, {
+      month: 'short',
+      day: 'numeric'
+    });
+  }
+  return moment.toLocaleDateString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric'
+  });
+}
+
 /** The time between two ISO 8601 times, e.g. "1 h 2 min 3 s"; '' when either is absent. */
 export function formatDuration(
   start: string | undefined | null,

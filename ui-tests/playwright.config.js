@@ -1,20 +1,33 @@
 /**
- * Galata configuration: a real JupyterLab with the demo store, driven in Debian's Chromium.
+ * Galata configuration: real JupyterLab servers with smx-lab stores, driven in Debian's Chromium.
  * Nothing here downloads a browser or ffmpeg (offline machines): video and traces are off.
+ *
+ * Two servers, each on a store of its own: `journey` (the demo store) runs tests/, `scale`
+ * (10,000 experiments) runs scale/.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
-const port = process.env.SMX_LAB_UI_PORT || '8931';
+const journeyPort = process.env.SMX_LAB_UI_PORT || '8931';
+const scalePort = process.env.SMX_LAB_UI_SCALE_PORT || '8932';
+
+function server(script, port) {
+  return {
+    command: `jlpm ${script}`,
+    url: `http://127.0.0.1:${port}/lab`,
+    timeout: 180 * 1000,
+    reuseExistingServer: !process.env.CI,
+    env: { ...process.env, SMX_LAB_UI_PORT: port }
+  };
+}
 
 module.exports = {
   ...baseConfig,
   reporter: [[process.env.CI ? 'line' : 'list'], ['html', { open: 'never' }]],
-  // One JupyterLab server is shared by all tests; the machines have two cores.
+  // The servers are shared by all tests; the machines have two cores.
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   use: {
     ...baseConfig.use,
-    baseURL: `http://127.0.0.1:${port}`,
     video: 'off',
     trace: 'off',
     launchOptions: {
@@ -29,11 +42,17 @@ module.exports = {
       ]
     }
   },
-  webServer: {
-    command: 'jlpm start',
-    url: `http://127.0.0.1:${port}/lab`,
-    timeout: 180 * 1000,
-    reuseExistingServer: !process.env.CI,
-    env: { ...process.env, SMX_LAB_UI_PORT: port }
-  }
+  projects: [
+    {
+      name: 'journey',
+      testDir: 'tests',
+      use: { baseURL: `http://127.0.0.1:${journeyPort}` }
+    },
+    {
+      name: 'scale',
+      testDir: 'scale',
+      use: { baseURL: `http://127.0.0.1:${scalePort}` }
+    }
+  ],
+  webServer: [server('start', journeyPort), server('start:scale', scalePort)]
 };

@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# Starts the JupyterLab that the Galata tests drive: a fresh demo store, plus one component whose
-# display name and parameter value are HTML, so the tests can check they are shown as text.
+# Starts a JupyterLab for the Galata tests on a fresh store of its own.
+#   start-server.sh          the demo store (`smx-lab demo`), plus one component whose display name,
+#                            status message and parameter value are HTML, to check they show as text
+#   start-server.sh scale    10,000 experiments, for the scale test
 set -euo pipefail
 cd "$(dirname "$0")"
 
+store="${1:-demo}"
 work_dir="$(mktemp -d "${TMPDIR:-/tmp}/smx-lab-ui-tests.XXXXXX")"
 # Always a fresh file of its own: --reset must never touch a store the user points SMX_LAB_DB at.
-export SMX_LAB_DB="$work_dir/demo.db"
+export SMX_LAB_DB="$work_dir/$store.db"
 export JUPYTERLAB_GALATA_ROOT_DIR="$work_dir"
 
-smx-lab demo --reset --db "$SMX_LAB_DB"
-python seed_untrusted.py "$SMX_LAB_DB"
+case "$store" in
+  demo)
+    smx-lab demo --reset --db "$SMX_LAB_DB"
+    python seed_untrusted.py "$SMX_LAB_DB"
+    ;;
+  scale)
+    python seed_scale.py "$SMX_LAB_DB" 10000
+    ;;
+  *)
+    echo "start-server.sh: unknown store '$store' (demo or scale)" >&2
+    exit 2
+    ;;
+esac
 
 exec jupyter lab --config jupyter_server_test_config.py

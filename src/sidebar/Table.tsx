@@ -298,6 +298,7 @@ function Row(props: IRowProps): JSX.Element {
           key={column.id}
           className={`smx-Table-cell smx-Table-cell-${column.id}`}
           role="gridcell"
+          title={column.tooltip?.(row)}
         >
           {column.id === 'status' && row.status ? (
             <StatusBadge status={row.status} message={row.statusMessage} />

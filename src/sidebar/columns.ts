@@ -3,7 +3,7 @@
  * Trial components, Last modified), trial components (Name, Status, Created, Last modified).
  */
 import { IExperiment, ITrial, ITrialComponent, PrimaryStatus } from '../api';
-import { formatTime } from '../format';
+import { formatCompactTime, formatTime } from '../format';
 import { Level, ISelectedRow, RowKind, ROW_KIND } from '../model';
 
 /** One row of the table, whatever its kind. */
@@ -56,13 +56,15 @@ export interface IColumn {
   /** CSS grid track of the column. */
   width: string;
   text(row: IRow): string;
+  /** The cell's tooltip, when the text is a shortened form. */
+  tooltip?(row: IRow): string;
 }
 
 const NAME: IColumn = {
   id: 'name',
   title: 'Name',
   sort: 'DisplayName',
-  width: 'minmax(6em, 2fr)',
+  width: 'minmax(5em, 2fr)',
   text: row => row.displayName || row.name
 };
 
@@ -70,14 +72,15 @@ const LAST_MODIFIED: IColumn = {
   id: 'lastModified',
   title: 'Last modified',
   sort: 'LastModifiedTime',
-  width: 'minmax(6em, 1fr)',
-  text: row => formatTime(row.lastModified)
+  width: 'minmax(4em, 1fr)',
+  text: row => formatCompactTime(row.lastModified),
+  tooltip: row => formatTime(row.lastModified)
 };
 
 const COMPONENTS: IColumn = {
   id: 'components',
   title: 'Trial components',
-  width: 'minmax(4em, 0.7fr)',
+  width: 'minmax(3em, 0.8fr)',
   text: row =>
     row.componentCount === undefined ? '' : String(row.componentCount)
 };
@@ -85,7 +88,7 @@ const COMPONENTS: IColumn = {
 const STATUS: IColumn = {
   id: 'status',
   title: 'Status',
-  width: 'minmax(5em, 0.8fr)',
+  width: 'max-content',
   text: row => row.status ?? ''
 };
 
@@ -93,8 +96,9 @@ const CREATED: IColumn = {
   id: 'created',
   title: 'Created',
   sort: 'CreationTime',
-  width: 'minmax(6em, 1fr)',
-  text: row => formatTime(row.created)
+  width: 'minmax(4em, 1fr)',
+  text: row => formatCompactTime(row.created),
+  tooltip: row => formatTime(row.created)
 };
 
 export const COLUMNS: Record<Level, IColumn[]> = {

@@ -1,5 +1,6 @@
 /** The Experiments panel: a Lumino widget in the left area holding the React browser. */
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
 import { Signal } from '@lumino/signaling';
 import React from 'react';
 import { SmxLabClient } from '../api';
@@ -21,6 +22,8 @@ export class ExperimentsPanel extends ReactWidget {
   private _refreshRequested = new Signal<this, void>(this);
   private _pageSize: number;
   private _maxPageSize: number;
+  // Nothing is asked of the store before the panel is first opened (an AWS call costs money).
+  private _opened = false;
 
   constructor(private readonly options: IExperimentsPanelOptions) {
     super();
@@ -30,14 +33,6 @@ export class ExperimentsPanel extends ReactWidget {
     this.title.caption = 'Experiments';
     this._pageSize = options.pageSize ?? 100;
     this._maxPageSize = this._pageSize;
-    // The server's page cap lets a far scroll ask for many rows at once.
-    options.client.info().then(
-      info => {
-        this._maxPageSize = info.page_size_cap;
-        this.update();
-      },
-      () => undefined
-    );
   }
 
   get pageSize(): number {
@@ -56,7 +51,26 @@ export class ExperimentsPanel extends ReactWidget {
     this._refreshRequested.emit();
   }
 
-  protected render(): JSX.Element {
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    if (!this._opened) {
+      this._opened = true;
+      this.update();
+      // The server's page cap lets a far scroll ask for many rows at once.
+      this.options.client.info().then(
+        info => {
+          this._maxPageSize = info.page_size_cap;
+          this.update();
+        },
+        () => undefined
+      );
+    }
+  }
+
+  protected render(): JSX.Element | null {
+    if (!this._opened) {
+      return null;
+    }
     return (
       <Browser
         client={this.options.client}
