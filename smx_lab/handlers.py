@@ -291,7 +291,7 @@ def validate_query(path: str, method: str, raw: dict[str, list[str]]) -> dict[st
     documented = _parameters(path, method)
     out: dict[str, Any] = {}
     for name, values in raw.items():
-        if name in _SERVER_QUERY_PARAMETERS:
+        if name in _SERVER_QUERY_PARAMETERS or _is_cache_buster(name, values):
             continue
         parameter = documented.get(name)
         if parameter is None:
@@ -306,6 +306,12 @@ def validate_query(path: str, method: str, raw: dict[str, list[str]]) -> dict[st
             raise ValidationError(name, error.message, value=values[0])
         out[name] = value
     return out
+
+
+def _is_cache_buster(name: str, values: list[str]) -> bool:
+    # JupyterLab's ServerConnection appends ``?<milliseconds>`` to requests made with
+    # ``cache: 'no-store'``: a bare number with no value, never a parameter of ours.
+    return name.isdigit() and values == [""]
 
 
 def _coerce(name: str, text: str, kind: Any) -> Any:

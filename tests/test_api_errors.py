@@ -288,3 +288,11 @@ def test_non_finite_numbers_are_written_as_null_not_invalid_json() -> None:
     )
 
     assert json.loads(text) == {"Metrics": [{"Min": None, "Max": None, "Avg": 1.5}], "x": [None]}
+
+
+async def test_jupyterlab_cache_buster_is_not_an_unknown_parameter(api: Api) -> None:
+    # ServerConnection.makeRequest with cache 'no-store' appends ?<milliseconds>.
+    response = await api.fetch_path("experiments?limit=1&1763769600000")
+
+    assert response.code == 200
+    assert len(json.loads(response.body)["items"]) == 1
