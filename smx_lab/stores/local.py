@@ -864,15 +864,17 @@ class LocalStore:
         offset = _decode_cursor(cursor, fingerprint)
         direction = "ASC" if sort_order == "Ascending" else "DESC"
         with self._read() as db:
-            total = db.execute(f"SELECT count(*) FROM {table} {alias} WHERE {where}", params).fetchone()[0]  # noqa: S608
-            ids = [
-                row[0]
-                for row in db.execute(
-                    f"SELECT {alias}.id FROM {table} {alias} {join} WHERE {where} "  # noqa: S608
-                    f"ORDER BY ({key}) IS NULL, {key} {direction}, {alias}.id {direction} LIMIT ? OFFSET ?",
-                    [*join_params, *params, limit, offset],
-                )
-            ]
+            # The window count gives the total from the same pass that finds the page's rows.
+            rows = db.execute(
+                f"SELECT {alias}.id, count(*) OVER () FROM {table} {alias} {join} WHERE {where} "  # noqa: S608
+                f"ORDER BY ({key}) IS NULL, {key} {direction}, {alias}.id {direction} LIMIT ? OFFSET ?",
+                [*join_params, *params, limit, offset],
+            ).fetchall()
+            ids = [row[0] for row in rows]
+            if rows:
+                total = rows[0][1]
+            else:  # past the end: count on its own
+                total = db.execute(f"SELECT count(*) FROM {table} {alias} WHERE {where}", params).fetchone()[0]  # noqa: S608
             items: list[Any]
             if resource == "ExperimentTrialComponent":
                 items = self._components(db, ids)
