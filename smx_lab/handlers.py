@@ -422,10 +422,6 @@ def typed_query(text: str | None, resource: str) -> tuple[str | None, dict[str, 
     return None, query.parse_query(text, resource)
 
 
-def page_dict(page: Page[Any]) -> dict[str, Any]:
-    return page.to_dict()
-
-
 # --- routes ------------------------------------------------------------------------------------
 
 
@@ -474,7 +470,7 @@ class ExperimentsHandler(SmxLabHandler):
             page = await self.run(store.search, "Experiment", expression, **listing)
         else:
             page = await self.run(store.list_experiments, name_contains=name_contains, **listing)
-        self.reply(page_dict(page))
+        self.reply(page.to_dict())
 
 
 class ExperimentHandler(SmxLabHandler):
@@ -504,7 +500,7 @@ class ExperimentTrialsHandler(SmxLabHandler):
             page = await self.run(search)
         else:
             page = await self.run(store.list_trials, name, name_contains=name_contains, **listing)
-        self.reply(page_dict(page))
+        self.reply(page.to_dict())
 
 
 class TrialHandler(SmxLabHandler):
@@ -515,13 +511,8 @@ class TrialHandler(SmxLabHandler):
         self.reply((await self.run(self.store.get_trial, name)).to_dict())
 
 
-class TrialComponentsOfTrialHandler(SmxLabHandler):
-    @tornado.web.authenticated
-    @authorized
-    async def get(self, name: str) -> None:
-        arguments = self.query_arguments()
-        page = await self.list_components(arguments, trial_name=name)
-        self.reply(page_dict(page))
+class TrialComponentListing(SmxLabHandler):
+    """The two routes that list trial components: of a trial, or unassigned / of an experiment."""
 
     async def list_components(
         self,
@@ -566,10 +557,18 @@ class TrialComponentsOfTrialHandler(SmxLabHandler):
         return await self.run(search)
 
 
-class TrialComponentsHandler(TrialComponentsOfTrialHandler):
+class TrialComponentsOfTrialHandler(TrialComponentListing):
     @tornado.web.authenticated
     @authorized
-    async def get(self) -> None:  # type: ignore[override]
+    async def get(self, name: str) -> None:
+        arguments = self.query_arguments()
+        self.reply((await self.list_components(arguments, trial_name=name)).to_dict())
+
+
+class TrialComponentsHandler(TrialComponentListing):
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
         arguments = self.query_arguments()
         unassigned = bool(arguments.get("unassigned", False))
         experiment = arguments.get("experiment")
@@ -580,7 +579,7 @@ class TrialComponentsHandler(TrialComponentsOfTrialHandler):
         page = await self.list_components(
             arguments, experiment_name=experiment, unassigned=unassigned
         )
-        self.reply(page_dict(page))
+        self.reply(page.to_dict())
 
 
 class TrialComponentHandler(SmxLabHandler):
@@ -606,7 +605,7 @@ class SearchHandler(SmxLabHandler):
         if "sort_order" in body:
             options["sort_order"] = sort_order(body["sort_order"], "sort_order")
         page = await self.run(self.store.search, resource, expression, **options)
-        self.reply(page_dict(page))
+        self.reply(page.to_dict())
 
 
 def search_expression(
@@ -769,7 +768,8 @@ class ChartHandler(SmxLabHandler):
 
 
 class UnknownRouteHandler(SmxLabHandler):
-    """Answers every path under the API prefix that no route matches: 404, as JSON."""
+    """Answers every path under the API prefix that no route matches: 404, as JSON (after the
+    same authentication and authorization as every route, so it reveals nothing to strangers)."""
 
     def initialize(self, path: str = "") -> None:
         self.api_path = path
@@ -779,4 +779,7 @@ class UnknownRouteHandler(SmxLabHandler):
     async def get(self, rest: str = "") -> None:
         raise NotFound("route", self.request.path)
 
-    post = put = patch = delete = get
+    @tornado.web.authenticated
+    @authorized
+    async def post(self, rest: str = "") -> None:
+        raise NotFound("route", self.request.path)
