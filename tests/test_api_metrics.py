@@ -89,7 +89,7 @@ async def test_max_points_below_two_is_400(api: Api) -> None:
 
 
 async def test_max_points_above_cap_is_400(api: Api) -> None:
-    body = {"queries": [{"component": "train-sgd", "metric": "train:loss"}], "max_points": 100001}
+    body = {"queries": [{"component": "train-sgd", "metric": "train:loss"}], "max_points": 10001}
 
     error = (await api.post("metrics", body, expect=400)).body
 
