@@ -3,10 +3,10 @@
  * few, are in the DOM), with file-browser-like selection by mouse and keyboard.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import React, { useCallback, useEffect, useRef } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { SortOrder } from '../api';
 import { SelectionModel } from '../model';
-import { IColumn, IRow } from './columns';
+import { columnsFor, IColumn, IRow } from './columns';
 import { StatusBadge } from '../StatusBadge';
 
 /** Row height in pixels; fixed so the scroll height is known before rows load. */
@@ -37,7 +37,7 @@ export interface ITableProps {
 
 export function Table(props: ITableProps): JSX.Element {
   const {
-    columns,
+    columns: allColumns,
     count,
     rowAt,
     selection,
@@ -49,6 +49,8 @@ export function Table(props: ITableProps): JSX.Element {
     label
   } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
+  const width = useWidth(scrollRef);
+  const columns = columnsFor(allColumns, width);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
@@ -309,4 +311,25 @@ function Row(props: IRowProps): JSX.Element {
       ))}
     </div>
   );
+}
+
+/** The width of an element as it changes, or null where it cannot be observed. */
+function useWidth(ref: React.RefObject<HTMLElement>): number | null {
+  const [width, setWidth] = useState<number | null>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === 'undefined') {
+      return;
+    }
+    const observer = new ResizeObserver(entries => {
+      const size = entries[0]?.contentRect.width;
+      // A hidden panel measures 0: keep the last real width.
+      if (size) {
+        setWidth(size);
+      }
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }

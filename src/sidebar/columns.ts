@@ -56,6 +56,8 @@ export interface IColumn {
   /** CSS grid track of the column. */
   width: string;
   text(row: IRow): string;
+  /** Left out when the panel is narrower than this many pixels (the user can widen it). */
+  minPanelWidth?: number;
   /** The cell's tooltip, when the text is a shortened form. */
   tooltip?(row: IRow): string;
 }
@@ -96,6 +98,7 @@ const CREATED: IColumn = {
   id: 'created',
   title: 'Created',
   sort: 'CreationTime',
+  minPanelWidth: 320,
   width: 'minmax(4em, 1fr)',
   text: row => formatCompactTime(row.created),
   tooltip: row => formatTime(row.created)
@@ -107,3 +110,17 @@ export const COLUMNS: Record<Level, IColumn[]> = {
   components: [NAME, STATUS, CREATED, LAST_MODIFIED],
   unassigned: [NAME, STATUS, CREATED, LAST_MODIFIED]
 };
+
+/** The columns that fit a panel `width` pixels wide (all of them while the width is unknown). */
+export function columnsFor(
+  columns: IColumn[],
+  width: number | null
+): IColumn[] {
+  if (width === null) {
+    return columns;
+  }
+  return columns.filter(
+    column =>
+      column.minPanelWidth === undefined || width >= column.minPanelWidth
+  );
+}

@@ -29,6 +29,25 @@ async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
   return panel(page);
 }
 
+/** Drags the sidebar's edge so the panel is `width` pixels wide, as a user would for a screenshot. */
+async function widenSidebar(page: Page, width: number): Promise<void> {
+  const current = await panel(page).boundingBox();
+  const handle = await page
+    .locator('#jp-main-split-panel > .lm-SplitPanel-handle:visible')
+    .first()
+    .boundingBox();
+  if (!current || !handle) {
+    throw new Error('the sidebar or its edge is not on the page');
+  }
+  const y = handle.y + handle.height / 2;
+  await page.mouse.move(handle.x + handle.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + handle.width / 2 + width - current.width, y, {
+    steps: 5
+  });
+  await page.mouse.up();
+}
+
 async function search(page: Page, text: string): Promise<void> {
   await panel(page).getByPlaceholder('Search').fill(text);
 }
@@ -120,6 +139,10 @@ test.describe('Experiments panel', () => {
     await search(page, 'metrics.test:accuracy.max > 0.5');
     await expect(rows(page)).toHaveCount(1);
     await expect(rows(page).first()).toContainText('Training');
+    await widenSidebar(page, 380);
+    await expect(
+      panel(page).getByRole('columnheader', { name: /Created/ })
+    ).toBeVisible();
     await page.locator('.smx-Browser').screenshot({
       path: path.join(SCREENSHOTS, 'sidebar-light.png')
     });
@@ -221,6 +244,7 @@ test.describe('Experiments panel', () => {
     await panel(page).getByText('digits-hidden-units-sweep', { exact: true }).dblclick();
     await panel(page).getByText('digits-mlp-64-hidden-units', { exact: true }).dblclick();
     await expect(rows(page)).toHaveCount(2);
+    await widenSidebar(page, 380);
     await page.locator('.smx-Browser').screenshot({
       path: path.join(SCREENSHOTS, 'sidebar-dark.png')
     });
