@@ -186,3 +186,18 @@ def test_search_without_an_expression_pages_through_a_resource_sorted_by_a_metri
 
     assert [c.trial_component_name for c in page.items] == ["training-10", "training-5"]
     assert page.total == 5 and page.next_cursor is not None
+
+
+def test_search_with_an_expression_sorts_the_matches_by_a_metric(shared: LocalStore) -> None:
+    expression = {"Filters": [{"Name": "Parameters.optimizer", "Operator": "Equals", "Value": "sgd"}]}
+
+    page = shared.search("ExperimentTrialComponent", expression, sort_by="Metrics.test:accuracy.Max", sort_order="Ascending")
+
+    assert [c.trial_component_name for c in page.items] == ["training-2", "training-5", "training-10"]
+    assert page.total == 3
+
+
+def test_search_sorts_trials_by_name(shared: LocalStore) -> None:
+    page = shared.search("ExperimentTrial", None, sort_by="Name", sort_order="Ascending")
+
+    assert [t.trial_name for t in page.items] == ["cnn-10", "cnn-2", "cnn-5"]

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smx_lab.errors import NotFound, ValidationError
-from smx_lab.model import MetricPoint, SeriesQuery
-from smx_lab.reduce import reduce_series
+from smx_lab.model import MetricPoint, Series, SeriesQuery
+from smx_lab.reduce import Reduced, reduce_series
 from smx_lab.stores.local import LocalStore
 
 T0 = 1_700_000_000.0
@@ -26,6 +26,16 @@ def _log(store: LocalStore, component: str, values: np.ndarray, steps: list[int 
     ]
     for start in range(0, len(points), 4_000):
         store.log_metrics(component, points[start : start + 4_000])
+
+
+def _assert_same(series: Series, expected: Reduced, max_points: int) -> None:
+    assert (series.x, series.y, series.raw_count, series.reduced) == (
+        expected.x,
+        expected.y,
+        expected.raw_count,
+        expected.reduced,
+    )
+    assert len(series.x) <= max_points
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +62,8 @@ def test_sql_reduction_equals_the_reference_reduction(
     x_range = None if zoom is None else (float(np.quantile(xs, zoom[0])), float(np.quantile(xs, zoom[1])))
 
     series = store.metric_series([SeriesQuery("long", "loss")], x_axis=x_axis, max_points=max_points, x_range=x_range)[0]  # type: ignore[arg-type]
-    expected = reduce_series(xs.tolist(), values.tolist(), max_points, x_range)
 
-    assert (series.x, series.y, series.raw_count, series.reduced) == (
-        expected.x,
-        expected.y,
-        expected.raw_count,
-        expected.reduced,
-    )
-    assert len(series.x) <= max_points
+    _assert_same(series, reduce_series(xs.tolist(), values.tolist(), max_points, x_range), max_points)
 
 
 def test_a_reduced_series_keeps_the_extremes_and_both_ends(
@@ -166,11 +169,4 @@ def test_any_series_reduces_in_sql_exactly_as_the_reference(
         finally:
             store.close()
 
-    expected = reduce_series(xs, values, max_points, x_range)
-    assert (series.x, series.y, series.raw_count, series.reduced) == (
-        expected.x,
-        expected.y,
-        expected.raw_count,
-        expected.reduced,
-    )
-    assert len(series.x) <= max_points
+    _assert_same(series, reduce_series(xs, values, max_points, x_range), max_points)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
@@ -53,6 +54,34 @@ def test_an_invalid_experiment_name_names_the_field_and_the_rule(store: LocalSto
     assert error.value.field == field
     assert "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$" in error.value.rule
     assert store.list_experiments().total == 0
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda t: t.log_metric("m" * 256, 1.0), "metric_name"),
+        (lambda t: t.log_parameter("p" * 321, 1.0), "parameter name"),
+        (lambda t: t.log_parameter("p", "v" * 2501), "parameters.p"),
+        (lambda t: t.log_input(name="data", value="s3://b/k", media_type="not a media type"), "input_artifacts.data.MediaType"),
+        (lambda t: t.log_output(name="o" * 129, value="s3://b/k"), "output_artifacts.name"),
+    ],
+)
+def test_values_beyond_sagemakers_limits_are_refused_naming_the_field(store: LocalStore, call: Any, field: str) -> None:
+    tracker = Tracker.create(display_name="limits", store=store)
+
+    with pytest.raises(ValidationError) as error:
+        call(tracker)
+
+    assert error.value.field == field
+    tracker.close()
+
+
+def test_a_display_name_follows_the_name_pattern(store: LocalStore) -> None:
+    with pytest.raises(ValidationError) as error:
+        Tracker.create(display_name="Pre processing", store=store)
+
+    assert error.value.field == "display_name"
+    assert store.list_trial_components().total == 0
 
 
 def test_a_120_character_name_is_accepted(store: LocalStore) -> None:
