@@ -332,3 +332,34 @@ def test_a_run_log_file_records_the_copied_file(store: LocalStore, tmp_path: Pat
 
     artifact = store.get_trial_component("exp-files").output_artifacts["report"]
     assert artifact.media_type == "application/json" and artifact.value.startswith("file://")
+
+
+def test_saving_a_trial_component_writes_its_edited_fields(store: LocalStore) -> None:
+    component = TrialComponent.create(trial_component_name="editable", display_name="Draft", store=store)
+    component.parameters = {"lr": 0.1, "momentum": 0.9}
+    component.save()
+
+    component.display_name = "Final"
+    del component.parameters["momentum"]
+    component.status.primary_status = "Stopped"
+    component.status.message = "stopped by hand"
+    component.save()
+
+    saved = store.get_trial_component("editable")
+    assert saved.display_name == "Final"
+    assert saved.parameters == {"lr": 0.1}
+    assert saved.status is not None and saved.status.to_dict() == {"PrimaryStatus": "Stopped", "Message": "stopped by hand"}
+
+
+def test_a_component_in_a_trial_is_deleted_only_when_forced(store: LocalStore) -> None:
+    Experiment.create(experiment_name="exp", store=store)
+    trial = Trial.create(trial_name="t", experiment_name="exp", store=store)
+    component = TrialComponent.create(trial_component_name="attached", store=store)
+    trial.add_trial_component(component)
+
+    with pytest.raises(ValidationError) as error:
+        component.delete()
+    assert error.value.field == "force_disassociate"
+    component.delete(force_disassociate=True)
+
+    assert store.list_trial_components(trial_name="t").total == 0
