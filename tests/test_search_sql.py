@@ -453,8 +453,19 @@ def _check_sql_equals_python(data: st.DataObject, resource: str) -> None:
     with store_with(experiments, trials, components_) as connection:
         for _ in range(3):
             expression = _validated(data.draw(expressions(resource)), resource)
-            expected = {name_of(r) for r in records if evaluate(expression, r)}
-            assert matching_names(connection, resource, expression) == expected, expression
+            # The whole expression, and each of its conditions alone: a condition whose effect
+            # the others hide (an And that is false anyway) is still compared.
+            for checked in [expression, *_single_conditions(expression)]:
+                expected = {name_of(r) for r in records if evaluate(checked, r)}
+                assert matching_names(connection, resource, checked) == expected, checked
+
+
+def _single_conditions(expression: dict[str, Any]) -> list[dict[str, Any]]:
+    out = [{"Filters": [f], "Operator": "And"} for f in expression.get("Filters", ())]
+    out += [{"NestedFilters": [n], "Operator": "And"} for n in expression.get("NestedFilters", ())]
+    for sub in expression.get("SubExpressions", ()):
+        out += _single_conditions(sub)
+    return out
 
 
 PROPERTY_SETTINGS = settings(
@@ -599,8 +610,10 @@ def _component(name: str, **fields: Any) -> TrialComponent:
     )
 
 
-def _metric(name: str, maximum: float, last: float | None = None) -> MetricSummary:
-    return MetricSummary(name, 2, 0.0, maximum, maximum / 2, 0.1, maximum if last is None else last)
+def _metric(
+    name: str, count: int, low: float, high: float, avg: float, std_dev: float, last: float
+) -> MetricSummary:
+    return MetricSummary(name, count, low, high, avg, std_dev, last)
 
 
 @pytest.fixture
@@ -614,14 +627,14 @@ def store(tmp_path: Path) -> Iterator[sqlite3.Connection]:
         _component(
             "run-sgd",
             parameters={"optimizer": "sgd", "lr": 0.1},
-            metrics=[_metric("test:accuracy", 0.95)],
+            metrics=[_metric("test:accuracy", 3, 0.1, 0.95, 0.6, 0.2, 0.9)],
             tags={"team": "vision"},
             parents=[Parent("cnn-a", "mnist")],
         ),
         _component(
             "run-adam",
             parameters={"optimizer": "adam", "lr": 0.01},
-            metrics=[_metric("test:accuracy", 0.85)],
+            metrics=[_metric("test:accuracy", 2, 0.3, 0.85, 0.5, 0.05, 0.8)],
             parents=[Parent("mlp-b", "mnist")],
         ),
         _component(
@@ -661,6 +674,35 @@ def test_not_equals_leaves_out_components_without_the_tag(store: sqlite3.Connect
         "run-adam",
         "run-no-metrics",
     }
+
+
+def test_not_equals_on_a_number_parameter_leaves_out_the_equal_value(
+    store: sqlite3.Connection,
+) -> None:
+    assert _search(store, "parameters.lr != 0.10") == {"run-adam", "run-no-metrics"}
+    assert _search(store, "parameters.optimizer != sgd") == {"run-adam"}
+
+
+def test_contains_on_a_name_ignores_case(store: sqlite3.Connection) -> None:
+    assert _search(store, "name contains SGD") == {"run-sgd"}
+    assert _search(store, "parameters.optimizer contains ADA") == {"run-adam"}
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("metrics.test:accuracy.min > 0.2", "run-adam"),
+        ("metrics.test:accuracy.max > 0.9", "run-sgd"),
+        ("metrics.test:accuracy.avg > 0.55", "run-sgd"),
+        ("metrics.test:accuracy.stddev < 0.1", "run-adam"),
+        ("metrics.test:accuracy.last < 0.85", "run-adam"),
+        ("metrics.test:accuracy.count = 3", "run-sgd"),
+    ],
+)
+def test_each_metric_statistic_compares_its_own_value(
+    store: sqlite3.Connection, query: str, found: str
+) -> None:
+    assert _search(store, query) == {found}
 
 
 def test_metric_not_exists_finds_runs_that_never_logged_it(store: sqlite3.Connection) -> None:
