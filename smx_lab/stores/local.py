@@ -15,12 +15,12 @@ on the time axis x is its timestamp in seconds since the epoch. The summary (Wel
 merge) and the rollups (see :mod:`smx_lab.stores.local_schema`) are written in the same
 transaction as the points.
 
-Series reduction follows :mod:`smx_lab.reduce` exactly, in SQL: starting with the coarsest
-rollup level, a block whose x extent lies inside the range and inside one bucket contributes its
-stored minimum, maximum, first and last point; blocks that straddle a bucket edge or the range
-edge are split into their children at the next finer level, and at the finest level into raw
-points. For a monotonic x only the blocks on the ~``max_points / 2`` bucket edges are split, so
-the work grows with the budget, not with the series length.
+Series reduction gives exactly what :mod:`smx_lab.reduce` gives, in SQL. Buckets are aligned
+power-of-two x ranges, like the rollup blocks, so the reduction reads the blocks of the widest
+level that fits in a bucket: each block wholly inside the requested range contributes its stored
+minimum, maximum, first and last point; the (at most two) blocks cut by the range's ends are
+split into their children one level down, and at the finest level into their raw points. The
+work grows with the point budget, not with the series length (see ``benchmarks/bench_store.py``).
 """
 
 from __future__ import annotations
@@ -185,9 +185,9 @@ class LocalStore:
         self._connections_lock = threading.Lock()
         version = _existing_version(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = self._connection()
+        self._connection()  # WAL is switched on here, after the check above
         if version < SCHEMA_VERSION:
-            self._migrate(connection)
+            self._migrate()
 
     # ---------------------------------------------------------------- connections and transactions
 
@@ -221,7 +221,7 @@ class LocalStore:
                 time.sleep(0.05)
         raise AssertionError("unreachable")
 
-    def _migrate(self, connection: sqlite3.Connection) -> None:
+    def _migrate(self) -> None:
         with self._write() as db:
             # Another process may have migrated between our check and our lock.
             version = db.execute("PRAGMA user_version").fetchone()[0]
