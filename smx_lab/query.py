@@ -42,7 +42,7 @@ import difflib
 import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
@@ -195,19 +195,6 @@ def close_matches(name: str, known: list[str], limit: int = 5) -> list[str]:
     return [by_fold[match] for match in found]
 
 
-def known_properties(resource: str = TRIAL_COMPONENT) -> list[str]:
-    """The fixed property names of a resource and the shapes of its prefixed ones, for help texts."""
-    _check_resource(resource)
-    shapes = {
-        "Parameters": "Parameters.<name>",
-        "Metrics": "Metrics.<name>.<Min|Max|Avg|StdDev|Last|Count>",
-        "Tags": "Tags.<key>",
-        "InputArtifacts": "InputArtifacts.<name>.Value",
-        "OutputArtifacts": "OutputArtifacts.<name>.Value",
-    }
-    return ["Name", *FIXED_PROPERTIES[resource], *(shapes[p] for p in _PREFIXES[resource])]
-
-
 def describe_property(name: str, resource: str = TRIAL_COMPONENT) -> Property:
     """Canonicalise ``name`` and say what kind of property it is; unknown → :class:`QueryError`."""
     _check_resource(resource)
@@ -304,21 +291,27 @@ def validate_expression(
     (``search_expression.Filters[2].Operator``); bad properties or values raise
     :class:`QueryError` naming it too."""
     _check_resource(resource)
-    counter = _Counter()
     # Builds new dicts and lists throughout, so the input is never changed nor shared.
-    normalised = _validate_expression(expr, resource, path, counter)
-    if counter.elements > MAX_ELEMENTS:
-        raise ValidationError(
-            path,
-            f"at most {MAX_ELEMENTS} Filters, NestedFilters and SubExpressions in all (counted at every level), got {counter.elements}",
-        )
-    return normalised
+    return _validate_expression(expr, resource, path, _Counter(path))
 
 
 class _Counter:
-    def __init__(self) -> None:
+    """What SageMaker limits across a whole expression: its elements and its Contains filters."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
         self.elements = 0
         self.contains: list[str] = []
+
+    def add(self, count: int) -> None:
+        self.elements += count
+        # Checked as it grows, so that a deeply nested expression stops early.
+        if self.elements > MAX_ELEMENTS:
+            raise ValidationError(
+                self.path,
+                f"at most {MAX_ELEMENTS} Filters, NestedFilters and SubExpressions in all "
+                "(counted at every level)",
+            )
 
 
 def _validate_expression(expr: Any, resource: str, path: str, counter: _Counter) -> dict[str, Any]:
@@ -375,7 +368,7 @@ def _members(expr: dict[str, Any], key: str, path: str, counter: _Counter) -> li
         raise ValidationError(
             f"{path}.{key}", f"must have 1 to {MAX_LIST_MEMBERS} members, got {len(items)}"
         )
-    counter.elements += len(items)
+    counter.add(len(items))
     return items
 
 
@@ -719,8 +712,16 @@ def _compare(operator: str, held: Any, value: str, name: str) -> bool:
     }[operator]
 
 
+_TIME_PROPERTIES = {
+    name
+    for properties in FIXED_PROPERTIES.values()
+    for name, kind in properties.items()
+    if kind is Kind.TIME
+}
+
+
 def _is_time(name: str) -> bool:
-    return name in ("CreationTime", "LastModifiedTime", "StartTime", "EndTime")
+    return name in _TIME_PROPERTIES
 
 
 # --------------------------------------------------------------------------------------------
@@ -870,24 +871,31 @@ class _Parser:
         )
 
     def query(self) -> _Node:
-        children = [self.conjunction()]
-        while self.peek().is_keyword("or"):
-            self.take()
-            children.append(self.conjunction())
-        return children[0] if len(children) == 1 else ("Or", children)
+        return self.chain("or", self.conjunction)
 
     def conjunction(self) -> _Node:
-        children = [self.term()]
-        while self.peek().is_keyword("and"):
+        return self.chain("and", self.term)
+
+    def chain(self, keyword: str, operand: Callable[[], _Node]) -> _Node:
+        """``operand (keyword operand)*``: one operand, or an And/Or node of them."""
+        children = [operand()]
+        while self.peek().is_keyword(keyword):
             self.take()
-            children.append(self.term())
-        return children[0] if len(children) == 1 else ("And", children)
+            children.append(operand())
+        return children[0] if len(children) == 1 else (keyword.capitalize(), children)
 
     def term(self) -> _Node:
         token = self.peek()
         if token.kind == "(":
+            self.depth += 1
+            if self.depth > MAX_ELEMENTS:
+                # Deeper nesting could not pass SageMaker's element limit anyway.
+                raise self.error(
+                    token, f"more than {MAX_ELEMENTS} nested parentheses", ["property name"]
+                )
             self.take()
             inner = self.query()
+            self.depth -= 1
             closing = self.peek()
             if closing.kind != ")":
                 raise self.error(
@@ -919,7 +927,7 @@ class _Parser:
         built = self.operation(name, field)
         try:
             # Checked here, not only at the end, so that a bad value or operator gets a position.
-            _validate_filter(built, self.resource, "query", _Counter())
+            _validate_filter(built, self.resource, "query", _Counter("query"))
         except (QueryError, ValidationError) as bad:
             rule = bad.message.split(": ", 1)[-1]
             raise QueryError(

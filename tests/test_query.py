@@ -282,6 +282,13 @@ def test_syntax_errors_give_the_position_and_what_was_expected(
     assert error.to_dict()["error"] == "invalid_query"
 
 
+def test_deeply_nested_parentheses_are_refused_with_a_position() -> None:
+    with pytest.raises(QueryError) as raised:
+        parse_query("(" * 5000 + "name = a" + ")" * 5000)
+    assert raised.value.position == 50
+    assert parse_query("(" * 10 + "name = a" + ")" * 10) == parse_query("name = a")
+
+
 def test_operator_error_lists_every_operator_that_fits() -> None:
     with pytest.raises(QueryError) as raised:
         parse_query("parameters.lr 0.1")
@@ -407,7 +414,7 @@ def test_more_than_fifty_elements_in_all_are_refused() -> None:
 
 def test_deep_nesting_is_bounded_by_the_element_limit() -> None:
     expression: dict[str, Any] = {"Filters": [{"Name": "Tags.team", "Operator": "Exists"}]}
-    for _ in range(50):
+    for _ in range(3000):  # deeper than Python's recursion limit: stops early, no RecursionError
         expression = {"SubExpressions": [expression]}
     with pytest.raises(ValidationError, match="at most 50"):
         validate_expression(expression, TC)
