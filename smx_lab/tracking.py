@@ -611,8 +611,10 @@ class _Logger:
         _open_loggers.discard(self)
 
     def __enter__(self) -> Any:
+        # A resumed run (load_run) keeps the start time it had.
+        started = self._backend.get_trial_component(self.trial_component_name).start_time
         self._backend.update_trial_component(
-            self.trial_component_name, status=m.Status("InProgress"), start_time=time.time()
+            self.trial_component_name, status=m.Status("InProgress"), start_time=started or time.time()
         )
         return self
 

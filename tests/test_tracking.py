@@ -311,11 +311,16 @@ def test_a_second_run_of_an_experiment_joins_the_same_run_group(store: LocalStor
 def test_load_run_continues_logging_to_an_existing_run(store: LocalStore) -> None:
     with Run(experiment_name="exp", run_name="resumable", store=store) as run:
         run.log_metric("loss", 1.0, step=0)
+    first_end = store.get_trial_component("exp-resumable").end_time
+    assert first_end is not None
 
     with load_run(run_name="resumable", experiment_name="exp", store=store) as resumed:
         resumed.log_metric("loss", 0.5, step=1)
 
     assert [p.value for p in store.metric_points("exp-resumable")] == [1.0, 0.5]
+    resumed_record = store.get_trial_component("exp-resumable")
+    assert resumed_record.start_time is not None and resumed_record.end_time is not None
+    assert resumed_record.start_time < first_end  # the resumed run kept its original start
 
 
 def test_load_run_of_an_unknown_run_is_not_found(store: LocalStore) -> None:
