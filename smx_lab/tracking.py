@@ -633,16 +633,17 @@ class Tracker(_Logger):
     @classmethod
     def create(
         cls,
-        base_trial_component_name: str = "TrialComponent",
         display_name: str | None = None,
         artifact_bucket: str | None = None,
         artifact_prefix: str | None = None,
         boto3_session: Any = None,
         sagemaker_boto_client: Any = None,
         *,
+        base_trial_component_name: str = "TrialComponent",
         store: Backend | None = None,
         **aws_only: Any,
     ) -> Tracker:
+        """A tracker of a new component named ``<base_trial_component_name>-<time>-<random>``."""
         backend = _writer_for(store, sagemaker_boto_client)
         name = _unique_name(base_trial_component_name)
         backend.create_trial_component(name, display_name=display_name, start_time=time.time())
@@ -686,10 +687,21 @@ class Tracker(_Logger):
         """Copy a local file into the store's artifact folder and record it as an output artifact."""
         self._log_file("output", file_path, name, media_type)
 
+    def log_output_artifact(
+        self, file_path: str | os.PathLike[str], name: str | None = None, media_type: str | None = None
+    ) -> None:
+        self._log_file("output", file_path, name, media_type)
+
+    def log_input_artifact(
+        self, file_path: str | os.PathLike[str], name: str | None = None, media_type: str | None = None
+    ) -> None:
+        self._log_file("input", file_path, name, media_type)
+
     def log_artifacts(self, directory: str | os.PathLike[str], media_type: str | None = None) -> None:
+        """Every file of a folder as an output artifact named after the file without its extension."""
         for path in sorted(Path(directory).iterdir()):
             if path.is_file():
-                self.log_artifact(path, media_type=media_type)
+                self.log_artifact(path, name=path.stem, media_type=media_type)
 
     def log_metric(
         self, metric_name: str, value: float, timestamp: Any = None, iteration_number: int | None = None

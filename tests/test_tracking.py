@@ -368,3 +368,28 @@ def test_a_component_in_a_trial_is_deleted_only_when_forced(store: LocalStore) -
     component.delete(force_disassociate=True)
 
     assert store.list_trial_components(trial_name="t").total == 0
+
+
+def test_tracker_create_takes_the_display_name_first_as_smexperiments_does(store: LocalStore) -> None:
+    with Tracker.create("Preprocessing", store=store) as tracker:
+        pass
+
+    component = store.get_trial_component(tracker.trial_component_name)
+    assert component.display_name == "Preprocessing"
+    assert tracker.trial_component_name.startswith("TrialComponent-")
+
+
+def test_log_artifacts_records_every_file_of_a_folder_by_its_stem(store: LocalStore, tmp_path: Path) -> None:
+    folder = tmp_path / "outputs"
+    folder.mkdir()
+    (folder / "model.pkl").write_bytes(b"weights")
+    (folder / "metrics.csv").write_text("epoch,loss\n0,1.0\n")
+
+    with Tracker.create(display_name="exports", store=store) as tracker:
+        tracker.log_artifacts(folder)
+        tracker.log_input_artifact(folder / "metrics.csv", name="training-log")
+
+    component = store.get_trial_component(tracker.trial_component_name)
+    assert sorted(component.output_artifacts) == ["metrics", "model"]
+    assert component.output_artifacts["metrics"].media_type == "text/csv"
+    assert component.input_artifacts["training-log"].value.endswith("/training-log")
