@@ -236,6 +236,65 @@ test.describe('Experiments panel', () => {
     await expect(page.locator('.smx-ExperimentsPanel img, .smx-ComponentView img')).toHaveCount(0);
   });
 
+  test('the command palette opens a trial component by name', async ({
+    page
+  }) => {
+    await page.keyboard.press('Control+Shift+C');
+    const palette = page.locator('#command-palette');
+    await palette.locator('input').fill('Open a trial component by name');
+    await palette.locator('.lm-CommandPalette-item').first().click();
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.locator('input').fill('untrusted-text-html-values');
+    await dialog.getByRole('button', { name: /Ok/i }).click();
+    const view = page.locator('.smx-ComponentView');
+    await expect(view.getByRole('heading', { name: `run ${HTML}` })).toBeVisible();
+  });
+
+  test('a trial of the Trial Mappings tab is revealed in the panel', async ({
+    page
+  }) => {
+    await openPanel(page);
+    await panel(page)
+      .getByText('digits-hidden-units-sweep', { exact: true })
+      .dblclick();
+    await panel(page)
+      .getByText('digits-mlp-16-hidden-units', { exact: true })
+      .dblclick();
+    // The shared preprocessing component belongs to all three trials of the sweep.
+    await panel(page).getByText('Preprocessing', { exact: true }).dblclick();
+    const view = page.locator('.smx-ComponentView');
+    await view.getByRole('tab', { name: 'Trial Mappings' }).click();
+    const trials = view.locator('.smx-TrialMappingsTable tbody tr');
+    await expect(trials).toHaveCount(3);
+    await view.getByRole('button', { name: 'digits-mlp-64-hidden-units' }).click();
+    await expect(
+      panel(page).getByRole('navigation', { name: 'Location' })
+    ).toContainText('digits-mlp-64-hidden-units');
+    await expect(rows(page)).toHaveCount(2);
+  });
+
+  test('the panel and an open trial component come back after a reload', async ({
+    page
+  }) => {
+    await openPanel(page);
+    await panel(page).getByText('untrusted-text', { exact: true }).dblclick();
+    await panel(page)
+      .getByText('Default-Run-Group-untrusted-text', { exact: true })
+      .dblclick();
+    await rows(page).first().dblclick();
+    await expect(page.locator('.smx-ComponentView')).toBeVisible();
+    // The layout is saved to the workspace shortly after it changes.
+    await page.waitForTimeout(2000);
+    // Galata's readiness check waits for the Launcher tab, which the restored view replaces.
+    await page.reload({ waitForIsReady: false });
+    await expect(panel(page)).toBeVisible();
+    await expect(
+      page.locator('.smx-ComponentView').getByRole('heading', {
+        name: `run ${HTML}`
+      })
+    ).toBeVisible();
+  });
+
   test('the dark theme: screenshots of the sidebar and the component view', async ({
     page
   }) => {
