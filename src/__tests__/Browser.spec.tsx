@@ -292,6 +292,7 @@ describe('Experiments browser', () => {
       key: 'Backspace'
     });
     expect(location.location).toEqual({ level: 'experiments' });
+    expect(await screen.findByText('cifar10')).toBeTruthy();
   });
 
   it('selects several rows with Ctrl+click and Shift+arrows', async () => {
