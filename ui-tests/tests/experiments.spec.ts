@@ -82,6 +82,21 @@ test.describe('Experiments panel', () => {
     ).toBeVisible();
   });
 
+  test('Ctrl+Alt+E opens the panel and Alt+R in it refreshes', async ({
+    page
+  }) => {
+    await page.keyboard.press('Control+Alt+E');
+    await expect(panel(page)).toBeVisible();
+    await expect(rows(page)).toHaveCount(DEMO_EXPERIMENTS.length + 1);
+    await rows(page).first().click();
+    const refreshed = page.waitForRequest(request =>
+      request.url().includes('/smx-lab/api/experiments')
+    );
+    await page.keyboard.press('Alt+R');
+    await refreshed;
+    await expect(rows(page)).toHaveCount(DEMO_EXPERIMENTS.length + 1);
+  });
+
   test('typing in Search narrows the experiments by name', async ({ page }) => {
     await openPanel(page);
     await expect(rows(page)).toHaveCount(DEMO_EXPERIMENTS.length + 1);
