@@ -16,6 +16,8 @@ function server(script, port) {
     url: `http://127.0.0.1:${port}/lab`,
     timeout: 180 * 1000,
     reuseExistingServer: !process.env.CI,
+    // SIGTERM lets start-server.sh stop JupyterLab and remove its temporary store.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10000 },
     env: { ...process.env, SMX_LAB_UI_PORT: port }
   };
 }

@@ -26,4 +26,8 @@ case "$store" in
     ;;
 esac
 
-exec jupyter lab --config jupyter_server_test_config.py
+# Not exec: the store and the server's files are removed when Playwright stops the server.
+jupyter lab --config jupyter_server_test_config.py &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null; wait "$server"; rm -rf "$work_dir"' EXIT INT TERM
+wait "$server"

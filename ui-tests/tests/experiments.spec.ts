@@ -310,6 +310,53 @@ test.describe('Experiments panel', () => {
     ).toBeVisible();
   });
 
+  test('metrics logged from a running notebook appear in the open view of its run', async ({
+    page
+  }) => {
+    // The kernel inherits the server's SMX_LAB_DB: it logs into the store the panel shows.
+    await page.notebook.createNew('live.ipynb');
+    await page.notebook.setCell(
+      0,
+      'code',
+      [
+        'import smx_lab',
+        'run = smx_lab.Run(experiment_name="live-notebook", run_name="training").__enter__()',
+        'run.log_metric(name="loss", value=1.0, step=0)',
+        'run.flush()'
+      ].join('\n')
+    );
+    await page.notebook.runCell(0);
+    await page.evaluate(async () => {
+      await (window as any).jupyterapp.commands.execute(
+        'smx-lab:open-component',
+        { name: 'live-notebook-training' }
+      );
+    });
+    const view = page.locator('.smx-ComponentView');
+    await expect(view.locator('.smx-StatusBadge')).toHaveText('InProgress');
+    const count = view.locator('[data-metric="loss"] td').nth(6);
+    await expect(count).toHaveText('1');
+
+    // More points while the view stays open, in the background.
+    await page.activity.activateTab('live.ipynb');
+    await page.notebook.addCell(
+      'code',
+      [
+        'run.log_metric(name="loss", value=0.5, step=1)',
+        'run.log_metric(name="loss", value=0.25, step=2)',
+        'run.flush()'
+      ].join('\n')
+    );
+    // Running the first cell added an empty one: the new cell is the last.
+    await page.notebook.runCell((await page.notebook.getCellCount()) - 1);
+    await page.activity.activateTab('training');
+    // The view reloads on the settings' interval (5 s by default) while the run is InProgress.
+    await expect(count).toHaveText('3', { timeout: 20000 });
+    await expect(view.locator('[data-metric="loss"] td').nth(5)).toHaveText(
+      '0.25'
+    );
+  });
+
   test('the dark theme: screenshots of the sidebar and the component view', async ({
     page
   }) => {
