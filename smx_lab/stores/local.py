@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import names
-from ..errors import AlreadyExists, NotFound, QueryError, StoreError, ValidationError
+from ..errors import AlreadyExists, NotFound, StoreError, ValidationError
 from ..model import (
     PRIMARY_STATUSES,
     Artifact,
@@ -69,6 +69,7 @@ from .local_schema import (
     STEP_LEVELS,
     TIME_LEVELS,
 )
+from .local_search import compile_where
 
 SCHEMA_VERSION = len(MIGRATIONS)
 MAX_PAGE_SIZE = 10_000
@@ -831,15 +832,8 @@ class LocalStore:
     ) -> Page[Any]:
         if resource not in _RESOURCE_TABLES:
             raise ValidationError("resource", f"must be one of {', '.join(_RESOURCE_TABLES)}", value=resource)
-        where, params = "1", []
-        if search_expression is not None:
-            try:
-                from .local_search import compile_where  # type: ignore[import-not-found,unused-ignore]
-            except ImportError as error:
-                # TODO: remove once smx_lab/stores/local_search.py (search expressions → SQL) lands.
-                raise QueryError("search expressions are not supported by this build yet") from error
-            where, compiled_params = compile_where(resource, search_expression)
-            params = list(compiled_params)
+        where, compiled_params = compile_where(resource, search_expression)
+        params = list(compiled_params)
         scope = ["search", resource, json.dumps(search_expression, sort_keys=True, default=str)]
         return self._page(resource, f"({where})", params, sort_by, sort_order, limit, cursor, scope)
 
@@ -1257,7 +1251,12 @@ def _sort_key(resource: str, alias: str, sort_by: str) -> tuple[str, list[Any], 
             metric, statistic = sort_by[len("metrics.") :].rsplit(".", 1)
             column = _STATISTIC_COLUMNS.get(statistic.lower())
             if column and metric:
-                join = "LEFT JOIN metrics sm ON sm.trial_component_id = tc.id AND sm.name = ?"
+                # The covering index holds every statistic: one seek per row, no table read. Left
+                # to itself the planner takes UNIQUE (trial_component_id, name) and then the row.
+                join = (
+                    "LEFT JOIN metrics sm INDEXED BY metrics_by_name_component "
+                    "ON sm.trial_component_id = tc.id AND sm.name = ?"
+                )
                 return join, [metric], f"sm.{column}"
     allowed = sorted({"Name", "CreationTime", "LastModifiedTime", "DisplayName"})
     if resource == "ExperimentTrialComponent":
