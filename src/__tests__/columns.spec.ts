@@ -1,10 +1,11 @@
 import { COLUMNS, columnsFor, toRow } from '../sidebar/columns';
 
 describe('sidebar columns', () => {
-  it('leave out Created for trial components in a narrow panel', () => {
+  it('keep Name and Status of trial components in a narrow panel, times as it widens', () => {
     const ids = (width: number | null) =>
       columnsFor(COLUMNS.components, width).map(column => column.title);
-    expect(ids(250)).toEqual(['Name', 'Status', 'Last modified']);
+    expect(ids(250)).toEqual(['Name', 'Status']);
+    expect(ids(320)).toEqual(['Name', 'Status', 'Last modified']);
     expect(ids(400)).toEqual(['Name', 'Status', 'Created', 'Last modified']);
     expect(ids(null)).toEqual(['Name', 'Status', 'Created', 'Last modified']);
   });

@@ -190,7 +190,11 @@ function HeaderCell(props: {
     : 'none';
   if (!column.sort) {
     return (
-      <div className="smx-Table-headerCell" role="columnheader">
+      <div
+        className="smx-Table-headerCell"
+        role="columnheader"
+        title={column.title}
+      >
         {column.title}
       </div>
     );
@@ -274,7 +278,6 @@ function Row(props: IRowProps): JSX.Element {
       data-kind={row.kind}
       data-experiment={row.experiment}
       style={style}
-      title={row.displayName !== row.name ? row.name : undefined}
       onMouseDown={event => {
         if (event.shiftKey) {
           // Shift+click selects a range; without this the browser selects the page's text.

@@ -53,7 +53,8 @@ export interface IColumn {
   title: string;
   /** The server's sort key; a column without one is not sortable (the server cannot sort it). */
   sort?: string;
-  /** CSS grid track of the column. */
+  /** CSS grid track of the column, in px or fr: never content-sized (every row is its own grid, so
+   * content-sized tracks would not line up) nor in em (the header has a smaller font). */
   width: string;
   text(row: IRow): string;
   /** Left out when the panel is narrower than this many pixels (the user can widen it). */
@@ -66,15 +67,19 @@ const NAME: IColumn = {
   id: 'name',
   title: 'Name',
   sort: 'DisplayName',
-  width: 'minmax(5em, 2fr)',
-  text: row => row.displayName || row.name
+  width: 'minmax(48px, 1fr)',
+  text: row => row.displayName || row.name,
+  tooltip: row =>
+    row.displayName && row.displayName !== row.name
+      ? `${row.displayName} (${row.name})`
+      : row.name
 };
 
 const LAST_MODIFIED: IColumn = {
   id: 'lastModified',
   title: 'Last modified',
   sort: 'LastModifiedTime',
-  width: 'minmax(4em, 1fr)',
+  width: '84px',
   text: row => formatCompactTime(row.lastModified),
   tooltip: row => formatTime(row.lastModified)
 };
@@ -82,7 +87,7 @@ const LAST_MODIFIED: IColumn = {
 const COMPONENTS: IColumn = {
   id: 'components',
   title: 'Trial components',
-  width: 'minmax(3em, 0.8fr)',
+  width: '64px',
   text: row =>
     row.componentCount === undefined ? '' : String(row.componentCount)
 };
@@ -90,7 +95,7 @@ const COMPONENTS: IColumn = {
 const STATUS: IColumn = {
   id: 'status',
   title: 'Status',
-  width: 'max-content',
+  width: '84px',
   text: row => row.status ?? ''
 };
 
@@ -98,17 +103,23 @@ const CREATED: IColumn = {
   id: 'created',
   title: 'Created',
   sort: 'CreationTime',
-  minPanelWidth: 320,
-  width: 'minmax(4em, 1fr)',
+  minPanelWidth: 400,
+  width: '84px',
   text: row => formatCompactTime(row.created),
   tooltip: row => formatTime(row.created)
+};
+
+/** Trial components need Name and Status most; the times follow as the panel widens. */
+const COMPONENT_LAST_MODIFIED: IColumn = {
+  ...LAST_MODIFIED,
+  minPanelWidth: 300
 };
 
 export const COLUMNS: Record<Level, IColumn[]> = {
   experiments: [NAME, LAST_MODIFIED],
   trials: [NAME, COMPONENTS, LAST_MODIFIED],
-  components: [NAME, STATUS, CREATED, LAST_MODIFIED],
-  unassigned: [NAME, STATUS, CREATED, LAST_MODIFIED]
+  components: [NAME, STATUS, CREATED, COMPONENT_LAST_MODIFIED],
+  unassigned: [NAME, STATUS, CREATED, COMPONENT_LAST_MODIFIED]
 };
 
 /** The columns that fit a panel `width` pixels wide (all of them while the width is unknown). */

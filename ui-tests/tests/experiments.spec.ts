@@ -154,7 +154,7 @@ test.describe('Experiments panel', () => {
     await search(page, 'metrics.test:accuracy.max > 0.5');
     await expect(rows(page)).toHaveCount(1);
     await expect(rows(page).first()).toContainText('Training');
-    await widenSidebar(page, 380);
+    await widenSidebar(page, 420);
     await expect(
       panel(page).getByRole('columnheader', { name: /Created/ })
     ).toBeVisible();
@@ -365,7 +365,7 @@ test.describe('Experiments panel', () => {
     await panel(page).getByText('digits-hidden-units-sweep', { exact: true }).dblclick();
     await panel(page).getByText('digits-mlp-64-hidden-units', { exact: true }).dblclick();
     await expect(rows(page)).toHaveCount(2);
-    await widenSidebar(page, 380);
+    await widenSidebar(page, 420);
     await page.locator('.smx-Browser').screenshot({
       path: path.join(SCREENSHOTS, 'sidebar-dark.png')
     });
