@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 # SageMaker's Search sorts by LastModifiedTime, newest first, when the caller names no order.
 DEFAULT_SORT_BY = "LastModifiedTime"
 DEFAULT_SORT_ORDER: SortOrder = "Descending"
-PAGE_SIZE = 100
+# Pages as large as every store takes (the embedded store up to 10,000, the SageMaker store any
+# size, paging its Search calls itself): each page of a search pays for the whole filter again.
+PAGE_SIZE = 1000
 
 T = TypeVar("T")
 
