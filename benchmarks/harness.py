@@ -86,6 +86,16 @@ def time_calls(call: Callable[[], Any], *, repeat: int, warmup: int = 1) -> list
     return timings
 
 
+def time_calls_within(call: Callable[[], Any], *, repeat: int, budget_s: float = 60.0, minimum: int = 5) -> list[float]:
+    """Like ``time_calls``, but a slow call is repeated fewer times (never fewer than ``minimum``):
+    as many as fit in ``budget_s`` judging by the untimed warm-up call."""
+    started = time.perf_counter()
+    call()
+    first = time.perf_counter() - started
+    fitting = int(budget_s / first) if first > 0 else repeat
+    return time_calls(call, repeat=max(minimum, min(repeat, fitting)), warmup=0)
+
+
 def median(values: Iterable[float]) -> float:
     listed = list(values)
     return statistics.median(listed) if listed else math.nan
