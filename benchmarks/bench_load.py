@@ -63,7 +63,10 @@ def request_bodies(db: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         "metrics": (
             "metrics",
             {
-                "queries": [{"component": c.trial_component_name, "metric": query["metric"]} for c in with_metric[:4]],
+                "queries": [
+                    {"component": c.trial_component_name, "metric": query["metric"]}
+                    for c in with_metric[:4]
+                ],
                 "max_points": 1000,
             },
         ),
@@ -77,7 +80,9 @@ class Recorder:
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
 
-    def add(self, kind: str, started: float, answer: requests.Response | None, error: str = "") -> None:
+    def add(
+        self, kind: str, started: float, answer: requests.Response | None, error: str = ""
+    ) -> None:
         elapsed = (time.perf_counter() - started) * 1000.0
         if answer is not None and answer.status_code != 200:
             error = f"{kind}: {answer.status_code} {answer.text[:200]}"
@@ -88,7 +93,14 @@ class Recorder:
                 self.latencies[kind].append(elapsed)
 
 
-def client(server: JupyterServerProcess, bodies: dict[str, tuple[str, dict[str, Any]]], index: int, deadline: float, limit: int, recorder: Recorder) -> None:
+def client(
+    server: JupyterServerProcess,
+    bodies: dict[str, tuple[str, dict[str, Any]]],
+    index: int,
+    deadline: float,
+    limit: int,
+    recorder: Recorder,
+) -> None:
     session = requests.Session()
     session.headers.update(server.headers)
     for count in range(limit):
@@ -108,7 +120,9 @@ def client(server: JupyterServerProcess, bodies: dict[str, tuple[str, dict[str, 
 PROBES = {"info": "smx-lab/api/info", "status": "api/status"}
 
 
-def probe(server: JupyterServerProcess, deadline: float, interval: float, recorder: Recorder, kind: str) -> None:
+def probe(
+    server: JupyterServerProcess, deadline: float, interval: float, recorder: Recorder, kind: str
+) -> None:
     """GET ``PROBES[kind]`` every ``interval`` seconds until ``deadline``."""
     session = requests.Session()
     session.headers.update(server.headers)
@@ -124,11 +138,15 @@ def probe(server: JupyterServerProcess, deadline: float, interval: float, record
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--components", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--max-requests", type=int, default=100_000, help="per client: the loop's bound")
+    parser.add_argument(
+        "--max-requests", type=int, default=100_000, help="per client: the loop's bound"
+    )
     parser.add_argument("--probe-interval", type=float, default=0.1)
     args = parser.parse_args()
 
@@ -136,23 +154,32 @@ def main() -> int:
     bodies = request_bodies(db)
     work = db.parent / "load-server"
     work.mkdir(exist_ok=True)
-    with JupyterServerProcess(work, env={"SMX_LAB_STORE": "local", "SMX_LAB_DB": str(db)}) as server:
+    with JupyterServerProcess(
+        work, env={"SMX_LAB_STORE": "local", "SMX_LAB_DB": str(db)}
+    ) as server:
         idle = Recorder()
         for kind in PROBES:
             probe(server, time.perf_counter() + 3, args.probe_interval, idle, kind)
         for kind in KINDS:  # warm the store's caches and connections once
             route, body = bodies[kind]
-            requests.post(server.url(route), json=body, headers=server.headers, timeout=120).raise_for_status()
+            requests.post(
+                server.url(route), json=body, headers=server.headers, timeout=120
+            ).raise_for_status()
 
         recorder = Recorder()
         started = time.perf_counter()
         deadline = started + args.seconds
         threads = [
-            threading.Thread(target=client, args=(server, bodies, index, deadline, args.max_requests, recorder))
+            threading.Thread(
+                target=client, args=(server, bodies, index, deadline, args.max_requests, recorder)
+            )
             for index in range(args.clients)
         ]
         threads += [
-            threading.Thread(target=probe, args=(server, deadline, args.probe_interval, recorder, kind)) for kind in PROBES
+            threading.Thread(
+                target=probe, args=(server, deadline, args.probe_interval, recorder, kind)
+            )
+            for kind in PROBES
         ]
         for thread in threads:
             thread.start()
@@ -161,8 +188,18 @@ def main() -> int:
         elapsed = time.perf_counter() - started
 
     served = sum(len(recorder.latencies[kind]) for kind in KINDS)
-    figures = [Figure("errors (any non-200 or failed request)", float(len(recorder.errors)), "", stat="count", target=0.0)]
-    figures.append(Figure(f"throughput, {args.clients} clients", served / elapsed, "req/s", stat="mean"))
+    figures = [
+        Figure(
+            "errors (any non-200 or failed request)",
+            float(len(recorder.errors)),
+            "",
+            stat="count",
+            target=0.0,
+        )
+    ]
+    figures.append(
+        Figure(f"throughput, {args.clients} clients", served / elapsed, "req/s", stat="mean")
+    )
     for kind in KINDS:
         values = recorder.latencies[kind]
         extra = {"requests": len(values)}
@@ -191,12 +228,15 @@ def main() -> int:
         "probes every 100 ms: jupyter-server's own GET api/status shows whether the event loop is free; "
         "smx-lab's GET info also reads store.info() through the extension's store thread pool, so it waits "
         "behind queued store calls",
-        "search: " + ", ".join(f["Name"] for f in bodies["search"][1]["search_expression"]["Filters"])
+        "search: "
+        + ", ".join(f["Name"] for f in bodies["search"][1]["search_expression"]["Filters"])
         + f", sorted by {bodies['search'][1]['sort_by']}, limit 100; metrics: 4 series to 1,000 points; table: 100 components",
     ]
     if recorder.errors:
         notes.append("first errors: " + " | ".join(e for e in recorder.errors[:3] if e))
-    write_result("load", f"REST API under load ({args.components:,}-component store)", figures, notes=notes)
+    write_result(
+        "load", f"REST API under load ({args.components:,}-component store)", figures, notes=notes
+    )
     return 0 if not recorder.errors else 1
 
 

@@ -87,7 +87,10 @@ def our_search(store: Any, query: dict[str, Any]) -> Any:
 
 
 def mlflow_search(client: Any, experiment_id: str, query: dict[str, Any]) -> Any:
-    clauses = [f"params.{quoted(name)} = '{parameter_value_text(value)}'" for name, value in query["parameters"]]
+    clauses = [
+        f"params.{quoted(name)} = '{parameter_value_text(value)}'"
+        for name, value in query["parameters"]
+    ]
     clauses.append(f"metrics.{quoted(query['metric'])} > {query['threshold']!r}")
     return client.search_runs(
         [experiment_id],
@@ -101,7 +104,14 @@ def run_rows(component: Any, experiment_id: str, run_id: str) -> dict[str, list[
     """The rows MLflow's client writes for one run holding a component's parameters and metrics."""
     start = int((component.creation_time or time.time()) * 1000)
     metric_rows = [
-        {"key": s.metric_name, "value": s.last, "timestamp": start, "step": 0, "is_nan": False, "run_uuid": run_id}
+        {
+            "key": s.metric_name,
+            "value": s.last,
+            "timestamp": start,
+            "step": 0,
+            "is_nan": False,
+            "run_uuid": run_id,
+        }
         for s in component.metrics
     ]
     return {
@@ -122,14 +132,21 @@ def run_rows(component: Any, experiment_id: str, run_id: str) -> dict[str, list[
                 "experiment_id": int(experiment_id),
             }
         ],
-        "tags": [{"key": "mlflow.runName", "value": component.trial_component_name, "run_uuid": run_id}],
-        "params": [{"key": k, "value": parameter_value_text(v), "run_uuid": run_id} for k, v in component.parameters.items()],
+        "tags": [
+            {"key": "mlflow.runName", "value": component.trial_component_name, "run_uuid": run_id}
+        ],
+        "params": [
+            {"key": k, "value": parameter_value_text(v), "run_uuid": run_id}
+            for k, v in component.parameters.items()
+        ],
         "metrics": metric_rows,
         "latest_metrics": [dict(row) for row in metric_rows],
     }
 
 
-def build_mlflow_with_client(client: Any, experiment_id: str, components: list[Any], deadline: float) -> int:
+def build_mlflow_with_client(
+    client: Any, experiment_id: str, components: list[Any], deadline: float
+) -> int:
     """Log runs through MLflow's batch API until done or past ``deadline``; returns runs logged."""
     from mlflow.entities import Metric, Param
 
@@ -137,7 +154,9 @@ def build_mlflow_with_client(client: Any, experiment_id: str, components: list[A
         if time.monotonic() > deadline:
             return index
         start = int((component.creation_time or time.time()) * 1000)
-        run = client.create_run(experiment_id, start_time=start, run_name=component.trial_component_name)
+        run = client.create_run(
+            experiment_id, start_time=start, run_name=component.trial_component_name
+        )
         client.log_batch(
             run.info.run_id,
             metrics=[Metric(s.metric_name, s.last, start, 0) for s in component.metrics],
@@ -176,7 +195,9 @@ def build_mlflow_in_bulk(client: Any, experiment_id: str, components: list[Any])
                     connection.execute(table.insert(), batch[name])
 
 
-def mlflow_mirror(size: int, components: list[Any], budget: float, client_rate: list[float], notes: list[str]) -> tuple[Any, str]:
+def mlflow_mirror(
+    size: int, components: list[Any], budget: float, client_rate: list[float], notes: list[str]
+) -> tuple[Any, str]:
     """MLflow's database holding the same runs, built once per size and kept in benchmarks/.data."""
     path = DATA_DIR / f"mlflow-{size}.sqlite"
     done = path.with_suffix(".done")
@@ -200,7 +221,9 @@ def mlflow_mirror(size: int, components: list[Any], budget: float, client_rate: 
         )
     else:
         started = time.perf_counter()
-        logged = build_mlflow_with_client(client, experiment_id, components, time.monotonic() + budget)
+        logged = build_mlflow_with_client(
+            client, experiment_id, components, time.monotonic() + budget
+        )
         elapsed = time.perf_counter() - started
         client_rate.append(logged / elapsed)
         method = f"built with MlflowClient.log_batch: {logged:,} runs in {elapsed:.0f} s ({logged / elapsed:.0f} runs/s)"
@@ -212,7 +235,9 @@ def mlflow_mirror(size: int, components: list[Any], budget: float, client_rate: 
     return client, experiment_id
 
 
-def compare_search(sizes: list[int], budget: float, repeat: int, figures: list[Figure], notes: list[str]) -> None:
+def compare_search(
+    sizes: list[int], budget: float, repeat: int, figures: list[Figure], notes: list[str]
+) -> None:
     from smx_lab.stores.local import LocalStore
 
     client_rate: list[float] = []
@@ -227,13 +252,26 @@ def compare_search(sizes: list[int], budget: float, repeat: int, figures: list[F
             our_names = [c.trial_component_name for c in ours.items]
             their_names = [run.info.run_name for run in theirs]
             if our_names != their_names:
-                notes.append(f"{size:,}: the two answers differ (ours {len(our_names)}, MLflow {len(their_names)} runs)")
+                notes.append(
+                    f"{size:,}: the two answers differ (ours {len(our_names)}, MLflow {len(their_names)} runs)"
+                )
             our_ms = median(time_calls(partial(our_search, store, query), repeat=repeat))
-            their_ms = median(time_calls_within(partial(mlflow_search, client, experiment_id, query), repeat=repeat))
+            their_ms = median(
+                time_calls_within(
+                    partial(mlflow_search, client, experiment_id, query), repeat=repeat
+                )
+            )
         finally:
             store.close()
         label = f"search {size:,} components"
-        figures.append(Figure(f"{label}: smx-lab", our_ms, "ms", extra={"matches": len(our_names), "total": ours.total}))
+        figures.append(
+            Figure(
+                f"{label}: smx-lab",
+                our_ms,
+                "ms",
+                extra={"matches": len(our_names), "total": ours.total},
+            )
+        )
         figures.append(Figure(f"{label}: MLflow search_runs", their_ms, "ms"))
         figures.append(
             Figure(
@@ -259,7 +297,10 @@ def compare_search(sizes: list[int], budget: float, repeat: int, figures: list[F
 def series_points(count: int) -> list[tuple[int, float, float]]:
     """(step, timestamp, value): a noisy decaying loss, deterministic."""
     base = 1_700_000_000.0
-    return [(step, base + step * 0.01, 1.0 / (1.0 + step * 1e-4) + ((step * 7919) % 1000) * 1e-5) for step in range(count)]
+    return [
+        (step, base + step * 0.01, 1.0 / (1.0 + step * 1e-4) + ((step * 7919) % 1000) * 1e-5)
+        for step in range(count)
+    ]
 
 
 def log_ours(store: Any, points: list[tuple[int, float, float]], name: str) -> tuple[str, float]:
@@ -272,25 +313,38 @@ def log_ours(store: Any, points: list[tuple[int, float, float]], name: str) -> t
     return tracker.trial_component.trial_component_name, time.perf_counter() - started
 
 
-def log_mlflow_batches(client: Any, experiment_id: str, points: list[tuple[int, float, float]]) -> tuple[str, float]:
+def log_mlflow_batches(
+    client: Any, experiment_id: str, points: list[tuple[int, float, float]]
+) -> tuple[str, float]:
     from mlflow.entities import Metric
 
     run = client.create_run(experiment_id)
     started = time.perf_counter()
     for start in range(0, len(points), MLFLOW_BATCH):
         chunk = points[start : start + MLFLOW_BATCH]
-        client.log_batch(run.info.run_id, metrics=[Metric("loss", v, int(t * 1000), s) for s, t, v in chunk])
+        client.log_batch(
+            run.info.run_id, metrics=[Metric("loss", v, int(t * 1000), s) for s, t, v in chunk]
+        )
     client.set_terminated(run.info.run_id)
     return run.info.run_id, time.perf_counter() - started
 
 
-def insert_mlflow_points(client: Any, experiment_id: str, points: list[tuple[int, float, float]]) -> str:
+def insert_mlflow_points(
+    client: Any, experiment_id: str, points: list[tuple[int, float, float]]
+) -> str:
     """A run holding ``points`` as MLflow's client would write them, inserted through its models."""
     from mlflow.store.tracking.dbmodels.models import SqlLatestMetric, SqlMetric
 
     run_id = client.create_run(experiment_id).info.run_id
     rows = [
-        {"key": "loss", "value": v, "timestamp": int(t * 1000), "step": s, "is_nan": False, "run_uuid": run_id}
+        {
+            "key": "loss",
+            "value": v,
+            "timestamp": int(t * 1000),
+            "step": s,
+            "is_nan": False,
+            "run_uuid": run_id,
+        }
         for s, t, v in points
     ]
     with client._tracking_client.store.engine.begin() as connection:
@@ -301,15 +355,21 @@ def insert_mlflow_points(client: Any, experiment_id: str, points: list[tuple[int
     return run_id
 
 
-def log_mlflow_calls(client: Any, experiment_id: str, points: list[tuple[int, float, float]]) -> float:
+def log_mlflow_calls(
+    client: Any, experiment_id: str, points: list[tuple[int, float, float]]
+) -> float:
     run = client.create_run(experiment_id)
     started = time.perf_counter()
     for step, timestamp, value in points:
-        client.log_metric(run.info.run_id, "loss", value, timestamp=int(timestamp * 1000), step=step)
+        client.log_metric(
+            run.info.run_id, "loss", value, timestamp=int(timestamp * 1000), step=step
+        )
     return time.perf_counter() - started
 
 
-def compare_history(point_counts: list[int], repeat: int, budget: float, figures: list[Figure], notes: list[str]) -> None:
+def compare_history(
+    point_counts: list[int], repeat: int, budget: float, figures: list[Figure], notes: list[str]
+) -> None:
     from smx_lab.model import SeriesQuery
     from smx_lab.stores.local import LocalStore
 
@@ -324,13 +384,34 @@ def compare_history(point_counts: list[int], repeat: int, budget: float, figures
         mlflow_batch_rate = math.inf
         per_call_s = log_mlflow_calls(client, experiment_id, sample)
         mlflow_call_rate = len(sample) / per_call_s
-        figures.append(Figure("logging: MLflow log_metric per point", mlflow_call_rate, "points/s", extra={"points": len(sample)}))
+        figures.append(
+            Figure(
+                "logging: MLflow log_metric per point",
+                mlflow_call_rate,
+                "points/s",
+                extra={"points": len(sample)},
+            )
+        )
         for count in point_counts:
             points = series_points(count)
             component, our_s = log_ours(store, points, f"history-{count}")
             our_rate = count / our_s
-            figures.append(Figure(f"logging {count:,} points: smx-lab Tracker.log_metric", our_rate, "points/s", stat="one run"))
-            figures.append(Figure(f"logging {count:,} points: smx-lab / MLflow log_metric", our_rate / mlflow_call_rate, "x", stat="ratio"))
+            figures.append(
+                Figure(
+                    f"logging {count:,} points: smx-lab Tracker.log_metric",
+                    our_rate,
+                    "points/s",
+                    stat="one run",
+                )
+            )
+            figures.append(
+                Figure(
+                    f"logging {count:,} points: smx-lab / MLflow log_metric",
+                    our_rate / mlflow_call_rate,
+                    "x",
+                    stat="ratio",
+                )
+            )
             if count / mlflow_batch_rate > budget:
                 run_id = insert_mlflow_points(client, experiment_id, points)
                 notes.append(
@@ -342,29 +423,65 @@ def compare_history(point_counts: list[int], repeat: int, budget: float, figures
                 run_id, their_s = log_mlflow_batches(client, experiment_id, points)
                 mlflow_batch_rate = count / their_s
                 figures += [
-                    Figure(f"logging {count:,} points: MLflow log_batch (1,000 a call)", mlflow_batch_rate, "points/s", stat="one run"),
-                    Figure(f"logging {count:,} points: smx-lab / MLflow log_batch", our_rate / mlflow_batch_rate, "x", stat="ratio"),
+                    Figure(
+                        f"logging {count:,} points: MLflow log_batch (1,000 a call)",
+                        mlflow_batch_rate,
+                        "points/s",
+                        stat="one run",
+                    ),
+                    Figure(
+                        f"logging {count:,} points: smx-lab / MLflow log_batch",
+                        our_rate / mlflow_batch_rate,
+                        "x",
+                        stat="ratio",
+                    ),
                 ]
             reps = repeat if count <= 100_000 else max(3, repeat // 3)
             raw = store.metric_points(component, ["loss"])
             history = client.get_metric_history(run_id, "loss")
             if len(raw) != count or len(history) != count:
-                notes.append(f"history {count:,}: read back {len(raw):,} (smx-lab) and {len(history):,} (MLflow) points")
+                notes.append(
+                    f"history {count:,}: read back {len(raw):,} (smx-lab) and {len(history):,} (MLflow) points"
+                )
             reduced = store.metric_series([SeriesQuery(component, "loss")], max_points=1000)[0]
             read_all = partial(store.metric_points, component, ["loss"])
-            read_reduced = partial(store.metric_series, [SeriesQuery(component, "loss")], max_points=1000)
+            read_reduced = partial(
+                store.metric_series, [SeriesQuery(component, "loss")], max_points=1000
+            )
             our_raw_ms = median(time_calls(read_all, repeat=reps))
             our_reduced_ms = median(time_calls(read_reduced, repeat=reps))
-            their_ms = median(time_calls_within(partial(client.get_metric_history, run_id, "loss"), repeat=reps, minimum=3))
+            their_ms = median(
+                time_calls_within(
+                    partial(client.get_metric_history, run_id, "loss"), repeat=reps, minimum=3
+                )
+            )
             label = f"history {count:,} points"
             figures += [
                 Figure(f"{label}: smx-lab metric_points (all)", our_raw_ms, "ms"),
-                Figure(f"{label}: smx-lab metric_series (1,000)", our_reduced_ms, "ms", extra={"points": len(reduced.x)}),
+                Figure(
+                    f"{label}: smx-lab metric_series (1,000)",
+                    our_reduced_ms,
+                    "ms",
+                    extra={"points": len(reduced.x)},
+                ),
                 Figure(f"{label}: MLflow get_metric_history", their_ms, "ms"),
-                Figure(f"{label}: MLflow / smx-lab all points", their_ms / our_raw_ms, "x", stat="ratio of medians"),
-                Figure(f"{label}: MLflow / smx-lab reduced", their_ms / our_reduced_ms, "x", stat="ratio of medians"),
+                Figure(
+                    f"{label}: MLflow / smx-lab all points",
+                    their_ms / our_raw_ms,
+                    "x",
+                    stat="ratio of medians",
+                ),
+                Figure(
+                    f"{label}: MLflow / smx-lab reduced",
+                    their_ms / our_reduced_ms,
+                    "x",
+                    stat="ratio of medians",
+                ),
             ]
-            print(f"history {count}: ours raw {our_raw_ms:.1f} ms, reduced {our_reduced_ms:.1f} ms, MLflow {their_ms:.1f} ms", flush=True)
+            print(
+                f"history {count}: ours raw {our_raw_ms:.1f} ms, reduced {our_reduced_ms:.1f} ms, MLflow {their_ms:.1f} ms",
+                flush=True,
+            )
     finally:
         store.close()
     notes.append(
@@ -374,12 +491,26 @@ def compare_history(point_counts: list[int], repeat: int, budget: float, figures
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,10000,100000", help="components per search comparison")
-    parser.add_argument("--points", default="100000,1000000", help="points per metric history comparison")
-    parser.add_argument("--build-budget", type=float, default=600.0, help="seconds of MLflow client logging per data set")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
-        "--repeat", type=int, default=21, help="timed repetitions (fewer for 1M points; MLflow calls: as many as fit in 60 s, at least 5)"
+        "--sizes", default="1000,10000,100000", help="components per search comparison"
+    )
+    parser.add_argument(
+        "--points", default="100000,1000000", help="points per metric history comparison"
+    )
+    parser.add_argument(
+        "--build-budget",
+        type=float,
+        default=600.0,
+        help="seconds of MLflow client logging per data set",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=21,
+        help="timed repetitions (fewer for 1M points; MLflow calls: as many as fit in 60 s, at least 5)",
     )
     parser.add_argument("--skip-search", action="store_true")
     parser.add_argument("--skip-history", action="store_true")
@@ -395,7 +526,12 @@ def main() -> int:
         compare_history(counts, max(3, args.repeat // 3), args.build_budget, figures, notes)
     if not figures or any(math.isnan(f.value) for f in figures):
         print("no figures measured", file=sys.stderr)
-    write_result("mlflow", "smx-lab vs MLflow (SQLite backend), same machine, same data", figures, notes=notes)
+    write_result(
+        "mlflow",
+        "smx-lab vs MLflow (SQLite backend), same machine, same data",
+        figures,
+        notes=notes,
+    )
     return 0
 
 

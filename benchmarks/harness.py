@@ -86,7 +86,9 @@ def time_calls(call: Callable[[], Any], *, repeat: int, warmup: int = 1) -> list
     return timings
 
 
-def time_calls_within(call: Callable[[], Any], *, repeat: int, budget_s: float = 60.0, minimum: int = 5) -> list[float]:
+def time_calls_within(
+    call: Callable[[], Any], *, repeat: int, budget_s: float = 60.0, minimum: int = 5
+) -> list[float]:
     """Like ``time_calls``, but a slow call is repeated fewer times (never fewer than ``minimum``):
     as many as fit in ``budget_s`` judging by the untimed warm-up call."""
     started = time.perf_counter()
@@ -150,10 +152,15 @@ def benchmark_store(components: int = 100_000) -> Path:
 
     generator = BENCH_DIR / "generate.py"
     if not generator.exists():
-        raise SystemExit(f"{generator.relative_to(ROOT)} is missing: cannot build the benchmark store")
+        raise SystemExit(
+            f"{generator.relative_to(ROOT)} is missing: cannot build the benchmark store"
+        )
     partial = path.with_suffix(".partial.sqlite")
     partial.unlink(missing_ok=True)
-    print(f"building {path.relative_to(ROOT)} with generate.py ({components} components) ...", flush=True)
+    print(
+        f"building {path.relative_to(ROOT)} with generate.py ({components} components) ...",
+        flush=True,
+    )
     subprocess.run(
         [sys.executable, str(generator), "--components", str(components), "--db", str(partial)],
         check=True,
@@ -187,16 +194,26 @@ def typical_search(components: list[Any]) -> dict[str, Any]:
     for component in components[:2000]:
         for name, value in component.parameters.items():
             distinct.setdefault(name, set()).add(parameter_value_text(value))
-    repeated = sorted((len(values), name) for name, values in distinct.items() if 1 < len(values) <= 50)
+    repeated = sorted(
+        (len(values), name) for name, values in distinct.items() if 1 < len(values) <= 50
+    )
     if len(repeated) < 2:
         raise SystemExit("the benchmark store has fewer than two parameters with repeated values")
     first, second = repeated[0][1], repeated[1][1]
     pairs = Counter(
-        (c.parameters[first], c.parameters[second]) for c in components if first in c.parameters and second in c.parameters
+        (c.parameters[first], c.parameters[second])
+        for c in components
+        if first in c.parameters and second in c.parameters
     )
     (value_1, value_2), _ = pairs.most_common(1)[0]
-    chosen = [c for c in components if c.parameters.get(first) == value_1 and c.parameters.get(second) == value_2]
-    metric = Counter(summary.metric_name for c in chosen for summary in c.metrics).most_common(1)[0][0]
+    chosen = [
+        c
+        for c in components
+        if c.parameters.get(first) == value_1 and c.parameters.get(second) == value_2
+    ]
+    metric = Counter(summary.metric_name for c in chosen for summary in c.metrics).most_common(1)[
+        0
+    ][0]
     lasts = sorted(s.last for c in chosen for s in c.metrics if s.metric_name == metric)
     threshold = lasts[len(lasts) // 2]
     parameters = [(first, value_1), (second, value_2)]
@@ -204,7 +221,9 @@ def typical_search(components: list[Any]) -> dict[str, Any]:
         {"Name": f"Parameters.{name}", "Operator": "Equals", "Value": parameter_value_text(value)}
         for name, value in parameters
     ]
-    filters.append({"Name": f"Metrics.{metric}.Last", "Operator": "GreaterThan", "Value": repr(threshold)})
+    filters.append(
+        {"Name": f"Metrics.{metric}.Last", "Operator": "GreaterThan", "Value": repr(threshold)}
+    )
     return {
         "parameters": parameters,
         "metric": metric,
@@ -220,7 +239,12 @@ def sample_components(store: Any, limit: int | None = None) -> list[Any]:
     cursor = None
     while limit is None or len(components) < limit:
         page = store.search(
-            "ExperimentTrialComponent", None, sort_by="Name", sort_order="Ascending", limit=500, cursor=cursor
+            "ExperimentTrialComponent",
+            None,
+            sort_by="Name",
+            sort_order="Ascending",
+            limit=500,
+            cursor=cursor,
         )
         components.extend(page.items)
         cursor = page.next_cursor

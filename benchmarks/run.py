@@ -44,7 +44,9 @@ def bench_scripts() -> dict[str, Path]:
 
 def run_benchmarks(names: list[str], timeout: float) -> dict[str, dict[str, Any]]:
     """Run each script; a failure or timeout is recorded and the others still run."""
-    runs: dict[str, dict[str, Any]] = json.loads(RUNS_PATH.read_text()) if RUNS_PATH.exists() else {}
+    runs: dict[str, dict[str, Any]] = (
+        json.loads(RUNS_PATH.read_text()) if RUNS_PATH.exists() else {}
+    )
     scripts = bench_scripts()
     for name in names:
         script = scripts[name]
@@ -52,7 +54,11 @@ def run_benchmarks(names: list[str], timeout: float) -> dict[str, dict[str, Any]
         started = time.perf_counter()
         try:
             completed = subprocess.run(
-                [sys.executable, str(script)], cwd=ROOT, timeout=timeout, stderr=subprocess.PIPE, text=True
+                [sys.executable, str(script)],
+                cwd=ROOT,
+                timeout=timeout,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             returncode: int | None = completed.returncode
             stderr = completed.stderr
@@ -136,7 +142,9 @@ def _figure_from_node(name: str, node: dict[str, Any]) -> dict[str, Any] | None:
         value = _number(node.get(key))
         if value is None:
             continue
-        target = next((_number(node[k]) for k in TARGET_KEYS if _number(node.get(k)) is not None), None)
+        target = next(
+            (_number(node[k]) for k in TARGET_KEYS if _number(node.get(k)) is not None), None
+        )
         goal = node.get("goal") if node.get("goal") in ("<=", ">=") else None
         if goal is None:
             lowered = f"{name} {key}".lower()
@@ -164,7 +172,9 @@ def figures_of(document: Any) -> list[dict[str, Any]]:
     if isinstance(document, dict) and isinstance(document.get("figures"), list):
         out = []
         for raw in document["figures"]:
-            figure = _figure_from_node(str(raw.get("name", "")), raw) if isinstance(raw, dict) else None
+            figure = (
+                _figure_from_node(str(raw.get("name", "")), raw) if isinstance(raw, dict) else None
+            )
             if figure:
                 out.append(figure)
         return out
@@ -215,7 +225,13 @@ def _format(value: float | None, unit: str) -> str:
     if not math.isfinite(value):
         return "n/a"
     magnitude = abs(value)
-    shown = f"{value:,.0f}" if magnitude >= 1000 else f"{value:.3g}" if magnitude < 10 else f"{value:.1f}"
+    shown = (
+        f"{value:,.0f}"
+        if magnitude >= 1000
+        else f"{value:.3g}"
+        if magnitude < 10
+        else f"{value:.1f}"
+    )
     return f"{shown} {unit}".strip()
 
 
@@ -255,7 +271,9 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
     ]
     lines += [f"| {key} | {_cell(value)} |" for key, value in machine().items()]
     commands = {
-        name: document.get("command") or runs.get(name, {}).get("command") or f"python benchmarks/bench_{name}.py"
+        name: document.get("command")
+        or runs.get(name, {}).get("command")
+        or f"python benchmarks/bench_{name}.py"
         for name, document in results.items()
     }
     figures = {name: figures_of(document) for name, document in results.items()}
@@ -276,7 +294,9 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
                 f"| {VERDICT[figure['passed']]} | `{commands[name]}` |"
             )
             if figure["passed"] is False:
-                short.append(f"{name}: {figure['name']}: measured {_measured(figure)}, target {_target(figure)}")
+                short.append(
+                    f"{name}: {figure['name']}: measured {_measured(figure)}, target {_target(figure)}"
+                )
     lines += ["", "## Every figure"]
     for name, document in results.items():
         title = document.get("title") or name
@@ -286,14 +306,17 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
         if when or isinstance(load, dict):
             about = [f"measured {when}"] if when else []
             if isinstance(load, dict):
-                about.append(f"machine load average (1 min) {load.get('start')} at the start, {load.get('end')} at the end")
+                about.append(
+                    f"machine load average (1 min) {load.get('start')} at the start, {load.get('end')} at the end"
+                )
             lines += ["", "; ".join(about) + "."]
         if not figures[name]:
             lines += ["", f"(no figures found in `benchmarks/results/{name}.json`)"]
             continue
         lines += ["", "| figure | measured | target | result |", "| --- | --- | --- | --- |"]
         lines += [
-            f"| {_cell(f['name'])} | {_measured(f)} | {_target(f)} | {VERDICT[f['passed']]} |" for f in figures[name]
+            f"| {_cell(f['name'])} | {_measured(f)} | {_target(f)} | {VERDICT[f['passed']]} |"
+            for f in figures[name]
         ]
         notes = [note for note in document.get("notes", []) if isinstance(note, str)]
         if notes:
@@ -309,14 +332,21 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
         lines.append(f"- `{run['command']}` {why} at {run.get('finished_at')}: {_cell(tail)}")
     missing = sorted(set(bench_scripts()) - set(results))
     if missing:
-        lines += ["", "Benchmarks with no result file yet: " + ", ".join(f"`bench_{m}.py`" for m in missing) + "."]
+        lines += [
+            "",
+            "Benchmarks with no result file yet: "
+            + ", ".join(f"`bench_{m}.py`" for m in missing)
+            + ".",
+        ]
     rendered_at = datetime.now(timezone.utc).isoformat(timespec="minutes")
     lines += ["", f"_Rendered {rendered_at} by `benchmarks/run.py`._", ""]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", help="comma-separated benchmark names (bench_<name>.py)")
     parser.add_argument("--skip", help="comma-separated benchmark names to leave out")
     parser.add_argument("--render", action="store_true", help="only re-render docs/benchmarks.md")
@@ -328,7 +358,9 @@ def main(argv: list[str] | None = None) -> int:
         names = [name.strip() for name in args.only.split(",")]
         unknown = [name for name in names if name not in scripts]
         if unknown:
-            parser.error(f"no benchmarks/bench_<name>.py for: {', '.join(unknown)}; known: {', '.join(scripts)}")
+            parser.error(
+                f"no benchmarks/bench_<name>.py for: {', '.join(unknown)}; known: {', '.join(scripts)}"
+            )
     if args.skip:
         names = [name for name in names if name not in args.skip.split(",")]
     runs = json.loads(RUNS_PATH.read_text()) if RUNS_PATH.exists() else {}
@@ -337,7 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
     DOC_PATH.write_text(render(load_results(), runs))
     print(f"\nwrote {DOC_PATH.relative_to(ROOT)}")
-    return 0 if all(runs.get(name, {}).get("returncode") == 0 for name in names) or args.render else 1
+    return (
+        0 if all(runs.get(name, {}).get("returncode") == 0 for name in names) or args.render else 1
+    )
 
 
 if __name__ == "__main__":

@@ -89,7 +89,9 @@ def test_short_throttling_storm_is_ridden_out_by_retries(seeded: Aws) -> None:
     assert hook.throttled >= 4  # two refused attempts for each of the (at least two) calls
 
 
-def test_long_throttling_storm_is_a_503_for_every_caller_then_the_same_store_recovers(seeded: Aws) -> None:
+def test_long_throttling_storm_is_a_503_for_every_caller_then_the_same_store_recovers(
+    seeded: Aws,
+) -> None:
     hook = ThrottlingHook()
     store = hooked_store(seeded, hook, max_attempts=2, cache_seconds=0)
     calls: list[Callable[[], Any]] = [
@@ -145,7 +147,13 @@ class FaultyEndpoint:
         return app
 
     def start(self) -> None:
-        self.server = make_server("127.0.0.1", self.port, self.application(), threaded=True, request_handler=MotoRequestHandler)
+        self.server = make_server(
+            "127.0.0.1",
+            self.port,
+            self.application(),
+            threaded=True,
+            request_handler=MotoRequestHandler,
+        )
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -174,7 +182,9 @@ def endpoint() -> Iterator[FaultyEndpoint]:
 
 
 @pytest.fixture(scope="module")
-def sagemaker_server(endpoint: FaultyEndpoint, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServerProcess]:
+def sagemaker_server(
+    endpoint: FaultyEndpoint, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[JupyterServerProcess]:
     env = {
         "SMX_LAB_STORE": "sagemaker",
         "AWS_ENDPOINT_URL": endpoint.url,
@@ -188,7 +198,9 @@ def sagemaker_server(endpoint: FaultyEndpoint, tmp_path_factory: pytest.TempPath
     }
     # No cache, few retries: each request below really reaches the endpoint, and fails fast.
     config = {"SmxLabExtension": {"cache_seconds": 0, "store_options": {"max_attempts": 2}}}
-    with JupyterServerProcess(tmp_path_factory.mktemp("sagemaker"), env=env, config=config) as server:
+    with JupyterServerProcess(
+        tmp_path_factory.mktemp("sagemaker"), env=env, config=config
+    ) as server:
         yield server
 
 

@@ -41,17 +41,22 @@ FORK = multiprocessing.get_context("fork")
 def batch_points(writer: int, batch: int, size: int, metric: str = "loss") -> list[MetricPoint]:
     base = batch * size
     return [
-        MetricPoint(metric, float(writer * 1_000_000 + base + i), T0 + base + i, base + i) for i in range(size)
+        MetricPoint(metric, float(writer * 1_000_000 + base + i), T0 + base + i, base + i)
+        for i in range(size)
     ]
 
 
-def write_batches(path: Path, writer: int, batches: int, own_size: int, shared_size: int, report: Connection) -> None:
+def write_batches(
+    path: Path, writer: int, batches: int, own_size: int, shared_size: int, report: Connection
+) -> None:
     """A writer process: ``batches`` batches to its own component and to the shared one."""
     store = LocalStore(path)
     for batch in range(batches):
         store.log_metrics(f"writer-{writer}", batch_points(writer, batch, own_size))
         if shared_size:
-            store.log_metrics(SHARED, batch_points(writer, batch, shared_size, metric=f"writer-{writer}"))
+            store.log_metrics(
+                SHARED, batch_points(writer, batch, shared_size, metric=f"writer-{writer}")
+            )
         report.send(batch)
     store.close()
     report.close()
@@ -79,21 +84,32 @@ def integrity(path: Path) -> str:
 def served_store(tmp_path: Path) -> Iterator[tuple[Path, JupyterServerProcess]]:
     path = seeded_store(tmp_path / "experiments.sqlite")
     create_components(path, WRITERS)
-    with JupyterServerProcess(tmp_path, env={"SMX_LAB_STORE": "local", "SMX_LAB_DB": str(path)}) as server:
+    with JupyterServerProcess(
+        tmp_path, env={"SMX_LAB_STORE": "local", "SMX_LAB_DB": str(path)}
+    ) as server:
         yield path, server
 
 
-def read_everything_once(server: JupyterServerProcess, session: requests.Session, writer: int) -> list[int]:
+def read_everything_once(
+    server: JupyterServerProcess, session: requests.Session, writer: int
+) -> list[int]:
     """One round of the reads a user of the panel makes; the statuses."""
     answers = [
         session.get(server.url(f"components/writer-{writer}"), timeout=60),
         session.post(
             server.url("metrics"),
-            json={"queries": [{"component": f"writer-{writer}", "metric": "loss"}], "max_points": 200},
+            json={
+                "queries": [{"component": f"writer-{writer}", "metric": "loss"}],
+                "max_points": 200,
+            },
             timeout=60,
         ),
-        session.post(server.url("search"), json={"query": "metrics.loss.count > 0", "limit": 20}, timeout=60),
-        session.post(server.url("table"), json={"components": [SHARED, f"writer-{writer}"]}, timeout=60),
+        session.post(
+            server.url("search"), json={"query": "metrics.loss.count > 0", "limit": 20}, timeout=60
+        ),
+        session.post(
+            server.url("table"), json={"components": [SHARED, f"writer-{writer}"]}, timeout=60
+        ),
     ]
     return [answer.status_code for answer in answers]
 
@@ -106,7 +122,9 @@ def test_eight_writer_processes_lose_nothing_while_the_server_serves_reads(
     receivers, processes = [], []
     for writer in range(WRITERS):
         receiver, sender = FORK.Pipe(duplex=False)
-        process = FORK.Process(target=write_batches, args=(path, writer, batches, own_size, shared_size, sender))
+        process = FORK.Process(
+            target=write_batches, args=(path, writer, batches, own_size, shared_size, sender)
+        )
         process.start()
         sender.close()
         receivers.append(receiver)
@@ -132,7 +150,9 @@ def test_eight_writer_processes_lose_nothing_while_the_server_serves_reads(
             summary = store.get_trial_component(f"writer-{writer}").metric("loss")
             assert summary is not None and summary.count == batches * own_size
         shared = store.get_trial_component(SHARED)
-        assert sorted(s.metric_name for s in shared.metrics) == sorted(f"writer-{w}" for w in range(WRITERS))
+        assert sorted(s.metric_name for s in shared.metrics) == sorted(
+            f"writer-{w}" for w in range(WRITERS)
+        )
         assert {s.count for s in shared.metrics} == {batches * shared_size}
     finally:
         store.close()
@@ -148,7 +168,9 @@ def test_writers_killed_mid_batch_leave_an_intact_store_with_every_committed_bat
     for writer in range(writers):
         receiver, sender = FORK.Pipe(duplex=False)
         # More batches than they can write before the kill: every writer dies inside one.
-        process = FORK.Process(target=write_batches, args=(path, writer, 10_000, batch_size, 0, sender))
+        process = FORK.Process(
+            target=write_batches, args=(path, writer, 10_000, batch_size, 0, sender)
+        )
         process.start()
         sender.close()
         receivers.append(receiver)
@@ -201,10 +223,13 @@ def small_filesystem(where: Path, size_kib: int, kind: str) -> Iterator[None]:
     if os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a tmpfs needs root; the max_page_count variant covers a full disk")
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size_kib}k,mode=0700", "tmpfs", str(where)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kib}k,mode=0700", "tmpfs", str(where)],
+        capture_output=True,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.decode().strip()}); max_page_count covers it")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({mounted.stderr.decode().strip()}); max_page_count covers it"
+        )
     try:
         yield
     finally:
@@ -225,7 +250,9 @@ def fill_until_full(store: LocalStore, mode: str) -> tuple[int, BaseException]:
 
 
 @pytest.fixture(params=["tmpfs", "max_page_count"])
-def full_disk(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[LocalStore, Path, str, int, BaseException]]:
+def full_disk(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[LocalStore, Path, str, int, BaseException]]:
     mode = request.param
     with small_filesystem(tmp_path / "small", 1536, mode):
         path = tmp_path / "small" / "experiments.sqlite"
@@ -252,7 +279,9 @@ def test_full_disk_refuses_the_batch_with_a_store_error(full_disk: Any) -> None:
     assert "full" in error.message
 
 
-def test_full_disk_leaves_every_earlier_batch_and_no_part_of_the_refused_one(full_disk: Any) -> None:
+def test_full_disk_leaves_every_earlier_batch_and_no_part_of_the_refused_one(
+    full_disk: Any,
+) -> None:
     store, path, mode, written, error = full_disk
     assert integrity(path) == "ok"
     points = store.metric_points("victim", ["loss"])
@@ -291,17 +320,28 @@ def foreign_sqlite(path: Path) -> None:
         pytest.param(foreign_sqlite, id="another-sqlite-database"),
     ],
 )
-def test_foreign_file_at_the_store_path_gets_503_json_and_stays_untouched(tmp_path: Path, make_foreign: Any) -> None:
+def test_foreign_file_at_the_store_path_gets_503_json_and_stays_untouched(
+    tmp_path: Path, make_foreign: Any
+) -> None:
     path = tmp_path / "experiments.sqlite"
     make_foreign(path)
     before = sha256(path)
-    with JupyterServerProcess(tmp_path, env={"SMX_LAB_STORE": "local", "SMX_LAB_DB": str(path)}) as server:
+    with JupyterServerProcess(
+        tmp_path, env={"SMX_LAB_STORE": "local", "SMX_LAB_DB": str(path)}
+    ) as server:
         for route in ("info", "experiments", "components?unassigned=true"):
             answer = requests.get(server.url(route), headers=server.headers, timeout=60)
             assert answer.status_code == 503, route
             assert answer.headers["Content-Type"].startswith("application/json")
             assert "not an smx-lab database" in answer.json()["message"]
-        answer = requests.post(server.url("search"), headers=server.headers, json={"query": "name contains 'a'"}, timeout=60)
+        answer = requests.post(
+            server.url("search"),
+            headers=server.headers,
+            json={"query": "name contains 'a'"},
+            timeout=60,
+        )
         assert answer.status_code == 503
     assert sha256(path) == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("experiments")) == ["experiments.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("experiments")) == [
+        "experiments.sqlite"
+    ]

@@ -133,12 +133,16 @@ def test_fuzzed_requests_get_no_server_error_and_json_client_errors(
                 send()
             except Unsatisfiable:
                 # An operation without parameters or body has no malformed variant to send.
-                assert mode == GenerationMode.NEGATIVE, f"no request generated for {operation.method} {operation.path}"
+                assert mode == GenerationMode.NEGATIVE, (
+                    f"no request generated for {operation.method} {operation.path}"
+                )
                 without_negative.append(f"{operation.method.upper()} {operation.path}")
 
     total = sum(sent.values())
     (tmp_path / "fuzz-summary.json").write_text(
-        json.dumps({"sent": sent, "statuses": statuses, "without_negative": without_negative}, indent=2)
+        json.dumps(
+            {"sent": sent, "statuses": statuses, "without_negative": without_negative}, indent=2
+        )
     )
     assert not problems, "\n".join(problems)
     assert total >= MIN_REQUESTS, f"only {total} requests in {TIME_BUDGET} s: {dict(sent)}"

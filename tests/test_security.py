@@ -74,7 +74,9 @@ def items_of(answer: requests.Response) -> list[Any] | None:
 
 
 @pytest.mark.parametrize("template", NAMED_ROUTES)
-def test_sql_in_a_name_in_the_path_is_just_an_unknown_name(server: JupyterServerProcess, template: str) -> None:
+def test_sql_in_a_name_in_the_path_is_just_an_unknown_name(
+    server: JupyterServerProcess, template: str
+) -> None:
     before = database_dump(server)
     for text in INJECTIONS:
         answer = call(server, "GET", template.format(name=urllib.parse.quote(text, safe="")))
@@ -92,7 +94,11 @@ LIST_REQUESTS: dict[str, Callable[[str], tuple[str, str, dict[str, Any]]]] = {
     "experiments-cursor": lambda t: ("GET", "experiments", {"params": {"cursor": t}}),
     "trials-q": lambda t: ("GET", "experiments/mnist/trials", {"params": {"q": t}}),
     "components-q": lambda t: ("GET", "trials/cnn-sgd/components", {"params": {"q": t}}),
-    "components-sort": lambda t: ("GET", "trials/cnn-sgd/components", {"params": {"sort": f"parameters.{t}"}}),
+    "components-sort": lambda t: (
+        "GET",
+        "trials/cnn-sgd/components",
+        {"params": {"sort": f"parameters.{t}"}},
+    ),
     "unassigned-experiment": lambda t: ("GET", "components", {"params": {"experiment": t}}),
     "search-query-value": lambda t: ("POST", "search", {"json": {"query": f"name = {t!r}"}}),
     "search-query-plain": lambda t: ("POST", "search", {"json": {"query": t}}),
@@ -100,27 +106,57 @@ LIST_REQUESTS: dict[str, Callable[[str], tuple[str, str, dict[str, Any]]]] = {
     "search-filter-value": lambda t: (
         "POST",
         "search",
-        {"json": {"search_expression": {"Filters": [{"Name": "DisplayName", "Operator": "Contains", "Value": t}]}}},
+        {
+            "json": {
+                "search_expression": {
+                    "Filters": [{"Name": "DisplayName", "Operator": "Contains", "Value": t}]
+                }
+            }
+        },
     ),
     "search-parameter-value": lambda t: (
         "POST",
         "search",
-        {"json": {"search_expression": {"Filters": [{"Name": "Parameters.optimizer", "Operator": "Equals", "Value": t}]}}},
+        {
+            "json": {
+                "search_expression": {
+                    "Filters": [{"Name": "Parameters.optimizer", "Operator": "Equals", "Value": t}]
+                }
+            }
+        },
     ),
     "search-in-list": lambda t: (
         "POST",
         "search",
-        {"json": {"search_expression": {"Filters": [{"Name": "TrialComponentName", "Operator": "In", "Value": t}]}}},
+        {
+            "json": {
+                "search_expression": {
+                    "Filters": [{"Name": "TrialComponentName", "Operator": "In", "Value": t}]
+                }
+            }
+        },
     ),
     "search-property-name": lambda t: (
         "POST",
         "search",
-        {"json": {"search_expression": {"Filters": [{"Name": f"Parameters.{t}", "Operator": "Exists"}]}}},
+        {
+            "json": {
+                "search_expression": {
+                    "Filters": [{"Name": f"Parameters.{t}", "Operator": "Exists"}]
+                }
+            }
+        },
     ),
     "search-tag-name": lambda t: (
         "POST",
         "search",
-        {"json": {"search_expression": {"Filters": [{"Name": f"Tags.{t}", "Operator": "Equals", "Value": t}]}}},
+        {
+            "json": {
+                "search_expression": {
+                    "Filters": [{"Name": f"Tags.{t}", "Operator": "Equals", "Value": t}]
+                }
+            }
+        },
     ),
     "search-parent": lambda t: (
         "POST",
@@ -131,7 +167,9 @@ LIST_REQUESTS: dict[str, Callable[[str], tuple[str, str, dict[str, Any]]]] = {
                     "NestedFilters": [
                         {
                             "NestedPropertyName": "Parents",
-                            "Filters": [{"Name": "Parents.TrialName", "Operator": "Equals", "Value": t}],
+                            "Filters": [
+                                {"Name": "Parents.TrialName", "Operator": "Equals", "Value": t}
+                            ],
                         }
                     ]
                 }
@@ -142,7 +180,10 @@ LIST_REQUESTS: dict[str, Callable[[str], tuple[str, str, dict[str, Any]]]] = {
 
 
 def names_in(items: list[dict[str, Any]]) -> set[str]:
-    return {item.get("TrialComponentName") or item.get("ExperimentName") or item["TrialName"] for item in items}
+    return {
+        item.get("TrialComponentName") or item.get("ExperimentName") or item["TrialName"]
+        for item in items
+    }
 
 
 @pytest.mark.parametrize("field", list(LIST_REQUESTS))
@@ -156,7 +197,9 @@ def test_sql_in_a_listing_or_search_field_finds_nothing_and_changes_nothing(
         if items is None:
             continue  # refused as bad input
         if field in ORDERING_FIELDS:
-            plain = call(server, method, route, **({"json": {}} if method == "POST" else {})).json()["items"]
+            plain = call(
+                server, method, route, **({"json": {}} if method == "POST" else {})
+            ).json()["items"]
             assert names_in(items) == names_in(plain), f"{field}={text!r} changed what is listed"
         else:
             assert items == [], f"{field}={text!r} found {len(items)} records"
@@ -165,29 +208,56 @@ def test_sql_in_a_listing_or_search_field_finds_nothing_and_changes_nothing(
 
 
 BODY_REQUESTS: dict[str, Callable[[str], tuple[str, dict[str, Any]]]] = {
-    "metrics-component": lambda t: ("metrics", {"queries": [{"component": t, "metric": "train:loss"}]}),
+    "metrics-component": lambda t: (
+        "metrics",
+        {"queries": [{"component": t, "metric": "train:loss"}]},
+    ),
     "metrics-metric": lambda t: ("metrics", {"queries": [{"component": "train-sgd", "metric": t}]}),
     "table-components": lambda t: ("table", {"components": [t]}),
     "table-metric-names": lambda t: ("table", {"components": ["train-sgd"], "metric_names": [t]}),
-    "table-parameter-names": lambda t: ("table", {"components": ["train-sgd"], "parameter_names": [t]}),
-    "table-search-query": lambda t: ("table", {"search": {"query": f"display_name contains {t!r}"}}),
+    "table-parameter-names": lambda t: (
+        "table",
+        {"components": ["train-sgd"], "parameter_names": [t]},
+    ),
+    "table-search-query": lambda t: (
+        "table",
+        {"search": {"query": f"display_name contains {t!r}"}},
+    ),
     "chart-components": lambda t: (
         "chart",
-        {"chart_type": "line", "data_type": "time_series", "components": [t], "metrics": ["train:loss"]},
+        {
+            "chart_type": "line",
+            "data_type": "time_series",
+            "components": [t],
+            "metrics": ["train:loss"],
+        },
     ),
     "chart-metrics": lambda t: (
         "chart",
-        {"chart_type": "line", "data_type": "time_series", "components": ["train-sgd"], "metrics": [t]},
+        {
+            "chart_type": "line",
+            "data_type": "time_series",
+            "components": ["train-sgd"],
+            "metrics": [t],
+        },
     ),
     "chart-axis": lambda t: (
         "chart",
-        {"chart_type": "scatter", "data_type": "summary", "components": ["train-sgd"], "x": f"parameters.{t}", "y": t},
+        {
+            "chart_type": "scatter",
+            "data_type": "summary",
+            "components": ["train-sgd"],
+            "x": f"parameters.{t}",
+            "y": t,
+        },
     ),
 }
 
 
 @pytest.mark.parametrize("field", list(BODY_REQUESTS))
-def test_sql_in_a_body_field_is_a_normal_answer_and_changes_nothing(server: JupyterServerProcess, field: str) -> None:
+def test_sql_in_a_body_field_is_a_normal_answer_and_changes_nothing(
+    server: JupyterServerProcess, field: str
+) -> None:
     before = database_dump(server)
     for text in INJECTIONS:
         route, body = BODY_REQUESTS[field](text)
@@ -196,7 +266,10 @@ def test_sql_in_a_body_field_is_a_normal_answer_and_changes_nothing(server: Jupy
         if answer.status_code == 200 and route == "metrics":
             assert all(series["raw_count"] == 0 for series in payload["series"])
         if answer.status_code == 200 and route == "table" and field != "table-components":
-            assert all(text not in column for column in payload["columns"]) or field == "table-search-query"
+            assert (
+                all(text not in column for column in payload["columns"])
+                or field == "table-search-query"
+            )
     assert database_dump(server) == before
 
 
@@ -208,8 +281,16 @@ def test_sql_and_html_stored_as_text_come_back_verbatim(server: JupyterServerPro
 
 
 def test_sql_stored_as_text_is_searched_as_text(server: JupyterServerProcess) -> None:
-    answer = call(server, "POST", "search", json={"query": 'parameters.note contains "DROP TABLE trial_components"'})
-    assert sorted(item["TrialComponentName"] for item in answer.json()["items"]) == ["train-adam", "train-sgd"]
+    answer = call(
+        server,
+        "POST",
+        "search",
+        json={"query": 'parameters.note contains "DROP TABLE trial_components"'},
+    )
+    assert sorted(item["TrialComponentName"] for item in answer.json()["items"]) == [
+        "train-adam",
+        "train-sgd",
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,8 +305,12 @@ TRAVERSALS = [
 ]
 
 
-@pytest.mark.parametrize("prefix", ["", "components/", "experiments/", "artifacts/", "components/train-sgd/artifacts/"])
-def test_path_traversal_under_the_api_never_serves_a_file(server: JupyterServerProcess, prefix: str) -> None:
+@pytest.mark.parametrize(
+    "prefix", ["", "components/", "experiments/", "artifacts/", "components/train-sgd/artifacts/"]
+)
+def test_path_traversal_under_the_api_never_serves_a_file(
+    server: JupyterServerProcess, prefix: str
+) -> None:
     secret = Path(server.extra_env["SMX_LAB_DB"]).read_bytes()[:16]  # the SQLite header
     for traversal in TRAVERSALS + ["../experiments.sqlite", "..%2F..%2Fexperiments.sqlite"]:
         url = f"{server.url()}{prefix}{traversal}"
@@ -294,12 +379,19 @@ def browser_session(server: JupyterServerProcess) -> requests.Session:
 POSTS = {
     "metrics": {"queries": [{"component": "train-sgd", "metric": "train:loss"}]},
     "table": {"components": ["train-sgd"]},
-    "chart": {"chart_type": "line", "data_type": "time_series", "components": ["train-sgd"], "metrics": ["train:loss"]},
+    "chart": {
+        "chart_type": "line",
+        "data_type": "time_series",
+        "components": ["train-sgd"],
+        "metrics": ["train:loss"],
+    },
 }
 
 
 @pytest.mark.parametrize("route", list(POSTS))
-def test_post_with_the_login_cookie_but_no_xsrf_token_is_403(server: JupyterServerProcess, route: str) -> None:
+def test_post_with_the_login_cookie_but_no_xsrf_token_is_403(
+    server: JupyterServerProcess, route: str
+) -> None:
     session = browser_session(server)
     answer = session.post(server.url(route), json=POSTS[route], timeout=60)
     assert answer.status_code == 403
@@ -307,9 +399,14 @@ def test_post_with_the_login_cookie_but_no_xsrf_token_is_403(server: JupyterServ
 
 
 @pytest.mark.parametrize("route", list(POSTS))
-def test_post_with_the_login_cookie_and_its_xsrf_token_is_served(server: JupyterServerProcess, route: str) -> None:
+def test_post_with_the_login_cookie_and_its_xsrf_token_is_served(
+    server: JupyterServerProcess, route: str
+) -> None:
     session = browser_session(server)
     answer = session.post(
-        server.url(route), json=POSTS[route], headers={"X-XSRFToken": session.cookies["_xsrf"]}, timeout=60
+        server.url(route),
+        json=POSTS[route],
+        headers={"X-XSRFToken": session.cookies["_xsrf"]},
+        timeout=60,
     )
     assert answer.status_code == 200, answer.text[:300]
