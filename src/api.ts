@@ -191,6 +191,27 @@ export interface IChartRequest {
   [key: string]: unknown;
 }
 
+/** A `table` request: exactly one of `components` or `search`, optionally narrowed by name lists. */
+export interface ITableRequest {
+  components?: string[];
+  search?: {
+    query?: string;
+    search_expression?: Record<string, unknown>;
+    sort_by?: string;
+    sort_order?: SortOrder;
+  };
+  metric_names?: string[];
+  parameter_names?: string[];
+  input_artifact_names?: string[];
+  output_artifact_names?: string[];
+}
+
+/** Components as rows with ExperimentAnalytics' columns, named and ordered as it names them. */
+export interface ITable {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
 /** A Vega-Lite v5 spec as the server builds it. */
 export type VegaLiteSpec = Record<string, unknown> & { $schema: string };
 
@@ -292,6 +313,10 @@ export class SmxLabClient {
 
   metrics(request: IMetricsRequest): Promise<{ series: ISeries[] }> {
     return this.request('POST', 'metrics', {}, request);
+  }
+
+  table(request: ITableRequest): Promise<ITable> {
+    return this.request('POST', 'table', {}, request);
   }
 
   chart(request: IChartRequest): Promise<VegaLiteSpec> {

@@ -13,6 +13,9 @@ export namespace CommandIDs {
   export const reveal = 'smx-lab:reveal';
   export const openSelected = 'smx-lab:open-selected';
   export const up = 'smx-lab:up';
+  export const openInList = 'smx-lab:open-in-list';
+  export const addChart = 'smx-lab:add-chart';
+  export const copyName = 'smx-lab:copy-name';
 }
 
 export const PALETTE_CATEGORY = 'Experiments';

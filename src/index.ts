@@ -12,15 +12,38 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
+import { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import { SmxLabClient } from './api';
 import { CommandIDs, registerCommands } from './commands';
 import { ComponentView, IViewSettings } from './details/ComponentView';
 import { ITabActions } from './details/tabs';
+import { Location } from './model';
 import { ExperimentsPanel } from './sidebar/panel';
 
 export { beakerIcon } from './icons';
 
 const PLUGIN_ID = 'smx-lab:plugin';
+/** Where the panel was (Home, an experiment, a trial), kept across reloads. */
+const LOCATION_KEY = 'smx-lab:location';
+
+function isLocation(value: unknown): value is Location {
+  const location = value as Location | null;
+  switch (location?.level) {
+    case 'experiments':
+    case 'unassigned':
+      return true;
+    case 'trials':
+      return typeof location.experiment === 'string';
+    case 'components':
+      return (
+        typeof location.experiment === 'string' &&
+        typeof location.trial === 'string'
+      );
+    default:
+      return false;
+  }
+}
 
 /** The settings of schema/plugin.json, with their defaults. */
 interface ISettings extends IViewSettings {
@@ -51,13 +74,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description:
     'The Experiments panel: browse and compare machine-learning experiments.',
   autoStart: true,
-  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry, IThemeManager],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ISettingRegistry,
+    IThemeManager,
+    IStateDB
+  ],
   activate: async (
     app: JupyterFrontEnd,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
-    themeManager: IThemeManager | null
+    themeManager: IThemeManager | null,
+    state: IStateDB | null
   ) => {
     const client = new SmxLabClient();
     let current = DEFAULT_SETTINGS;
@@ -125,6 +155,27 @@ const plugin: JupyterFrontEndPlugin<void> = {
         args: widget => ({ name: widget.content.componentName }),
         name: widget => widget.content.componentName
       });
+    }
+
+    if (state) {
+      // Not awaited: the state database answers only once the application has restored.
+      void app.restored
+        .then(() => state.fetch(LOCATION_KEY))
+        .then(saved => {
+          // Restored before listening, so the restored place is not saved again.
+          if (isLocation(saved)) {
+            panel.location.location = saved;
+          }
+        })
+        .catch(() => undefined)
+        .then(() => {
+          panel.location.changed.connect((_, location) => {
+            void state.save(
+              LOCATION_KEY,
+              location as unknown as ReadonlyPartialJSONValue
+            );
+          });
+        });
     }
 
     if (settingRegistry) {

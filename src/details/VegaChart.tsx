@@ -3,6 +3,7 @@
  * vega-embed is loaded on first use, so the sidebar does not pay for it.
  */
 import React, { useEffect, useRef, useState } from 'react';
+import type { View } from 'vega';
 import { VegaLiteSpec } from '../api';
 import { vegaThemeConfig } from './theme';
 
@@ -11,10 +12,12 @@ export interface IVegaChartProps {
   /** Changes when the theme changes, so the chart is drawn again in the new colors. */
   themeVersion?: number;
   label: string;
+  /** Receives the rendered vega view (for exports and signal listeners), null when it goes. */
+  onView?: (view: View | null) => void;
 }
 
 export function VegaChart(props: IVegaChartProps): JSX.Element {
-  const { spec, themeVersion, label } = props;
+  const { spec, themeVersion, label, onView } = props;
   const host = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -44,8 +47,12 @@ export function VegaChart(props: IVegaChartProps): JSX.Element {
           if (cancelled) {
             result.finalize();
           } else {
-            finalize = () => result.finalize();
+            finalize = () => {
+              onView?.(null);
+              result.finalize();
+            };
             setError(null);
+            onView?.(result.view);
           }
         },
         reason => {
@@ -58,7 +65,7 @@ export function VegaChart(props: IVegaChartProps): JSX.Element {
       cancelled = true;
       finalize?.();
     };
-  }, [spec, themeVersion]);
+  }, [spec, themeVersion, onView]);
 
   return (
     <div className="smx-VegaChart" role="figure" aria-label={label}>

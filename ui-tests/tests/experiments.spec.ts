@@ -308,6 +308,23 @@ test.describe('Experiments panel', () => {
         name: `run ${HTML}`
       })
     ).toBeVisible();
+    // The panel is back where it was, in the trial.
+    await expect(
+      panel(page).getByRole('navigation', { name: 'Location' })
+    ).toContainText('Default-Run-Group-untrusted-text');
+    await expect(rows(page)).toHaveCount(1);
+  });
+
+  test('a right-click on a row offers Open', async ({ page }) => {
+    await openPanel(page);
+    await panel(page)
+      .getByText('digits-hidden-units-sweep', { exact: true })
+      .click({ button: 'right' });
+    const menu = page.locator('.lm-Menu');
+    await menu.getByText('Open', { exact: true }).click();
+    await expect(
+      panel(page).getByRole('navigation', { name: 'Location' })
+    ).toContainText('digits-hidden-units-sweep');
   });
 
   test('metrics logged from a running notebook appear in the open view of its run', async ({

@@ -1,0 +1,361 @@
+/**
+ * One chart of a chart tab: its Chart properties pane, the spec the server builds for them,
+ * rendered by the shared VegaChart, exports (PNG, SVG, data CSV) and zoom that asks again.
+ */
+import React, { useCallback, useEffect, useRef, useState } from 'react';
+import type { View } from 'vega';
+import { ApiError, SmxLabClient, VegaLiteSpec } from '../api';
+import { downloadText, downloadUrl } from '../compare/csv';
+import { TrialComponentListModel } from '../compare/listModel';
+import { VegaChart } from '../details/VegaChart';
+import {
+  CHART_TYPES,
+  ChartType,
+  chartRequest,
+  columnOptions,
+  DataType,
+  IChartProperties,
+  metricNames,
+  pickersOf,
+  TIME_SERIES_CHARTS,
+  XAxisChoice
+} from './chartRequest';
+import { chartDataCsv, reductionNote, zoomOf } from './usermeta';
+
+/** Quiet time after the last wheel or drag before the server is asked for the zoomed range. */
+const ZOOM_DELAY_MS = 400;
+
+export interface IChartCardProps {
+  client: SmxLabClient;
+  model: TrialComponentListModel;
+  initial: IChartProperties;
+  index: number;
+  chartPoints: number;
+  themeVersion: number;
+  onRemove: () => void;
+}
+
+export function ChartCard(props: IChartCardProps): JSX.Element {
+  const { client, model, chartPoints, index } = props;
+  const [properties, setProperties] = useState(props.initial);
+  const [xRange, setXRange] = useState<[number, number] | null>(null);
+  const [spec, setSpec] = useState<VegaLiteSpec | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const view = useRef<View | null>(null);
+  const components = model.rows.map(row => row.name);
+  const request = chartRequest(properties, components, {
+    maxPoints: chartPoints,
+    xRange
+  });
+  const requestKey = JSON.stringify(request);
+
+  useEffect(() => {
+    let cancelled = false;
+    setError(null);
+    client.chart(JSON.parse(requestKey)).then(
+      answer => {
+        if (!cancelled) {
+          setSpec(answer);
+        }
+      },
+      reason => {
+        if (!cancelled) {
+          setSpec(null);
+          setError(
+            reason instanceof ApiError ? reason.message : String(reason)
+          );
+        }
+      }
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, requestKey]);
+
+  const zoom = spec ? zoomOf(spec) : null;
+  const onView = useCallback(
+    (rendered: View | null) => {
+      view.current = rendered;
+      if (!rendered || !zoom) {
+        return;
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      rendered.addSignalListener(zoom.param, (_name, value) => {
+        const extent = Object.values(
+          (value ?? {}) as Record<string, unknown[]>
+        )[0];
+        clearTimeout(timer);
+        if (!Array.isArray(extent) || extent.length !== 2) {
+          return;
+        }
+        const low = Number(extent[0]) * zoom.factor;
+        const high = Number(extent[1]) * zoom.factor;
+        if (Number.isFinite(low) && Number.isFinite(high) && low < high) {
+          timer = setTimeout(() => setXRange([low, high]), ZOOM_DELAY_MS);
+        }
+      });
+    },
+    [zoom?.param, zoom?.factor]
+  );
+
+  const update = (change: Partial<IChartProperties>) => {
+    setXRange(null);
+    setProperties({ ...properties, ...change });
+  };
+  const exportImage = async (type: 'png' | 'svg') => {
+    if (view.current) {
+      downloadUrl(
+        await view.current.toImageURL(type, 2),
+        `chart-${index + 1}.${type}`
+      );
+    }
+  };
+  const note = spec ? reductionNote(spec) : null;
+  const label = CHART_TYPES.find(t => t.id === properties.chartType)?.label;
+  return (
+    <section
+      className="smx-ChartCard"
+      aria-label={`Chart ${index + 1}`}
+      data-chart-type={properties.chartType}
+      data-data-type={request.data_type}
+    >
+      <div className="smx-ChartCard-main">
+        <div className="smx-ChartCard-toolbar">
+          <span className="smx-ChartCard-title">
+            Chart {index + 1}: {label}
+          </span>
+          {note && <span className="smx-ChartCard-note">{note}</span>}
+          {xRange && (
+            <button className="jp-mod-styled" onClick={() => setXRange(null)}>
+              Reset zoom
+            </button>
+          )}
+          <button
+            className="jp-mod-styled"
+            disabled={!spec}
+            onClick={() => void exportImage('png')}
+          >
+            Export PNG
+          </button>
+          <button
+            className="jp-mod-styled"
+            disabled={!spec}
+            onClick={() => void exportImage('svg')}
+          >
+            Export SVG
+          </button>
+          <button
+            className="jp-mod-styled"
+            disabled={!spec}
+            onClick={() =>
+              spec && downloadText(chartDataCsv(spec), `chart-${index + 1}.csv`)
+            }
+          >
+            Export data CSV
+          </button>
+          <button
+            className="jp-mod-styled"
+            aria-label={`Remove chart ${index + 1}`}
+            onClick={props.onRemove}
+          >
+            Remove
+          </button>
+        </div>
+        {error ? (
+          <div className="smx-VegaChart-error" role="alert">
+            The chart could not be made: {error}
+          </div>
+        ) : spec ? (
+          <VegaChart
+            spec={spec}
+            themeVersion={props.themeVersion}
+            label={`${label} chart`}
+            onView={onView}
+          />
+        ) : (
+          <div className="smx-MetricChart-loading">Loading the chart…</div>
+        )}
+      </div>
+      <ChartProperties
+        model={model}
+        properties={properties}
+        onChange={update}
+      />
+    </section>
+  );
+}
+
+function Picker(props: {
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+  allowNone?: string;
+}): JSX.Element {
+  return (
+    <label className="smx-ChartProperties-field">
+      <span>{props.label}</span>
+      <select
+        className="jp-mod-styled"
+        value={props.value}
+        onChange={event => props.onChange(event.target.value)}
+      >
+        {props.allowNone !== undefined && (
+          <option value="">{props.allowNone}</option>
+        )}
+        {props.options.map(option => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function ChartProperties(props: {
+  model: TrialComponentListModel;
+  properties: IChartProperties;
+  onChange: (change: Partial<IChartProperties>) => void;
+}): JSX.Element {
+  const { model, properties, onChange } = props;
+  const options = columnOptions(model);
+  const numeric = options.filter(option => option.numeric);
+  const metrics = metricNames(model).map(m => ({ value: m, label: m }));
+  const show = pickersOf(properties);
+  const timeSeriesAllowed = TIME_SERIES_CHARTS.includes(properties.chartType);
+  const chartType = properties.chartType;
+  // Which columns each picker offers: numbers where the chart needs numbers.
+  const xOptions =
+    chartType === 'scatter' || chartType === 'line' ? numeric : options;
+  const yOptions =
+    chartType === 'importance'
+      ? numeric.filter(o => o.value.startsWith('metrics.'))
+      : numeric;
+  return (
+    <aside className="smx-ChartProperties" aria-label="Chart properties">
+      <h3 className="smx-Details-sectionTitle">Chart properties</h3>
+      <Picker
+        label="Data type"
+        value={timeSeriesAllowed ? properties.dataType : 'summary'}
+        options={[
+          ...(timeSeriesAllowed
+            ? [{ value: 'time_series', label: 'Time series' }]
+            : []),
+          { value: 'summary', label: 'Summary statistics' }
+        ]}
+        onChange={value => onChange({ dataType: value as DataType })}
+      />
+      <Picker
+        label="Chart type"
+        value={chartType}
+        options={CHART_TYPES.map(t => ({ value: t.id, label: t.label }))}
+        onChange={value => onChange({ chartType: value as ChartType })}
+      />
+      {show.metric && (
+        <Picker
+          label="Metric"
+          value={properties.metric}
+          options={metrics}
+          allowNone="Every metric"
+          onChange={value => onChange({ metric: value })}
+        />
+      )}
+      {show.xAxis && (
+        <Picker
+          label="X axis"
+          value={properties.xAxis}
+          options={[
+            { value: 'step', label: 'Step' },
+            { value: 'time', label: 'Wall time' },
+            { value: 'relative_time', label: 'Relative time' }
+          ]}
+          onChange={value => onChange({ xAxis: value as XAxisChoice })}
+        />
+      )}
+      {show.x && (
+        <Picker
+          label="X"
+          value={properties.x}
+          options={xOptions}
+          allowNone={chartType === 'bar' ? 'Each component' : undefined}
+          onChange={value => onChange({ x: value })}
+        />
+      )}
+      {show.y && (
+        <Picker
+          label="Y"
+          value={properties.y}
+          options={yOptions}
+          onChange={value => onChange({ y: value })}
+        />
+      )}
+      {show.color && (
+        <Picker
+          label="Color"
+          value={properties.color}
+          options={options}
+          allowNone="By component"
+          onChange={value => onChange({ color: value })}
+        />
+      )}
+      {show.smoothing && (
+        <label className="smx-ChartProperties-field">
+          <span>Smoothing ({properties.smoothing.toFixed(2)})</span>
+          <input
+            type="range"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={properties.smoothing}
+            onChange={event =>
+              onChange({ smoothing: Number(event.target.value) })
+            }
+          />
+        </label>
+      )}
+      {show.logY && (
+        <>
+          <label className="smx-ChartProperties-check">
+            <input
+              type="checkbox"
+              checked={properties.logY}
+              onChange={event => onChange({ logY: event.target.checked })}
+            />
+            Log y
+          </label>
+          <label className="smx-ChartProperties-check">
+            <input
+              type="checkbox"
+              checked={properties.ignoreOutliers}
+              onChange={event =>
+                onChange({ ignoreOutliers: event.target.checked })
+              }
+            />
+            Ignore outliers
+          </label>
+        </>
+      )}
+      {show.bins && (
+        <label className="smx-ChartProperties-field">
+          <span>Bins</span>
+          <input
+            className="jp-mod-styled"
+            type="number"
+            min={1}
+            max={200}
+            value={properties.bins}
+            onChange={event =>
+              onChange({
+                bins: Math.max(
+                  1,
+                  Math.min(200, Number(event.target.value) || 1)
+                )
+              })
+            }
+          />
+        </label>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,91 @@
+/** The chart tab of a trial component list: several charts, each with its properties pane. */
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { ISignal } from '@lumino/signaling';
+import React from 'react';
+import { SmxLabClient } from '../api';
+import { TrialComponentListModel } from '../compare/listModel';
+import { ChartCard } from './ChartCard';
+import { defaultProperties, IChartProperties } from './chartRequest';
+
+export interface IChartsWidgetOptions {
+  client: SmxLabClient;
+  model: TrialComponentListModel;
+  chartPoints: number;
+  title: string;
+  themeChanged?: ISignal<unknown, unknown>;
+}
+
+let counter = 0;
+let chartKeys = 0;
+
+export class ChartsWidget extends ReactWidget {
+  private _charts: { key: number; initial: IChartProperties }[] = [];
+  private _themeVersion = 0;
+
+  constructor(private readonly options: IChartsWidgetOptions) {
+    super();
+    this.id = `smx-lab-charts-${++counter}`;
+    this.addClass('smx-ChartsWidget');
+    this.title.label = options.title;
+    this.title.closable = true;
+    options.themeChanged?.connect(this.onThemeChanged, this);
+    options.model.changed.connect(this.update, this);
+  }
+
+  get model(): TrialComponentListModel {
+    return this.options.model;
+  }
+
+  /** Adds a chart: the default scatter, or the given properties. */
+  addChart(initial?: IChartProperties): void {
+    this._charts.push({
+      key: ++chartKeys,
+      initial: initial ?? defaultProperties(this.options.model)
+    });
+    this.update();
+  }
+
+  dispose(): void {
+    this.options.themeChanged?.disconnect(this.onThemeChanged, this);
+    this.options.model.changed.disconnect(this.update, this);
+    super.dispose();
+  }
+
+  private onThemeChanged(): void {
+    this._themeVersion++;
+    this.update();
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <div className="smx-Charts">
+        <div className="smx-Charts-toolbar">
+          <button
+            className="jp-mod-styled jp-mod-accept"
+            onClick={() => this.addChart()}
+          >
+            Add chart
+          </button>
+          <span className="smx-Charts-count">
+            {this.options.model.rows.length} trial components
+          </span>
+        </div>
+        {this._charts.map((chart, index) => (
+          <ChartCard
+            key={chart.key}
+            client={this.options.client}
+            model={this.options.model}
+            initial={chart.initial}
+            index={index}
+            chartPoints={this.options.chartPoints}
+            themeVersion={this._themeVersion}
+            onRemove={() => {
+              this._charts = this._charts.filter(c => c !== chart);
+              this.update();
+            }}
+          />
+        ))}
+      </div>
+    );
+  }
+}

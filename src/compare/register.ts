@@ -1,0 +1,113 @@
+/**
+ * The compare commands of the sidebar's context menu: open the selection in a trial component
+ * list, add a chart of it, copy the selected names. The widgets live in the main area.
+ */
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import { ISignal } from '@lumino/signaling';
+import { SmxLabClient } from '../api';
+import { ChartsWidget } from '../charts/widget';
+import { CommandIDs } from '../commands';
+import { ExperimentsPanel } from '../sidebar/panel';
+import { TrialComponentListModel } from './listModel';
+import { TrialComponentList } from './widget';
+
+export interface ICompareOptions {
+  app: JupyterFrontEnd;
+  client: SmxLabClient;
+  panel: ExperimentsPanel;
+  copy: (text: string) => void;
+  chartPoints: () => number;
+  themeChanged?: ISignal<unknown, unknown>;
+}
+
+export function registerCompare(options: ICompareOptions): void {
+  const { app, client, panel, copy } = options;
+  const { commands, shell } = app;
+  const lists = new WidgetTracker<MainAreaWidget<TrialComponentList>>({
+    namespace: 'smx-lab-compare'
+  });
+  const charts = new WidgetTracker<MainAreaWidget<ChartsWidget>>({
+    namespace: 'smx-lab-charts'
+  });
+
+  const openCharts = (model: TrialComponentListModel, title: string) => {
+    const open = charts.find(widget => widget.content.model === model);
+    if (open) {
+      open.content.addChart();
+      shell.activateById(open.id);
+      return;
+    }
+    const content = new ChartsWidget({
+      client,
+      model,
+      chartPoints: options.chartPoints(),
+      title: title.replace(/^Compare/, 'Charts'),
+      themeChanged: options.themeChanged
+    });
+    content.addChart();
+    const widget = new MainAreaWidget({ content });
+    widget.id = content.id;
+    widget.title.label = content.title.label;
+    widget.title.closable = true;
+    void charts.add(widget);
+    shell.add(widget, 'main', { mode: 'split-bottom' });
+    shell.activateById(widget.id);
+  };
+
+  const openList = (): TrialComponentList | null => {
+    const selection = panel.selection.rows;
+    if (selection.length === 0) {
+      return null;
+    }
+    const content: TrialComponentList = new TrialComponentList({
+      client,
+      selection,
+      copy,
+      addChart: model => openCharts(model, content.title.label)
+    });
+    const widget = new MainAreaWidget({ content });
+    widget.id = content.id;
+    widget.title.label = content.title.label;
+    widget.title.caption = content.title.caption;
+    widget.title.closable = true;
+    void lists.add(widget);
+    shell.add(widget, 'main');
+    shell.activateById(widget.id);
+    return content;
+  };
+
+  const hasSelection = () => panel.selection.size > 0;
+
+  commands.addCommand(CommandIDs.openInList, {
+    label: 'Open in trial component list',
+    caption:
+      'Compare the trial components of the selected experiments, trials and components',
+    isEnabled: hasSelection,
+    execute: () => {
+      openList();
+    }
+  });
+
+  commands.addCommand(CommandIDs.addChart, {
+    label: 'Add chart',
+    caption: 'Chart the trial components of the selection',
+    isEnabled: hasSelection,
+    execute: async () => {
+      const list = openList();
+      if (list) {
+        await list.ready;
+        openCharts(list.model, list.title.label);
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.copyName, {
+    label: 'Copy name',
+    caption: 'Copy the names of the selected rows',
+    isEnabled: hasSelection,
+    execute: () => {
+      copy(panel.selection.rows.map(row => row.name).join('\n'));
+    }
+  });
+}
