@@ -16,6 +16,7 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import { SmxLabClient } from './api';
 import { CommandIDs, registerCommands } from './commands';
+import { registerCompare } from './compare/register';
 import { ComponentView, IViewSettings } from './details/ComponentView';
 import { ITabActions } from './details/tabs';
 import { Location } from './model';
@@ -146,6 +147,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
       openComponent,
       refreshViews: () => tracker.forEach(widget => widget.content.refresh()),
       palette
+    });
+    registerCompare({
+      app,
+      client,
+      panel,
+      copy: actions.copy,
+      chartPoints: () => current.chartPoints,
+      themeChanged: themeManager?.themeChanged
     });
 
     if (restorer) {
