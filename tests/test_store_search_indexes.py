@@ -1,10 +1,14 @@
 """The embedded store's search indexes: a store written by an older version gains them when it is
-opened, keeps its data, and searches by metric statistics answer from them."""
+opened, keeps its data, and searches by metric statistics answer from them, page by page in the
+order every listing uses (missing values last, ties by creation order)."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from smx_lab.model import MetricPoint
 from smx_lab.stores.local import SCHEMA_VERSION, LocalStore
@@ -40,17 +44,24 @@ def _store_at_version_3(path: Path) -> None:
 def _indexes(path: Path) -> set[str]:
     connection = sqlite3.connect(path)
     try:
-        return {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        return {
+            name
+            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
     finally:
         connection.close()
 
 
 def _log(store: LocalStore, name: str, metric: str, values: list[float]) -> None:
     store.create_trial_component(name)
-    store.log_metrics(name, [MetricPoint(metric, value, 1_700_000_000.0 + i, i) for i, value in enumerate(values)])
+    store.log_metrics(
+        name, [MetricPoint(metric, value, 1_700_000_000.0 + i, i) for i, value in enumerate(values)]
+    )
 
 
-def test_a_version_3_store_gains_the_metric_index_and_still_finds_its_runs(store_path: Path) -> None:
+def test_a_version_3_store_gains_the_metric_index_and_still_finds_its_runs(
+    store_path: Path,
+) -> None:
     _store_at_version_3(store_path)
 
     store = LocalStore(store_path)
@@ -63,15 +74,22 @@ def test_a_version_3_store_gains_the_metric_index_and_still_finds_its_runs(store
     finally:
         store.close()
 
-    assert "metrics_by_name_component" in _indexes(store_path)
-    assert sqlite3.connect(store_path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert {
+        f"metrics_by_name_{c}"
+        for c in ("component", "min", "max", "mean", "std_dev", "last", "count")
+    } <= (_indexes(store_path))
+    assert (
+        sqlite3.connect(store_path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    )
     assert [c.trial_component_name for c in page.items] == ["old-run"] and page.total == 1
 
 
 def test_a_new_store_keeps_the_metric_index_in_step_with_logged_points(store: LocalStore) -> None:
     _log(store, "a", "loss", [0.9, 0.4])
     _log(store, "b", "loss", [0.8, 0.7])
-    store.log_metrics("a", [MetricPoint("loss", 0.95, 1_700_000_100.0, 2)])  # a's last is now the highest
+    store.log_metrics(
+        "a", [MetricPoint("loss", 0.95, 1_700_000_100.0, 2)]
+    )  # a's last is now the highest
 
     page = store.search(
         RESOURCE,
@@ -86,8 +104,12 @@ def test_a_new_store_keeps_the_metric_index_in_step_with_logged_points(store: Lo
     assert integrity == [("ok",)]
 
 
-def test_filters_on_parameters_and_a_metric_are_merged_as_sorted_index_ranges(store: LocalStore) -> None:
-    for index, (optimizer, loss) in enumerate([("sgd", 0.2), ("adam", 0.3), ("sgd", 0.9), ("sgd", 0.5)]):
+def test_filters_on_parameters_and_a_metric_are_merged_as_sorted_index_ranges(
+    store: LocalStore,
+) -> None:
+    for index, (optimizer, loss) in enumerate(
+        [("sgd", 0.2), ("adam", 0.3), ("sgd", 0.9), ("sgd", 0.5)]
+    ):
         name = f"run-{index}"
         store.create_trial_component(name)
         store.update_trial_component(name, parameters={"optimizer": optimizer, "layers": 3})
@@ -109,3 +131,108 @@ def test_filters_on_parameters_and_a_metric_are_merged_as_sorted_index_ranges(st
     assert [c.trial_component_name for c in page.items] == ["run-0", "run-3"]
     assert plan.count("MERGE (INTERSECT)") == 2
     assert any("COVERING INDEX metrics_by_name_component" in step for step in plan)
+
+
+def _pages(
+    store: LocalStore, expression: dict[str, Any] | None, sort_by: str, order: str, size: int
+) -> list[Any]:
+    """Every page of a search, following the cursors."""
+    pages, cursor = [], None
+    while True:
+        page = store.search(
+            RESOURCE, expression, sort_by=sort_by, sort_order=order, limit=size, cursor=cursor
+        )
+        pages.append(page)
+        cursor = page.next_cursor
+        if not cursor:
+            return pages
+
+
+@pytest.fixture
+def runs(store: LocalStore) -> LocalStore:
+    """Eleven runs: nine log ``loss`` (two pairs share a last value), two never log it; even runs
+    use sgd."""
+    lasts = [0.5, 0.2, 0.9, 0.2, 0.7, 0.5, 0.1, 0.8, 0.3]
+    for index in range(11):
+        name = f"run-{index:02d}"
+        store.create_trial_component(name)
+        store.update_trial_component(
+            name, parameters={"optimizer": "sgd" if index % 2 == 0 else "adam"}
+        )
+        if index < len(lasts):
+            store.log_metrics(
+                name,
+                [
+                    MetricPoint("loss", 5.0, 1_700_000_000.0, 0),
+                    MetricPoint("loss", lasts[index], 1_700_000_001.0, 1),
+                ],
+            )
+    return store
+
+
+@pytest.mark.parametrize("order", ["Descending", "Ascending"])
+@pytest.mark.parametrize("size", [1, 3, 4, 100])
+def test_pages_sorted_by_a_metric_list_every_run_once_with_runs_without_it_last(
+    runs: LocalStore, order: str, size: int
+) -> None:
+    pages = _pages(runs, None, "Metrics.loss.Last", order, size)
+
+    names = [c.trial_component_name for page in pages for c in page.items]
+    with_metric = [c for page in pages for c in page.items if c.metrics]
+    # Ties are broken by creation order, in the direction of the sort, like every other listing.
+    key = [(c.metric("loss").last, c.trial_component_name) for c in with_metric]
+    assert key == sorted(key, reverse=order == "Descending")
+    without = ["run-09", "run-10"] if order == "Ascending" else ["run-10", "run-09"]
+    assert names == [c.trial_component_name for c in with_metric] + without
+    assert {page.total for page in pages} == {11}
+
+
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_a_filtered_search_sorted_by_a_metric_pages_through_the_matches_only(
+    runs: LocalStore, size: int
+) -> None:
+    expression = {
+        "Filters": [{"Name": "Parameters.optimizer", "Operator": "Equals", "Value": "sgd"}]
+    }
+
+    pages = _pages(runs, expression, "Metrics.loss.Max", "Descending", size)
+
+    # Every sgd run has max 5.0: the order is the tie-break alone, the newest run first, and
+    # run-10 (no loss) last.
+    assert [c.trial_component_name for page in pages for c in page.items] == [
+        "run-08",
+        "run-06",
+        "run-04",
+        "run-02",
+        "run-00",
+        "run-10",
+    ]
+    assert {page.total for page in pages} == {6}
+
+
+def test_a_run_under_two_trials_of_the_experiment_is_found_once(runs: LocalStore) -> None:
+    runs.create_experiment("mnist")
+    for trial in ("trial-a", "trial-b"):
+        runs.create_trial(trial, "mnist")
+        runs.associate_trial_component("run-03", trial)
+    runs.associate_trial_component("run-09", "trial-a")
+    expression = {
+        "Filters": [{"Name": "Parents.ExperimentName", "Operator": "Equals", "Value": "mnist"}]
+    }
+
+    page = runs.search(RESOURCE, expression, sort_by="Metrics.loss.Min", sort_order="Ascending")
+
+    assert [c.trial_component_name for c in page.items] == ["run-03", "run-09"]
+    assert page.total == 2 and page.next_cursor is None
+
+
+def test_a_search_sorted_by_a_metric_that_matches_nothing_is_an_empty_page(
+    runs: LocalStore,
+) -> None:
+    expression = {
+        "Filters": [{"Name": "Metrics.loss.Last", "Operator": "GreaterThan", "Value": "10"}]
+    }
+
+    page = runs.search(RESOURCE, expression, sort_by="Metrics.loss.Last")
+
+    assert page.items == [] and page.total == 0 and page.next_cursor is None

@@ -69,7 +69,7 @@ from .local_schema import (
     STEP_LEVELS,
     TIME_LEVELS,
 )
-from .local_search import compile_where
+from .local_search import SQL, compile_ids, compile_where
 
 SCHEMA_VERSION = len(MIGRATIONS)
 MAX_PAGE_SIZE = 10_000
@@ -848,7 +848,17 @@ class LocalStore:
         where, compiled_params = compile_where(resource, search_expression)
         params = list(compiled_params)
         scope = ["search", resource, json.dumps(search_expression, sort_keys=True, default=str)]
-        return self._page(resource, f"({where})", params, sort_by, sort_order, limit, cursor, scope)
+        return self._page(
+            resource,
+            f"({where})",
+            params,
+            sort_by,
+            sort_order,
+            limit,
+            cursor,
+            scope,
+            matching_ids=compile_ids(resource, search_expression),
+        )
 
     def _page(
         self,
@@ -860,7 +870,10 @@ class LocalStore:
         limit: int,
         cursor: str | None,
         scope: list[Any],
+        matching_ids: SQL | None = None,
     ) -> Page[Any]:
+        """One page of the rows ``where`` selects, sorted, with the total. ``matching_ids``, when
+        given, selects the same rows' ids without reading the rows."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValidationError("limit", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
         if sort_order not in ("Ascending", "Descending"):
@@ -873,8 +886,20 @@ class LocalStore:
         missing_last = "" if sort_by.lower() in _NEVER_NULL_SORT else f"({key}) IS NULL, "
         ordering = f"{missing_last}{key} {direction}, {alias}.id {direction}"
         count_sql = f"SELECT count(*) FROM {table} {alias} WHERE {where}"  # noqa: S608
+        unfiltered = where in ("1", "(1)")
+        by_metric = _metric_sort(resource, sort_by)
         with self._read() as db:
-            if where in ("1", "(1)"):
+            if by_metric is not None:
+                # The filter runs once, for the ids (their number is the total); the page then
+                # comes off the statistic's index in order, stopping when it is full.
+                matching = None
+                if not unfiltered:
+                    id_sql, id_params = matching_ids or (f"SELECT {alias}.id FROM {table} {alias} WHERE {where}", params)  # noqa: S608
+                    # An id may be listed twice (a component under two trials of one experiment).
+                    matching = list(dict.fromkeys(row[0] for row in db.execute(id_sql, id_params)))
+                total = db.execute(count_sql).fetchone()[0] if matching is None else len(matching)
+                ids = _metric_sorted_ids(db, matching, *by_metric, direction, limit, offset)
+            elif unfiltered:
                 # Nothing to filter: counting reads the smallest index, and the page comes off the
                 # sort column's index (if it has one) instead of sorting every row for a window count.
                 total = db.execute(count_sql).fetchone()[0]
@@ -1274,21 +1299,64 @@ def _sort_key(resource: str, alias: str, sort_by: str) -> tuple[str, list[Any], 
         if lowered.startswith("parameters.") and len(sort_by) > len("parameters."):
             join = "LEFT JOIN parameters sp ON sp.trial_component_id = tc.id AND sp.name = ?"
             return join, [sort_by[len("parameters.") :]], "coalesce(sp.number_value, sp.string_value)"
-        if lowered.startswith("metrics.") and "." in sort_by[len("metrics.") :]:
-            metric, statistic = sort_by[len("metrics.") :].rsplit(".", 1)
-            column = _STATISTIC_COLUMNS.get(statistic.lower())
-            if column and metric:
-                # The covering index holds every statistic: one seek per row, no table read. Left
-                # to itself the planner takes UNIQUE (trial_component_id, name) and then the row.
-                join = (
-                    "LEFT JOIN metrics sm INDEXED BY metrics_by_name_component "
-                    "ON sm.trial_component_id = tc.id AND sm.name = ?"
-                )
-                return join, [metric], f"sm.{column}"
+        by_metric = _metric_sort(resource, sort_by)
+        if by_metric is not None:
+            join = "LEFT JOIN metrics sm ON sm.trial_component_id = tc.id AND sm.name = ?"
+            return join, [by_metric[0]], f"sm.{by_metric[1]}"
     allowed = sorted({"Name", "CreationTime", "LastModifiedTime", "DisplayName"})
     if resource == "ExperimentTrialComponent":
         allowed += ["StartTime", "EndTime", "Parameters.<name>", "Metrics.<name>.<Min|Max|Avg|StdDev|Last|Count>"]
     raise ValidationError("sort_by", f"must be one of {', '.join(allowed)}", value=sort_by)
+
+
+def _metric_sort(resource: str, sort_by: str) -> tuple[str, str] | None:
+    """``(metric name, column of metrics)`` when components are sorted by ``Metrics.<name>.<Stat>``."""
+    if resource != "ExperimentTrialComponent" or not sort_by.lower().startswith("metrics."):
+        return None
+    metric, _, statistic = sort_by[len("metrics.") :].rpartition(".")
+    column = _STATISTIC_COLUMNS.get(statistic.lower())
+    return (metric, column) if metric and column else None
+
+
+def _metric_sorted_ids(
+    db: sqlite3.Connection,
+    matching: list[int] | None,
+    metric: str,
+    column: str,
+    direction: str,
+    limit: int,
+    offset: int,
+) -> list[int]:
+    """One page of components sorted by a statistic of ``metric``, in the order every listing uses
+    (missing values last, ties by id in the same direction): those with the metric, read off
+    ``metrics_by_name_<column>`` in order, then those without it by id. ``matching`` holds the
+    filter's ids (None: every component). ``column`` comes from ``_STATISTIC_COLUMNS``."""
+    if matching is None:
+        among, among_params, everyone = "", [], "SELECT id FROM trial_components"
+    else:
+        among, among_params = " AND sm.trial_component_id IN (SELECT value FROM json_each(?))", [json.dumps(matching)]
+        everyone = "SELECT value AS id FROM json_each(?)"
+    page = [
+        row[0]
+        for row in db.execute(
+            f"SELECT sm.trial_component_id FROM metrics sm INDEXED BY metrics_by_name_{column} "  # noqa: S608 - whitelisted column
+            f"WHERE sm.name = ?{among} ORDER BY sm.{column} {direction}, sm.trial_component_id {direction} "
+            "LIMIT ? OFFSET ?",
+            [metric, *among_params, limit, offset],
+        )
+    ]
+    if len(page) == limit:
+        return page
+    # The page reaches past the components with the metric: the others follow, in id order.
+    having_sql = f"SELECT count(*) FROM metrics sm WHERE sm.name = ?{among}"  # noqa: S608 - fixed SQL
+    having = db.execute(having_sql, [metric, *among_params]).fetchone()[0]
+    others = db.execute(
+        f"SELECT ids.id FROM ({everyone}) ids "  # noqa: S608 - fixed SQL
+        "WHERE ids.id NOT IN (SELECT trial_component_id FROM metrics WHERE name = ?) "
+        f"ORDER BY ids.id {direction} LIMIT ? OFFSET ?",
+        [*among_params, metric, limit - len(page), max(0, offset - having)],
+    )
+    return page + [row[0] for row in others]
 
 
 def _fingerprint(parts: Sequence[Any]) -> str:

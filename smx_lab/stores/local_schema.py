@@ -162,4 +162,11 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX metrics_by_name_component "
         "ON metrics(name, trial_component_id, last, min, max, mean, std_dev, count)",
     ],
+    # version 5: sort by a metric statistic. Per statistic, (name, value, component) in the order
+    # a search sorted by ``Metrics.<name>.<Stat>`` pages through (the component breaks ties, as it
+    # does in every listing), so the first page is the first matching entries of one index range.
+    [
+        f"CREATE INDEX metrics_by_name_{column} ON metrics(name, {column}, trial_component_id)"
+        for column in ("min", "max", "mean", "std_dev", "last", "count")
+    ],
 ]

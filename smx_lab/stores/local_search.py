@@ -137,6 +137,16 @@ def compile_where(resource: str, expression: dict[str, Any] | None) -> SQL:
     return compiler.sql(compiler.expression(normalised))
 
 
+def compile_ids(resource: str, expression: dict[str, Any] | None) -> SQL | None:
+    """The ids of the rows the expression selects, as one SELECT (the same set as
+    :func:`compile_where`, possibly listing an id more than once), when every condition of the
+    expression is held in child tables; None when it also tests the row's own columns."""
+    if expression is None:
+        return None
+    part = _Compiler(resource).expression(validate_expression(expression, resource))
+    return (part.select, list(part.params)) if isinstance(part, _Ids) else None
+
+
 class _Compiler:
     def __init__(self, resource: str) -> None:
         self.resource = resource
