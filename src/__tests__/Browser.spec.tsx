@@ -200,6 +200,8 @@ describe('Experiments browser', () => {
     expect(
       screen.getByPlaceholderText('Search').getAttribute('aria-invalid')
     ).toBe('true');
+    // The rows from before the bad query stay in view under the explanation.
+    expect(rowNames()).toEqual(['mnist', 'cifar10', 'fashion-mnist']);
   });
 
   it('shows how to log a first run when the store is empty', async () => {

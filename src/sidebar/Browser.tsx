@@ -126,12 +126,20 @@ export function Browser(props: IBrowserProps): JSX.Element {
   const lastReady = useRef<{ listing: Listing<ListItem>; key: string } | null>(
     null
   );
-  if (listing.status !== 'loading') {
+  if (listing.status === 'ready') {
     lastReady.current = { listing, key: locationKey };
   }
+  // A query the server refuses keeps the last rows in view too, under its explanation.
+  const failure = listing.error;
+  const queryFailure =
+    failure && (failure.isQueryError || failure.body.field === 'q')
+      ? failure
+      : null;
   const previous = lastReady.current;
   const shown =
-    listing.status === 'loading' && previous && previous.key === locationKey
+    (listing.status === 'loading' || queryFailure) &&
+    previous &&
+    previous.key === locationKey
       ? previous.listing
       : listing;
   useEffect(() => {
@@ -171,17 +179,17 @@ export function Browser(props: IBrowserProps): JSX.Element {
     [locationModel]
   );
 
-  const error = shown.error;
-  const queryError =
-    error && (error.isQueryError || error.body.field === 'q')
-      ? { text: query, body: error.body }
-      : null;
+  const queryError = queryFailure
+    ? { text: query, body: queryFailure.body }
+    : null;
   const searching = query.trim() !== '';
 
   let body: JSX.Element;
-  if (error && !queryError) {
-    body = <ErrorState error={error} onRetry={() => void shown.retry()} />;
-  } else if (queryError) {
+  if (shown.error && !queryFailure) {
+    body = (
+      <ErrorState error={shown.error} onRetry={() => void shown.retry()} />
+    );
+  } else if (shown.error) {
     body = <div className="smx-Browser-spacer" />;
   } else if (shown.status === 'loading') {
     body = <LoadingState what={levelNoun(location.level)} />;
