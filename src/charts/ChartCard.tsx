@@ -197,6 +197,7 @@ function Picker(props: {
       <span>{props.label}</span>
       <select
         className="jp-mod-styled"
+        aria-label={props.label}
         value={props.value}
         onChange={event => props.onChange(event.target.value)}
       >

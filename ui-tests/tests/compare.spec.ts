@@ -1,0 +1,164 @@
+/**
+ * Compare in a real JupyterLab against the demo store: the journey of issue 6, from three trials
+ * selected in the sidebar to the trial component list, its CSV, and charts of it.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+const SWEEP = 'breast-cancer-min-child-weight-sweep';
+const TRIALS = [1, 2, 4].map(weight => `breast-cancer-min-child-weight-${weight}`);
+const STATISTICS = ['Min', 'Max', 'Avg', 'StdDev', 'Last', 'Count'];
+/** ExperimentAnalytics' columns for the sweep's training components. */
+const EXPECTED_HEADER = [
+  'TrialComponentName',
+  'DisplayName',
+  'max_depth',
+  'min_child_weight',
+  'n_estimators',
+  ...['train:error', 'validation:error', 'validation:auc'].flatMap(metric =>
+    STATISTICS.map(statistic => `${metric} - ${statistic}`)
+  ),
+  'Trials',
+  'Experiments'
+].join(',');
+
+function panel(page: Page): Locator {
+  return page.locator('#smx-lab-experiments');
+}
+
+function list(page: Page): Locator {
+  return page.locator('.smx-CompareList');
+}
+
+async function openPanel(page: IJupyterLabPageFixture): Promise<void> {
+  await page.locator('.jp-SideBar [data-id="smx-lab-experiments"]').click();
+  await expect(panel(page)).toBeVisible();
+}
+
+/** Ctrl+click the rows named, then right-click the last and choose a context menu entry. */
+async function selectAndChoose(
+  page: Page,
+  names: string[],
+  entry: string
+): Promise<void> {
+  for (const name of names) {
+    await panel(page)
+      .locator(`.smx-Table-row[data-name="${name}"]`)
+      .click({ modifiers: ['ControlOrMeta'] });
+  }
+  await expect(panel(page).locator('.smx-Table-row.jp-mod-selected')).toHaveCount(
+    names.length
+  );
+  await panel(page)
+    .locator(`.smx-Table-row[data-name="${names[names.length - 1]}"]`)
+    .click({ button: 'right' });
+  await page.locator('.lm-Menu').getByText(entry, { exact: true }).click();
+}
+
+async function chooseIn(card: Locator, label: string, option: string) {
+  await card
+    .getByRole('combobox', { name: label, exact: true })
+    .selectOption({ label: option });
+}
+
+function cellTexts(page: Page, columnId: string): Promise<string[]> {
+  return list(page)
+    .locator(`.smx-CompareList-cell[data-column="${columnId}"]`)
+    .allTextContents();
+}
+
+test.describe('Compare', () => {
+  test.beforeEach(async ({ page }) => {
+    page.on('dialog', dialog => {
+      throw new Error(`a dialog opened: ${dialog.message()}`);
+    });
+  });
+
+  test('three trials → list → Max and sort → scatter and lines → CSV', async ({
+    page
+  }) => {
+    await openPanel(page);
+    await panel(page).getByText(SWEEP, { exact: true }).dblclick();
+    await selectAndChoose(page, TRIALS, 'Open in trial component list');
+
+    // The list holds the three trials' components, with metric columns.
+    const rows = list(page).locator('.smx-CompareList-row');
+    await expect(rows).toHaveCount(3, { timeout: 30000 });
+    await expect(
+      list(page).getByRole('columnheader', { name: /train:error - Last/ })
+    ).toBeVisible();
+
+    // Table properties: the times and the status make room for the metrics.
+    await list(page).getByRole('button', { name: 'Table properties' }).click();
+    const properties = list(page).getByRole('complementary', {
+      name: 'Table properties'
+    });
+    for (const category of ['Status', 'Created', 'Last modified']) {
+      await properties
+        .locator('legend')
+        .getByRole('checkbox', { name: category, exact: true })
+        .uncheck();
+    }
+    await expect(
+      list(page).getByRole('columnheader', { name: 'Created' })
+    ).toHaveCount(0);
+    await list(page).getByRole('button', { name: 'Table properties' }).click();
+    await expect(
+      list(page).getByRole('columnheader', { name: /validation:auc - Last/ })
+    ).toBeVisible();
+    expect(
+      (await cellTexts(page, 'table:min_child_weight')).sort()
+    ).toEqual(['1', '2', '4']);
+
+    // Max of validation:auc, sorted ascending by it.
+    await list(page)
+      .getByRole('combobox', { name: 'Data aggregation of validation:auc' })
+      .first()
+      .selectOption('Max');
+    const header = list(page).getByRole('button', {
+      name: /validation:auc - Max/
+    });
+    await header.click();
+    await expect(
+      list(page).getByRole('columnheader', { name: /validation:auc - Max/ })
+    ).toHaveAttribute('aria-sort', 'ascending');
+    const maxima = (await cellTexts(page, 'metric:validation:auc')).map(Number);
+    expect(maxima).toHaveLength(3);
+    expect([...maxima].sort((a, b) => a - b)).toEqual(maxima);
+    await page.locator('.smx-CompareListWidget').screenshot({
+      path: path.join(SCREENSHOTS, 'compare-list.png')
+    });
+
+    // Export CSV: the `table` columns as the header, a line per component.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      list(page).getByRole('button', { name: 'Export CSV' }).click()
+    ]);
+    const csv = fs.readFileSync((await download.path()) as string, 'utf-8');
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[0]).toBe(EXPECTED_HEADER);
+    expect(lines).toHaveLength(4);
+
+    // Add chart: a scatter of a parameter against the metric's Max, one point per component.
+    await list(page).getByRole('button', { name: 'Add chart' }).click();
+    const card = page.locator('.smx-ChartCard').first();
+    await expect(card).toBeVisible();
+    await chooseIn(card, 'X', 'min_child_weight');
+    await chooseIn(card, 'Y', 'validation:auc - Max');
+    await expect(card.locator('svg .mark-symbol path')).toHaveCount(3, {
+      timeout: 30000
+    });
+
+    // Line / Time series of validation:auc: one line per component.
+    await chooseIn(card, 'Chart type', 'Line');
+    await chooseIn(card, 'Data type', 'Time series');
+    await chooseIn(card, 'Metric', 'validation:auc');
+    await expect(card).toHaveAttribute('data-data-type', 'time_series');
+    await expect(card.locator('svg .mark-line path')).toHaveCount(3, {
+      timeout: 30000
+    });
+  });
+});
