@@ -5,12 +5,24 @@ order every listing uses (missing values last, ties by creation order)."""
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_search_sql import (
+    EXPERIMENTS,
+    METRIC_NAMES,
+    PARAMETER_NAMES,
+    TRIALS,
+    _validated,
+    expressions,
+)
 
 from smx_lab.model import MetricPoint
+from smx_lab.query import evaluate
 from smx_lab.stores.local import SCHEMA_VERSION, LocalStore
 from smx_lab.stores.local_schema import APPLICATION_ID, MIGRATIONS, SQLITE_APPLICATION_ID
 from smx_lab.stores.local_search import compile_where
@@ -236,3 +248,95 @@ def test_a_search_sorted_by_a_metric_that_matches_nothing_is_an_empty_page(
     page = runs.search(RESOURCE, expression, sort_by="Metrics.loss.Last")
 
     assert page.items == [] and page.total == 0 and page.next_cursor is None
+
+
+STATISTICS = ["Min", "Max", "Avg", "StdDev", "Last", "Count"]
+
+
+@st.composite
+def metric_runs(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Up to eight runs with a few parameters, parents and points of the searched metrics, drawn
+    from small pools so that values tie and some runs lack a metric."""
+    return [
+        {
+            "parameters": draw(
+                st.dictionaries(
+                    st.sampled_from(PARAMETER_NAMES),
+                    st.sampled_from([0.1, 1.0, "sgd", "adam"]),
+                    max_size=3,
+                )
+            ),
+            "trials": draw(st.lists(st.sampled_from(sorted(TRIALS)), unique=True, max_size=2)),
+            "points": {
+                name: draw(st.lists(st.sampled_from([-1.0, 0.0, 0.1, 3.0]), min_size=1, max_size=3))
+                for name in draw(st.lists(st.sampled_from(METRIC_NAMES), unique=True, max_size=2))
+            },
+        }
+        for _ in range(draw(st.integers(min_value=1, max_value=8)))
+    ]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.data())
+def test_pages_sorted_by_a_metric_statistic_match_a_plain_python_sort(
+    tmp_path: Path, data: st.DataObject
+) -> None:
+    runs = data.draw(metric_runs())
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        store = LocalStore(Path(folder) / "store.sqlite")
+        try:
+            for experiment in EXPERIMENTS:
+                store.create_experiment(experiment)
+            for trial, experiment in TRIALS.items():
+                store.create_trial(trial, experiment)
+            for index, run in enumerate(runs):
+                name = f"run-{index}"
+                store.create_trial_component(name)
+                store.update_trial_component(name, parameters=run["parameters"])
+                for trial in run["trials"]:
+                    store.associate_trial_component(name, trial)
+                store.log_metrics(
+                    name,
+                    [
+                        MetricPoint(m, v, 1_700_000_000.0 + s, s)
+                        for m, vs in run["points"].items()
+                        for s, v in enumerate(vs)
+                    ],
+                )
+            records = [store.get_trial_component(f"run-{index}") for index in range(len(runs))]
+            expression = data.draw(
+                st.none() | expressions(RESOURCE).map(lambda e: _validated(e, RESOURCE))
+            )
+            metric, statistic = (
+                data.draw(st.sampled_from(METRIC_NAMES)),
+                data.draw(st.sampled_from(STATISTICS)),
+            )
+            order = data.draw(st.sampled_from(["Ascending", "Descending"]))
+            size = data.draw(st.integers(min_value=1, max_value=4))
+
+            pages = _pages(store, expression, f"Metrics.{metric}.{statistic}", order, size)
+        finally:
+            store.close()
+
+    matching = [
+        (i, r) for i, r in enumerate(records) if expression is None or evaluate(expression, r)
+    ]
+    having = [
+        (r.metric(metric).statistic(statistic), i, r)
+        for i, r in matching
+        if r.metric(metric) is not None
+    ]
+    lacking = [(i, r) for i, r in matching if r.metric(metric) is None]
+    descending = order == "Descending"
+    expected = [
+        r.trial_component_name for *_, r in sorted(having, key=lambda x: x[:2], reverse=descending)
+    ]
+    expected += [
+        r.trial_component_name for _, r in sorted(lacking, key=lambda x: x[0], reverse=descending)
+    ]
+    assert [c.trial_component_name for page in pages for c in page.items] == expected, expression
+    assert {page.total for page in pages} == {len(matching)}
