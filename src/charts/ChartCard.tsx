@@ -40,6 +40,9 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
   const [properties, setProperties] = useState(props.initial);
   const [xRange, setXRange] = useState<[number, number] | null>(null);
   const [spec, setSpec] = useState<VegaLiteSpec | null>(null);
+  // The request whose spec is drawn: until it is the current one, the chart is busy.
+  const specKey = useRef('');
+  const [drawnKey, setDrawnKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const view = useRef<View | null>(null);
   const components = model.rows.map(row => row.name);
@@ -55,6 +58,7 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
     client.chart(JSON.parse(requestKey)).then(
       answer => {
         if (!cancelled) {
+          specKey.current = requestKey;
           setSpec(answer);
         }
       },
@@ -76,6 +80,9 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
   const onView = useCallback(
     (rendered: View | null) => {
       view.current = rendered;
+      if (rendered) {
+        setDrawnKey(specKey.current);
+      }
       if (!rendered || !zoom) {
         return;
       }
@@ -118,6 +125,7 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
       aria-label={`Chart ${index + 1}`}
       data-chart-type={properties.chartType}
       data-data-type={request.data_type}
+      aria-busy={!error && drawnKey !== requestKey}
     >
       <div className="smx-ChartCard-main">
         <div className="smx-ChartCard-toolbar">
@@ -226,9 +234,7 @@ function ChartProperties(props: {
   const show = pickersOf(properties);
   const timeSeriesAllowed = TIME_SERIES_CHARTS.includes(properties.chartType);
   const chartType = properties.chartType;
-  // Which columns each picker offers: numbers where the chart needs numbers.
-  const xOptions =
-    chartType === 'scatter' || chartType === 'line' ? numeric : options;
+  // y needs numbers (importance: a metric statistic); x and color take any column.
   const yOptions =
     chartType === 'importance'
       ? numeric.filter(o => o.value.startsWith('metrics.'))
@@ -278,7 +284,7 @@ function ChartProperties(props: {
         <Picker
           label="X"
           value={properties.x}
-          options={xOptions}
+          options={options}
           allowNone={chartType === 'bar' ? 'Each component' : undefined}
           onChange={value => onChange({ x: value })}
         />

@@ -51,7 +51,7 @@ export function registerCompare(options: ICompareOptions): void {
     widget.title.label = content.title.label;
     widget.title.closable = true;
     void charts.add(widget);
-    shell.add(widget, 'main', { mode: 'split-bottom' });
+    shell.add(widget, 'main');
     shell.activateById(widget.id);
   };
 

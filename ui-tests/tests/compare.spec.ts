@@ -161,4 +161,104 @@ test.describe('Compare', () => {
       timeout: 30000
     });
   });
+
+  test('two experiments at once: Add chart, and a screenshot of each chart type', async ({
+    page
+  }) => {
+    await openPanel(page);
+    await selectAndChoose(
+      page,
+      ['digits-model-optimizer-grid', 'digits-hidden-units-sweep'],
+      'Add chart'
+    );
+    const card = page.locator('.smx-ChartCard').first();
+    await expect(card).toBeVisible({ timeout: 30000 });
+    // The grid's 8 trials and the sweep's 3 share metadata and preprocessing components.
+    await expect(page.locator('.smx-Charts-count')).toHaveText(
+      '13 trial components'
+    );
+    await page.locator('.jp-SideBar [data-id="smx-lab-experiments"]').click();
+    const shots: [string, [string, string][]][] = [
+      [
+        'scatter',
+        [
+          ['Chart type', 'Scatter'],
+          ['X', 'hidden_units'],
+          ['Y', 'test:accuracy - Max'],
+          ['Color', 'optimizer']
+        ]
+      ],
+      [
+        'line',
+        [
+          ['Chart type', 'Line'],
+          ['Data type', 'Time series'],
+          ['Metric', 'test:accuracy']
+        ]
+      ],
+      [
+        'bar',
+        [
+          ['Chart type', 'Bar'],
+          ['X', 'optimizer'],
+          ['Y', 'test:accuracy - Max']
+        ]
+      ],
+      [
+        'histogram',
+        [
+          ['Chart type', 'Histogram'],
+          ['X', 'test:accuracy - Max']
+        ]
+      ],
+      [
+        'box',
+        [
+          ['Chart type', 'Box'],
+          ['X', 'model'],
+          ['Y', 'test:accuracy - Last']
+        ]
+      ],
+      ['parallel', [['Chart type', 'Parallel coordinates']]],
+      [
+        'importance',
+        [
+          ['Chart type', 'Parameter importance'],
+          ['Y', 'test:accuracy - Max']
+        ]
+      ]
+    ];
+    for (const [name, choices] of shots) {
+      for (const [label, option] of choices) {
+        await chooseIn(card, label, option);
+      }
+      if (name === 'line') {
+        await card.getByRole('slider').fill('0.6');
+      }
+      await expect(card).toHaveAttribute('data-chart-type', name);
+      await expect(card).toHaveAttribute('aria-busy', 'false', {
+        timeout: 30000
+      });
+      await expect(card.getByRole('alert')).toHaveCount(0);
+      await card.screenshot({ path: path.join(SCREENSHOTS, `chart-${name}.png`) });
+    }
+  });
+
+  test('the list of two experiments in the dark theme', async ({ page }) => {
+    await page.theme.setDarkTheme();
+    await openPanel(page);
+    await selectAndChoose(
+      page,
+      ['digits-model-optimizer-grid', 'digits-hidden-units-sweep'],
+      'Open in trial component list'
+    );
+    await expect(list(page).locator('.smx-CompareList-row')).toHaveCount(13, {
+      timeout: 30000
+    });
+    await page.locator('.jp-SideBar [data-id="smx-lab-experiments"]').click();
+    await list(page).getByRole('button', { name: 'Table properties' }).click();
+    await page.locator('.smx-CompareListWidget').screenshot({
+      path: path.join(SCREENSHOTS, 'compare-list-dark.png')
+    });
+  });
 });
