@@ -267,11 +267,6 @@ def full_disk(
             store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="smx_lab/stores/local.py lets sqlite3.OperationalError('database or disk is full') escape "
-    "log_metrics instead of raising StoreError (errors.py: StoreError covers a full disk)",
-)
 def test_full_disk_refuses_the_batch_with_a_store_error(full_disk: Any) -> None:
     store, path, mode, written, error = full_disk
     assert written > 0

@@ -321,22 +321,13 @@ def test_path_traversal_under_the_api_never_serves_a_file(
             assert answer.headers["Content-Type"].startswith("application/json")
 
 
-DOT_NAME_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=IsADirectoryError,
-    reason="smx_lab/stores/local.py upload_artifact: a name whose last part is '..' makes the target "
-    "the artifacts folder itself and fails with IsADirectoryError instead of a ValidationError "
-    "naming `name`; nothing escapes, but the error is not the clear 400 of bad input",
-)
-
-
 @pytest.mark.parametrize(
     "name",
     [
         "../../escaped.txt",
         "/tmp/absolute.txt",
         "nested/../../up.txt",
-        pytest.param("..", marks=DOT_NAME_BUG),
+        "..",
         ".",
     ],
 )

@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import names
-from ..errors import AlreadyExists, NotFound, StoreError, ValidationError
+from ..errors import AlreadyExists, NotFound, StoreError, StoreUnavailable, ValidationError
 from ..model import (
     PRIMARY_STATUSES,
     Artifact,
@@ -256,13 +256,31 @@ class LocalStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
         try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise self._operational_error(error) from error
+
+    def _operational_error(self, error: sqlite3.OperationalError) -> Exception:
+        """A full disk or a store locked past the busy timeout is the store's condition, not a bug:
+        say so, naming the file; anything else stays the error it is."""
+        text = str(error).lower()
+        if "full" in text:
+            return StoreError(f"the disk holding {self.path} is full; nothing of this write was saved")
+        if "locked" in text or "busy" in text:
+            return StoreUnavailable(f"{self.path} stayed locked by another writer; try again")
+        if "disk i/o" in text or "readonly" in text:
+            return StoreError(f"{self.path} cannot be written: {error}")
+        return error
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -542,7 +560,10 @@ class LocalStore:
         if not source.is_file():
             raise ValidationError("file_path", "must name an existing file", value=str(file_path))
         # The artifact name becomes one path segment: keep only its last part.
-        target = self.artifacts_dir / trial_component_name / Path(name).name
+        segment = Path(name).name
+        if segment in ("", ".", ".."):
+            raise ValidationError("name", "must end in a file name (not empty, '.' or '..')", value=name)
+        target = self.artifacts_dir / trial_component_name / segment
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         return target.resolve().as_uri()
