@@ -20,7 +20,7 @@ import {
   TIME_SERIES_CHARTS,
   XAxisChoice
 } from './chartRequest';
-import { chartDataCsv, reductionNote, zoomOf } from './usermeta';
+import { chartDataCsv, reductionNote, zoomOf, zoomRange } from './usermeta';
 
 /** Quiet time after the last wheel or drag before the server is asked for the zoomed range. */
 const ZOOM_DELAY_MS = 400;
@@ -88,17 +88,10 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
       rendered.addSignalListener(zoom.param, (_name, value) => {
-        const extent = Object.values(
-          (value ?? {}) as Record<string, unknown[]>
-        )[0];
         clearTimeout(timer);
-        if (!Array.isArray(extent) || extent.length !== 2) {
-          return;
-        }
-        const low = Number(extent[0]) * zoom.factor;
-        const high = Number(extent[1]) * zoom.factor;
-        if (Number.isFinite(low) && Number.isFinite(high) && low < high) {
-          timer = setTimeout(() => setXRange([low, high]), ZOOM_DELAY_MS);
+        const range = zoomRange(value, zoom.factor);
+        if (range) {
+          timer = setTimeout(() => setXRange(range), ZOOM_DELAY_MS);
         }
       });
     },

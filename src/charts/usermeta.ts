@@ -41,6 +41,25 @@ export function zoomOf(
   return zoom ? { param: zoom.param, factor: zoom.x_range_factor } : null;
 }
 
+/**
+ * The x range to ask the server for, from the zoom selection's value (`{<field>: [low, high]}` in
+ * the spec's units), or null when it is no range.
+ */
+export function zoomRange(
+  value: unknown,
+  factor: number
+): [number, number] | null {
+  const extent = Object.values((value ?? {}) as Record<string, unknown>)[0];
+  if (!Array.isArray(extent) || extent.length !== 2) {
+    return null;
+  }
+  const low = Number(extent[0]) * factor;
+  const high = Number(extent[1]) * factor;
+  return Number.isFinite(low) && Number.isFinite(high) && low < high
+    ? [low, high]
+    : null;
+}
+
 interface ILookup {
   lookup: string;
   from: { data: { values: Record<string, unknown>[] }; key: string };
@@ -61,22 +80,16 @@ export function chartDataCsv(spec: VegaLiteSpec): string {
     }
   }
   const fields = meta(spec).fields ?? {};
-  const header: string[] = [];
+  const keys = [...new Set(rows.flatMap(row => Object.keys(row)))];
   const names = new Map<string, string>();
-  for (const row of rows) {
-    for (const key of Object.keys(row)) {
-      if (!names.has(key)) {
-        const real = fields[key];
-        let name = typeof real === 'string' && real ? real : key;
-        // Two fields may not share a header (e.g. "series" named "component" beside component).
-        if (header.includes(name)) {
-          name = key;
-        }
-        names.set(key, name);
-        header.push(name);
-      }
-    }
+  for (const key of keys) {
+    const real = fields[key];
+    // A short field takes its real name unless another field already has that name.
+    const renamed =
+      typeof real === 'string' && real && !keys.includes(real) ? real : key;
+    names.set(key, [...names.values()].includes(renamed) ? key : renamed);
   }
+  const header = keys.map(key => names.get(key) as string);
   const renamed = rows.map(row => {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(row)) {

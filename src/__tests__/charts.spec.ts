@@ -1,0 +1,241 @@
+import { VegaLiteSpec } from '../api';
+import {
+  chartRequest,
+  columnOptions,
+  defaultProperties,
+  IChartProperties,
+  pickersOf
+} from '../charts/chartRequest';
+import {
+  chartDataCsv,
+  reductionNote,
+  zoomOf,
+  zoomRange
+} from '../charts/usermeta';
+import { TrialComponentListModel } from '../compare/listModel';
+import { RUNS, tableOf } from './compareFixtures';
+
+function loaded(): TrialComponentListModel {
+  const model = new TrialComponentListModel();
+  model.setTable(tableOf(RUNS), RUNS);
+  return model;
+}
+
+const BASE: IChartProperties = {
+  chartType: 'scatter',
+  dataType: 'summary',
+  x: 'parameters.lr',
+  y: 'metrics.accuracy.max',
+  color: 'trial',
+  metric: 'accuracy',
+  xAxis: 'step',
+  smoothing: 0.5,
+  logY: true,
+  ignoreOutliers: true,
+  bins: 12
+};
+
+describe('chart pickers', () => {
+  it('offer every chartable column, a metric once per statistic, named as the table names them', () => {
+    const options = columnOptions(loaded());
+    const labels = options.map(o => o.label);
+    expect(labels).toEqual([
+      'TrialComponentName',
+      'DisplayName',
+      'Status',
+      'lr',
+      'optimizer',
+      'accuracy - Min',
+      'accuracy - Max',
+      'accuracy - Avg',
+      'accuracy - StdDev',
+      'accuracy - Last',
+      'accuracy - Count',
+      'Trials',
+      'Experiments'
+    ]);
+    const byLabel = Object.fromEntries(options.map(o => [o.label, o]));
+    expect(byLabel['lr']).toEqual({
+      value: 'parameters.lr',
+      label: 'lr',
+      numeric: true
+    });
+    expect(byLabel['optimizer'].numeric).toBe(false);
+    expect(byLabel['accuracy - Max'].value).toBe('metrics.accuracy.max');
+    expect(byLabel['Trials'].value).toBe('trial');
+    expect(byLabel['Status'].value).toBe('status');
+  });
+
+  it('start "Add chart" with a scatter of a numeric parameter against the metric at the list aggregation', () => {
+    const model = loaded();
+    model.setAggregation('accuracy', 'Max');
+    const properties = defaultProperties(model);
+    expect(properties.chartType).toBe('scatter');
+    expect(properties.x).toBe('parameters.lr');
+    expect(properties.y).toBe('metrics.accuracy.max');
+  });
+});
+
+describe('chart requests', () => {
+  it('send a scatter x, y and color with log y and outliers, nothing of time series', () => {
+    expect(chartRequest(BASE, ['a', 'b'])).toEqual({
+      chart_type: 'scatter',
+      data_type: 'summary',
+      components: ['a', 'b'],
+      x: 'parameters.lr',
+      y: 'metrics.accuracy.max',
+      color: 'trial',
+      log_y: true,
+      ignore_outliers: true
+    });
+  });
+
+  it('send a time-series line with its metric, x axis, points, smoothing and zoom range', () => {
+    const request = chartRequest(
+      { ...BASE, chartType: 'line', dataType: 'time_series', xAxis: 'time' },
+      ['a'],
+      { maxPoints: 500, xRange: [10, 20] }
+    );
+    expect(request).toEqual({
+      chart_type: 'line',
+      data_type: 'time_series',
+      components: ['a'],
+      x_axis: 'time',
+      metrics: ['accuracy'],
+      max_points: 500,
+      x_range: [10, 20],
+      smoothing: 0.5,
+      log_y: true,
+      ignore_outliers: true
+    });
+  });
+
+  it('draw summary statistics for charts without time series whatever the data type says', () => {
+    const request = chartRequest(
+      { ...BASE, chartType: 'histogram', dataType: 'time_series' },
+      ['a']
+    );
+    expect(request).toEqual({
+      chart_type: 'histogram',
+      data_type: 'summary',
+      components: ['a'],
+      x: 'parameters.lr',
+      bins: 12
+    });
+  });
+
+  it('send only y for parameter importance and only color for parallel coordinates', () => {
+    expect(
+      chartRequest({ ...BASE, chartType: 'importance' }, ['a'])
+    ).toMatchObject({ y: 'metrics.accuracy.max' });
+    expect(
+      Object.keys(chartRequest({ ...BASE, chartType: 'importance' }, ['a']))
+    ).not.toContain('x');
+    const parallel = chartRequest({ ...BASE, chartType: 'parallel' }, ['a']);
+    expect(parallel.color).toBe('trial');
+    expect(parallel.x).toBeUndefined();
+    expect(parallel.y).toBeUndefined();
+  });
+
+  it('show the pickers a chart reads: metric and x axis for time series, bins for histograms', () => {
+    expect(
+      pickersOf({ ...BASE, chartType: 'line', dataType: 'time_series' })
+    ).toEqual({
+      x: false,
+      y: false,
+      color: false,
+      metric: true,
+      xAxis: true,
+      smoothing: true,
+      logY: true,
+      bins: false
+    });
+    expect(pickersOf({ ...BASE, chartType: 'histogram' })).toMatchObject({
+      x: true,
+      y: false,
+      bins: true,
+      logY: false
+    });
+    expect(pickersOf({ ...BASE, chartType: 'box' })).toMatchObject({
+      x: true,
+      y: true,
+      color: false
+    });
+  });
+});
+
+const TIME_SERIES_SPEC: VegaLiteSpec = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  data: {
+    values: [
+      { key: 0, x: 0, value: 1.5 },
+      { key: 0, x: 10, value: 1.0 },
+      { key: 1, x: 0, value: 2.0 }
+    ]
+  },
+  transform: [
+    {
+      lookup: 'key',
+      from: {
+        data: {
+          values: [
+            { key: 0, series: 'Run a', component: 'a', trial: 't, 1' },
+            { key: 1, series: 'Run b', component: 'b', trial: 't2' }
+          ]
+        },
+        key: 'key',
+        fields: ['series', 'component', 'trial']
+      }
+    }
+  ],
+  usermeta: {
+    smx_lab: {
+      series: [
+        { component: 'a', raw_count: 3000, points: 200, reduced: true },
+        { component: 'b', raw_count: 10, points: 10, reduced: false }
+      ],
+      fields: { x: 'step', value: 'loss', series: 'component' },
+      zoom: { param: 'zoom', x_range_factor: 0.001 }
+    }
+  }
+};
+
+describe('what a spec tells the chart', () => {
+  it('says how many points the server reduced to how many', () => {
+    expect(reductionNote(TIME_SERIES_SPEC)).toBe(
+      `${(3010).toLocaleString()} points reduced to ${(210).toLocaleString()}`
+    );
+  });
+
+  it('says nothing about reduction when every point is drawn', () => {
+    const spec = {
+      ...TIME_SERIES_SPEC,
+      usermeta: {
+        smx_lab: { series: [{ raw_count: 5, points: 5, reduced: false }] }
+      }
+    };
+    expect(reductionNote(spec)).toBeNull();
+  });
+
+  it('turns a zoom of wall time (milliseconds) into an x range in seconds', () => {
+    const zoom = zoomOf(TIME_SERIES_SPEC);
+    expect(zoom).toEqual({ param: 'zoom', factor: 0.001 });
+    expect(zoomRange({ x: [2000, 5000] }, zoom!.factor)).toEqual([2, 5]);
+  });
+
+  it('ignores a zoom selection that is cleared or empty', () => {
+    expect(zoomRange({}, 1)).toBeNull();
+    expect(zoomRange(null, 1)).toBeNull();
+    expect(zoomRange({ x: [3, 3] }, 1)).toBeNull();
+  });
+
+  it('exports the data as CSV with the series facts joined and the real field names', () => {
+    const lines = chartDataCsv(TIME_SERIES_SPEC).trim().split('\r\n');
+    expect(lines).toEqual([
+      'key,series,component,trial,step,loss',
+      '0,Run a,a,"t, 1",0,1.5',
+      '0,Run a,a,"t, 1",10,1',
+      '1,Run b,b,t2,0,2'
+    ]);
+  });
+});
