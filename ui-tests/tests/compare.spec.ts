@@ -10,6 +10,7 @@ import * as path from 'path';
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 const SWEEP = 'breast-cancer-min-child-weight-sweep';
 const TRIALS = [1, 2, 4].map(weight => `breast-cancer-min-child-weight-${weight}`);
+const MENU = ['Open in trial component list', 'Add chart', 'Open', 'Copy name'];
 const STATISTICS = ['Min', 'Max', 'Avg', 'StdDev', 'Last', 'Count'];
 /** ExperimentAnalytics' columns for the sweep's training components. */
 const EXPECTED_HEADER = [
@@ -55,7 +56,11 @@ async function selectAndChoose(
   await panel(page)
     .locator(`.smx-Table-row[data-name="${names[names.length - 1]}"]`)
     .click({ button: 'right' });
-  await page.locator('.lm-Menu').getByText(entry, { exact: true }).click();
+  const menu = page.locator('.lm-Menu');
+  for (const item of MENU) {
+    await expect(menu.getByText(item, { exact: true })).toBeVisible();
+  }
+  await menu.getByText(entry, { exact: true }).click();
 }
 
 async function chooseIn(card: Locator, label: string, option: string) {
@@ -160,6 +165,37 @@ test.describe('Compare', () => {
     await expect(card.locator('svg .mark-line path')).toHaveCount(3, {
       timeout: 30000
     });
+
+    // Zooming the time series asks the server again for that x range.
+    await expect(card).toHaveAttribute('aria-busy', 'false');
+    const plot = await card.locator('svg .mark-line').first().boundingBox();
+    if (!plot) {
+      throw new Error('the line chart is not drawn');
+    }
+    await page.mouse.move(plot.x + plot.width / 2, plot.y + plot.height / 2);
+    const [zoomed] = await Promise.all([
+      page.waitForRequest(
+        request =>
+          request.url().includes('/smx-lab/api/chart') &&
+          (request.postData() ?? '').includes('x_range')
+      ),
+      page.mouse.wheel(0, -400)
+    ]);
+    const range = JSON.parse(zoomed.postData() as string).x_range;
+    expect(range[0]).toBeGreaterThanOrEqual(0);
+    expect(range[1]).toBeLessThanOrEqual(40);
+    expect(range[1] - range[0]).toBeLessThan(39);
+    await expect(card.getByRole('button', { name: 'Reset zoom' })).toBeVisible();
+
+    // Export SVG: the chart as an SVG file.
+    await expect(card).toHaveAttribute('aria-busy', 'false', { timeout: 30000 });
+    const [svg] = await Promise.all([
+      page.waitForEvent('download'),
+      card.getByRole('button', { name: 'Export SVG' }).click()
+    ]);
+    expect(svg.suggestedFilename()).toBe('chart-1.svg');
+    const svgText = fs.readFileSync((await svg.path()) as string, 'utf-8');
+    expect(svgText).toMatch(/^<svg/);
   });
 
   test('two experiments at once: Add chart, and a screenshot of each chart type', async ({
