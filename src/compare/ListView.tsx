@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import React, { useEffect, useReducer, useRef, useState } from 'react';
 import { SUMMARY_STATISTICS, SummaryStatistic } from '../api';
 import { formatNumber } from '../format';
-import { CATEGORIES, IListColumn } from './columns';
+import { CATEGORIES, DISPLAY_NAME_COLUMN, IListColumn } from './columns';
 import { IListRow, TrialComponentListModel } from './listModel';
 
 export const LIST_ROW_HEIGHT = 28;
@@ -218,6 +218,8 @@ function TableProperties(props: {
                     <input
                       type="checkbox"
                       checked={!model.isColumnHidden(column.id)}
+                      // The pinned name column always shows.
+                      disabled={column.tableColumn === DISPLAY_NAME_COLUMN}
                       onChange={event =>
                         model.setColumnHidden(column.id, !event.target.checked)
                       }
@@ -281,10 +283,14 @@ function HeaderCell(props: {
     >
       <button
         className="smx-CompareList-sortButton"
+        aria-label={label}
         title={`${label}: click to sort`}
         onClick={() => model.toggleSort(column.id)}
       >
-        <span className="smx-CompareList-headerLabel">{label}</span>
+        {/* A metric's statistic is in the select beside it; the button names it for readers. */}
+        <span className="smx-CompareList-headerLabel">
+          {column.metric ?? label}
+        </span>
         <span aria-hidden="true">
           {sort === 'Ascending' ? ' ▲' : sort === 'Descending' ? ' ▼' : ''}
         </span>

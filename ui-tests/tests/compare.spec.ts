@@ -133,6 +133,20 @@ test.describe('Compare', () => {
     const maxima = (await cellTexts(page, 'metric:validation:auc')).map(Number);
     expect(maxima).toHaveLength(3);
     expect([...maxima].sort((a, b) => a - b)).toEqual(maxima);
+    await list(page)
+      .locator('.smx-CompareList-grid')
+      .evaluate(grid => grid.scrollTo({ left: 0 }));
+    // The sweep's constant parameters step aside; the one it varies stays.
+    await list(page)
+      .getByRole('checkbox', { name: 'Show only differing parameters' })
+      .check();
+    await expect(
+      list(page).getByRole('columnheader', { name: 'max_depth' })
+    ).toHaveCount(0);
+    await expect(
+      list(page).getByRole('columnheader', { name: 'min_child_weight' })
+    ).toBeVisible();
+    await page.locator('.jp-SideBar [data-id="smx-lab-experiments"]').click();
     await page.locator('.smx-CompareListWidget').screenshot({
       path: path.join(SCREENSHOTS, 'compare-list.png')
     });
