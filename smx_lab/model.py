@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Generic, Literal, TypeVar, Union
+from typing import Any, Generic, Literal, TypeVar
 
 PRIMARY_STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped")
 SUMMARY_STATISTICS = ("Min", "Max", "Avg", "StdDev", "Last", "Count")
 RESOURCES = ("Experiment", "ExperimentTrial", "ExperimentTrialComponent")
 
-ParameterValue = Union[str, float]
+ParameterValue = str | float
 XAxis = Literal["step", "time"]
 
 T = TypeVar("T")
