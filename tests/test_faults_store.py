@@ -129,15 +129,21 @@ def test_eight_writer_processes_lose_nothing_while_the_server_serves_reads(
         sender.close()
         receivers.append(receiver)
         processes.append(process)
+    # A series that has no point yet is a 404; read once every writer has committed its first batch.
+    for receiver in receivers:
+        assert receiver.poll(120) and receiver.recv() == 0
     session = requests.Session()
     session.headers.update(server.headers)
     statuses: list[int] = []
     while any(process.is_alive() for process in processes):
         statuses += read_everything_once(server, session, random.randrange(WRITERS))
+    during = len(statuses) // 4
     for process in processes:
         process.join(timeout=120)
         assert process.exitcode == 0
     statuses += read_everything_once(server, session, 0)
+
+    assert during >= 3, f"only {during} rounds of reads overlapped the writes"
 
     assert set(statuses) == {200}, f"reads during the writes answered {sorted(set(statuses))}"
     store = LocalStore(path)
