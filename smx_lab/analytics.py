@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from .errors import ValidationError
-from .model import Page, TrialComponent
+from .model import TrialComponent
 from .stores.base import SortOrder, Store
+from .stores.collect import collect_pages
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,11 +34,6 @@ if TYPE_CHECKING:
 # SageMaker's Search sorts by LastModifiedTime, newest first, when the caller names no order.
 DEFAULT_SORT_BY = "LastModifiedTime"
 DEFAULT_SORT_ORDER: SortOrder = "Descending"
-# Pages as large as every store takes (the embedded store up to 10,000, the SageMaker store any
-# size, paging its Search calls itself): each page of a search pays for the whole filter again.
-PAGE_SIZE = 1000
-
-T = TypeVar("T")
 
 
 def components_dataframe(
@@ -66,20 +61,6 @@ def components_dataframe(
         # The SDK builds its frame from the rows alone, so no components means no columns.
         return pd.DataFrame()
     return pd.DataFrame(list(rows), columns=list(columns))
-
-
-def collect_pages(fetch: Callable[[str | None, int], Page[T]], limit: int) -> list[T]:
-    """Follows a listing's cursors until it ends or ``limit`` items are in hand;
-    ``fetch(cursor, page_size)`` asks the store for one page."""
-    items: list[T] = []
-    cursor: str | None = None
-    while len(items) < limit:
-        page = fetch(cursor, min(PAGE_SIZE, limit - len(items)))
-        items.extend(page.items)
-        cursor = page.next_cursor
-        if not cursor or not page.items:
-            break
-    return items
 
 
 def search_components(

@@ -40,6 +40,7 @@ from .errors import ValidationError
 from .model import SUMMARY_STATISTICS, Page, Series, SeriesQuery, TrialComponent, XAxis
 from .query import parse_query, validate_expression
 from .stores.base import DEFAULT_MAX_POINTS, Store
+from .stores.collect import collect_pages, components_by_name
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 CHART_TYPES = ("line", "scatter", "bar", "histogram", "box", "parallel", "importance")
@@ -57,8 +58,8 @@ CHART_DATA_TYPES: dict[str, tuple[str, ...]] = {
     "importance": ("summary",),
 }
 
-#: Components a search or an experiment may bring into one chart; more are left out and reported.
-MAX_COMPONENTS = 5000
+#: Components one request may name (a search, an experiment or a trial brings any number).
+MAX_NAMED_COMPONENTS = 100_000
 MAX_POINTS_LIMIT = 10000
 #: Points one time-series chart may carry in all; many series share it (see _fetch_series).
 MAX_TOTAL_POINTS = 100_000
@@ -66,7 +67,6 @@ DEFAULT_BINS = 20
 DEFAULT_STATISTIC = "Last"
 DEFAULT_WIDTH = 480
 DEFAULT_HEIGHT = 300
-_PAGE_SIZE = 100
 _SELECTORS = ("components", "search", "experiment", "trial")
 
 _NAME = {"type": "string", "minLength": 1, "maxLength": 255}
@@ -81,7 +81,7 @@ _COLUMN = {
 _FIELDS: dict[str, Any] = {
     "chart_type": {"type": "string", "enum": list(CHART_TYPES)},
     "data_type": {"type": "string", "enum": list(DATA_TYPES)},
-    "components": {"type": "array", "items": _NAME, "minItems": 1, "maxItems": MAX_COMPONENTS},
+    "components": {"type": "array", "items": _NAME, "minItems": 1, "maxItems": MAX_NAMED_COMPONENTS},
     "search": {
         "type": "object",
         "description": "typed query text or a SageMaker SearchExpression, exactly one",
@@ -986,52 +986,43 @@ def build_chart(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     """Resolves the request's components through ``store``, fetches what the chart needs (metric
     series reduced by the store to ``max_points`` each) and builds the spec."""
     request = validate_chart_request(request)
-    components, truncated = resolve_components(store, request)
+    components = resolve_components(store, request)
     if request["data_type"] == "summary":
         spec = build_summary_chart(summary_rows(components), request)
     else:
         series, origins = _fetch_series(store, components, request)
         spec = build_time_series_chart(series, components, request, origins=origins)
-    if truncated:
-        spec["usermeta"]["smx_lab"]["truncated"] = True
-        spec["title"].setdefault("subtitle", []).append(f"first {MAX_COMPONENTS} components only")
     return spec
 
 
-def resolve_components(store: Store, request: dict[str, Any]) -> tuple[list[TrialComponent], bool]:
-    """The request's components, without duplicates, in creation order, and whether
-    :data:`MAX_COMPONENTS` cut them short."""
+def resolve_components(store: Store, request: dict[str, Any]) -> list[TrialComponent]:
+    """The request's components, without duplicates: named ones in the order named, the rest in
+    creation order. Every page is followed — there is no cap on components; the point budget of a
+    time-series chart is shared among its series instead (see :func:`_fetch_series`)."""
     if "components" in request:
-        names = list(dict.fromkeys(request["components"]))
-        return [store.get_trial_component(name) for name in names], False
+        return components_by_name(store, list(dict.fromkeys(request["components"])))
     expression = _search_expression(request["search"]) if "search" in request else None
-    found: list[TrialComponent] = []
-    cursor: str | None = None
-    while True:
-        page: Page[Any]
+
+    def fetch(cursor: str | None, page_size: int) -> Page[Any]:
         if "search" in request:
-            page = store.search(
+            return store.search(
                 "ExperimentTrialComponent",
                 expression,
                 sort_order="Ascending",
-                limit=_PAGE_SIZE,
+                limit=page_size,
                 cursor=cursor,
             )
-        else:
-            scope = (
-                {"experiment_name": request["experiment"]}
-                if "experiment" in request
-                else {"trial_name": request["trial"]}
-            )
-            page = store.list_trial_components(
-                **scope, sort_order="Ascending", limit=_PAGE_SIZE, cursor=cursor
-            )
-        found.extend(_as_component(item) for item in page.items)
-        cursor = page.next_cursor
-        if cursor is None or len(found) >= MAX_COMPONENTS:
-            break
-    unique = list({component.trial_component_name: component for component in found}.values())
-    return unique[:MAX_COMPONENTS], cursor is not None or len(unique) > MAX_COMPONENTS
+        scope = (
+            {"experiment_name": request["experiment"]}
+            if "experiment" in request
+            else {"trial_name": request["trial"]}
+        )
+        return store.list_trial_components(
+            **scope, sort_order="Ascending", limit=page_size, cursor=cursor
+        )
+
+    found = [_as_component(item) for item in collect_pages(fetch)]
+    return list({component.trial_component_name: component for component in found}.values())
 
 
 def _search_expression(search: dict[str, Any]) -> dict[str, Any] | None:

@@ -34,6 +34,7 @@ from . import __version__
 from .errors import NotFound, SmxError, StoreError, ValidationError
 from .model import Page, SeriesQuery, TrialComponent
 from .stores.base import DEFAULT_MAX_POINTS, DEFAULT_PAGE_SIZE, SortOrder, Store
+from .stores.collect import components_by_name
 from .table import build_table
 
 T = TypeVar("T")
@@ -41,7 +42,6 @@ T = TypeVar("T")
 #: Components a ``table`` request may gather from a search, as ExperimentAnalytics caps it.
 MAX_TABLE_COMPONENTS = 10000
 #: Page size of the searches that fetch named components in batches.
-_BATCH_PAGE = 500
 
 # Query parameters any route accepts, because jupyter-server and its clients may add them.
 _SERVER_QUERY_PARAMETERS = frozenset({"token", "_xsrf", "no_track_activity"})
@@ -691,58 +691,6 @@ class TableHandler(SmxLabHandler):
             output_artifact_names=body.get("output_artifact_names"),
         )
         self.reply({"columns": columns, "rows": rows})
-
-
-def components_by_name(store: Store, names: list[str]) -> list[TrialComponent]:
-    """The named components, in the order named, fetched a few searches at a time rather than one
-    lookup per name (``TrialComponentName In (...)``, within SageMaker's limits). Names that an
-    ``In`` list cannot carry, and names no search found, are looked up one by one, so an unknown
-    name is the store's own 404."""
-    from . import query
-
-    batchable = [
-        name
-        for name in dict.fromkeys(names)
-        if name and "," not in name and len(name) < query.MAX_VALUE_LENGTH
-    ]
-    found: dict[str, TrialComponent] = {}
-    groups = _in_lists(batchable, query.MAX_VALUE_LENGTH)
-    for start in range(0, len(groups), query.MAX_LIST_MEMBERS):
-        expression = {
-            "Operator": "Or",
-            "SubExpressions": [
-                {"Filters": [{"Name": "TrialComponentName", "Operator": "In", "Value": group}]}
-                for group in groups[start : start + query.MAX_LIST_MEMBERS]
-            ],
-        }
-        cursor: str | None = None
-        while True:
-            page = store.search(
-                "ExperimentTrialComponent",
-                query.validate_expression(expression),
-                sort_by="Name",
-                limit=_BATCH_PAGE,
-                cursor=cursor,
-            )
-            found.update((c.trial_component_name, c) for c in page.items)
-            cursor = page.next_cursor
-            if not cursor or not page.items:
-                break
-    return [found[name] if name in found else store.get_trial_component(name) for name in names]
-
-
-def _in_lists(names: list[str], max_length: int) -> list[str]:
-    """Names joined by commas into values no longer than ``max_length``."""
-    groups: list[str] = []
-    current = ""
-    for name in names:
-        if current and len(current) + 1 + len(name) > max_length:
-            groups.append(current)
-            current = ""
-        current = f"{current},{name}" if current else name
-    if current:
-        groups.append(current)
-    return groups
 
 
 def _chart_module() -> Any:

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
-from .analytics import collect_pages, components_dataframe, search_components
+from .analytics import components_dataframe, search_components
 from .errors import NotFound, QueryError, SmxError
 from .model import TrialComponent, iso
 from .stores.base import SortOrder, Store
+from .stores.collect import collect_pages
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from smx_lab.errors import NotFound
-from smx_lab.handlers import components_by_name
+from smx_lab.stores.collect import components_by_name
 from smx_lab.stores.local import LocalStore
 
 if TYPE_CHECKING:

@@ -192,16 +192,20 @@ def test_a_bad_request_is_refused_before_the_store_is_asked(store: Any) -> None:
     assert raised.value.field == "max_points"
 
 
-def test_a_search_beyond_the_component_cap_is_cut_and_says_so(
+def test_an_experiment_chart_follows_every_page_with_no_component_cap(
     store: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(charts, "MAX_COMPONENTS", 2)
+    from smx_lab.stores import collect
+
+    monkeypatch.setattr(collect, "PAGE_SIZE", 1)
     spec = build_chart(
         store, {"chart_type": "histogram", "experiment": "mnist", "x": "parameters.lr"}
     )
-    assert [row["component"] for row in spec["data"]["values"]] == ["run-a", "run-b"]
-    assert spec["usermeta"]["smx_lab"]["truncated"] is True
-    assert "first 2 components only" in spec["title"]["subtitle"]
+    everything = store.list_trial_components(experiment_name="mnist", limit=100)
+    assert sorted(row["component"] for row in spec["data"]["values"]) == sorted(
+        c.trial_component_name for c in everything.items
+    )
+    assert spec["usermeta"]["smx_lab"]["components"] == everything.total
 
 
 def test_many_series_share_one_point_budget(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
