@@ -117,8 +117,10 @@ class SmxLabHandler(APIHandler):
 
     # --- output -----------------------------------------------------------------------------
 
-    def reply(self, payload: Any) -> None:
-        self.finish(to_json(payload))
+    async def reply(self, payload: Any) -> None:
+        """Records → JSON off the event loop too: a big table or chart takes milliseconds to encode,
+        which on the loop would stall every other request of the server."""
+        self.finish(await self.run(to_json, payload))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Every error of every route is JSON: ``{error, message, ...details}``."""
@@ -430,8 +432,9 @@ class InfoHandler(SmxLabHandler):
     @authorized
     async def get(self) -> None:
         self.query_arguments()
-        store_info = await self.run(self.store.info)
-        self.reply(
+        # Not on the store's pool: the liveness probe must not queue behind slow searches.
+        store_info = await asyncio.get_running_loop().run_in_executor(None, self.store.info)
+        await self.reply(
             {
                 "version": __version__,
                 "store": store_info,
@@ -455,7 +458,7 @@ class OpenAPIHandler(SmxLabHandler):
     @authorized
     async def get(self) -> None:
         self.query_arguments()
-        self.reply(api_spec())
+        await self.reply(api_spec())
 
 
 class ExperimentsHandler(SmxLabHandler):
@@ -470,7 +473,7 @@ class ExperimentsHandler(SmxLabHandler):
             page = await self.run(store.search, "Experiment", expression, **listing)
         else:
             page = await self.run(store.list_experiments, name_contains=name_contains, **listing)
-        self.reply(page.to_dict())
+        await self.reply(page)
 
 
 class ExperimentHandler(SmxLabHandler):
@@ -478,7 +481,7 @@ class ExperimentHandler(SmxLabHandler):
     @authorized
     async def get(self, name: str) -> None:
         self.query_arguments()
-        self.reply((await self.run(self.store.get_experiment, name)).to_dict())
+        await self.reply(await self.run(self.store.get_experiment, name))
 
 
 class ExperimentTrialsHandler(SmxLabHandler):
@@ -500,7 +503,7 @@ class ExperimentTrialsHandler(SmxLabHandler):
             page = await self.run(search)
         else:
             page = await self.run(store.list_trials, name, name_contains=name_contains, **listing)
-        self.reply(page.to_dict())
+        await self.reply(page)
 
 
 class TrialHandler(SmxLabHandler):
@@ -508,7 +511,7 @@ class TrialHandler(SmxLabHandler):
     @authorized
     async def get(self, name: str) -> None:
         self.query_arguments()
-        self.reply((await self.run(self.store.get_trial, name)).to_dict())
+        await self.reply(await self.run(self.store.get_trial, name))
 
 
 class TrialComponentListing(SmxLabHandler):
@@ -562,7 +565,7 @@ class TrialComponentsOfTrialHandler(TrialComponentListing):
     @authorized
     async def get(self, name: str) -> None:
         arguments = self.query_arguments()
-        self.reply((await self.list_components(arguments, trial_name=name)).to_dict())
+        await self.reply(await self.list_components(arguments, trial_name=name))
 
 
 class TrialComponentsHandler(TrialComponentListing):
@@ -579,7 +582,7 @@ class TrialComponentsHandler(TrialComponentListing):
         page = await self.list_components(
             arguments, experiment_name=experiment, unassigned=unassigned
         )
-        self.reply(page.to_dict())
+        await self.reply(page)
 
 
 class TrialComponentHandler(SmxLabHandler):
@@ -587,7 +590,7 @@ class TrialComponentHandler(SmxLabHandler):
     @authorized
     async def get(self, name: str) -> None:
         self.query_arguments()
-        self.reply((await self.run(self.store.get_trial_component, name)).to_dict())
+        await self.reply(await self.run(self.store.get_trial_component, name))
 
 
 class SearchHandler(SmxLabHandler):
@@ -605,7 +608,7 @@ class SearchHandler(SmxLabHandler):
         if "sort_order" in body:
             options["sort_order"] = sort_order(body["sort_order"], "sort_order")
         page = await self.run(self.store.search, resource, expression, **options)
-        self.reply(page.to_dict())
+        await self.reply(page)
 
 
 def search_expression(
@@ -647,7 +650,7 @@ class MetricsHandler(SmxLabHandler):
             max_points=body.get("max_points", DEFAULT_MAX_POINTS),
             x_range=x_range,
         )
-        self.reply({"series": [s.to_dict() for s in series]})
+        await self.reply({"series": series})
 
 
 class TableHandler(SmxLabHandler):
@@ -682,15 +685,17 @@ class TableHandler(SmxLabHandler):
                     limit=MAX_TABLE_COMPONENTS,
                 )
 
-        components = await self.run(fetch)
-        columns, rows = build_table(
-            components,
-            metric_names=body.get("metric_names"),
-            parameter_names=body.get("parameter_names"),
-            input_artifact_names=body.get("input_artifact_names"),
-            output_artifact_names=body.get("output_artifact_names"),
-        )
-        self.reply({"columns": columns, "rows": rows})
+        def table() -> dict[str, Any]:
+            columns, rows = build_table(
+                fetch(),
+                metric_names=body.get("metric_names"),
+                parameter_names=body.get("parameter_names"),
+                input_artifact_names=body.get("input_artifact_names"),
+                output_artifact_names=body.get("output_artifact_names"),
+            )
+            return {"columns": columns, "rows": rows}
+
+        await self.reply(await self.run(table))
 
 
 def _chart_module() -> Any:
@@ -712,7 +717,7 @@ class ChartHandler(SmxLabHandler):
             raise tornado.web.HTTPError(501, "charts are not available in this version of smx-lab")
         request = self.json_body()
         spec = await self.run(charts.build_chart, self.store, request)
-        self.reply(spec)
+        await self.reply(spec)
 
 
 class UnknownRouteHandler(SmxLabHandler):

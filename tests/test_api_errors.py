@@ -228,9 +228,14 @@ class RecordingStore(LocalStore):
     """The embedded store, noting which thread runs each call."""
 
     threads: list[str] = []
+    info_threads: list[str] = []
+
+    def list_experiments(self, **options: Any) -> Any:
+        RecordingStore.threads.append(threading.current_thread().name)
+        return super().list_experiments(**options)
 
     def info(self) -> dict[str, Any]:
-        RecordingStore.threads.append(threading.current_thread().name)
+        RecordingStore.info_threads.append(threading.current_thread().name)
         return super().info()
 
 
@@ -249,11 +254,22 @@ class TestConfiguredStoreClass:
     async def test_store_calls_run_on_the_store_threads_not_the_event_loop(self, api: Api) -> None:
         RecordingStore.threads.clear()
 
-        await api.get("info")
+        await api.get("experiments", params={"limit": 1})
 
         assert RecordingStore.threads
         assert all(name.startswith("smx-lab-store") for name in RecordingStore.threads)
         assert threading.current_thread().name not in RecordingStore.threads
+
+    async def test_info_runs_off_the_event_loop_and_off_the_busy_store_threads(
+        self, api: Api
+    ) -> None:
+        RecordingStore.info_threads.clear()
+
+        await api.get("info")
+
+        assert RecordingStore.info_threads
+        assert threading.current_thread().name not in RecordingStore.info_threads
+        assert not any(name.startswith("smx-lab-store") for name in RecordingStore.info_threads)
 
     async def test_page_size_cap_is_configurable(self, api: Api) -> None:
         error = (await api.get("experiments", params={"limit": 3}, expect=400)).body
