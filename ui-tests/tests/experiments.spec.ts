@@ -42,9 +42,13 @@ async function widenSidebar(page: Page, width: number): Promise<void> {
   const y = handle.y + handle.height / 2;
   await page.mouse.move(handle.x + handle.width / 2, y);
   await page.mouse.down();
-  await page.mouse.move(handle.x + handle.width / 2 + width - current.width, y, {
-    steps: 5
-  });
+  await page.mouse.move(
+    handle.x + handle.width / 2 + width - current.width,
+    y,
+    {
+      steps: 5
+    }
+  );
   await page.mouse.up();
 }
 
@@ -178,8 +182,7 @@ test.describe('Experiments panel', () => {
     await expect(
       view.locator('.smx-MetricChart[data-metric="test:accuracy"] svg.marks')
     ).toBeVisible({ timeout: 30000 });
-    await 
-    await view.screenshot({
+    await await view.screenshot({
       path: path.join(SCREENSHOTS, 'component-light.png')
     });
 
@@ -202,9 +205,7 @@ test.describe('Experiments panel', () => {
     await crumbs.getByRole('button', { name: 'Home' }).click();
     await expect(panel(page).getByPlaceholder('Search')).toHaveValue('');
     for (const name of DEMO_EXPERIMENTS) {
-      await expect(
-        panel(page).getByText(name, { exact: true })
-      ).toBeVisible();
+      await expect(panel(page).getByText(name, { exact: true })).toBeVisible();
     }
   });
 
@@ -215,7 +216,9 @@ test.describe('Experiments panel', () => {
     await rows(page).first().click();
     await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('Shift+ArrowDown');
-    await expect(panel(page).locator('.smx-Table-row.jp-mod-selected')).toHaveCount(3);
+    await expect(
+      panel(page).locator('.smx-Table-row.jp-mod-selected')
+    ).toHaveCount(3);
     await panel(page)
       .getByText('digits-model-optimizer-grid', { exact: true })
       .dblclick();
@@ -230,17 +233,21 @@ test.describe('Experiments panel', () => {
     ).toHaveText('Home');
   });
 
-  test('HTML in a display name, a status message and a parameter value shows as text', async ({
+  test('HTML in a display name, a status message, a parameter value and an artifact value shows as text', async ({
     page
   }) => {
     await openPanel(page);
     await panel(page).getByText('untrusted-text', { exact: true }).dblclick();
-    await panel(page).getByText('Default-Run-Group-untrusted-text', { exact: true }).dblclick();
+    await panel(page)
+      .getByText('Default-Run-Group-untrusted-text', { exact: true })
+      .dblclick();
     const row = rows(page).first();
     await expect(row).toContainText(`run ${HTML}`);
     await row.dblclick();
     const view = page.locator('.smx-ComponentView');
-    await expect(view.getByRole('heading', { name: `run ${HTML}` })).toBeVisible();
+    await expect(
+      view.getByRole('heading', { name: `run ${HTML}` })
+    ).toBeVisible();
     await expect(view.locator('.smx-Details-statusMessage')).toHaveText(
       `finished: ${HTML}`
     );
@@ -248,7 +255,13 @@ test.describe('Experiments panel', () => {
     await expect(view.locator('[data-parameter="note"] td').nth(1)).toHaveText(
       HTML
     );
-    await expect(page.locator('.smx-ExperimentsPanel img, .smx-ComponentView img')).toHaveCount(0);
+    await view.getByRole('tab', { name: 'Artifacts' }).click();
+    await expect(
+      view.locator('[data-artifact="report"] .smx-Details-value')
+    ).toHaveText(`https://example.com/${HTML}`);
+    await expect(
+      page.locator('.smx-ExperimentsPanel img, .smx-ComponentView img')
+    ).toHaveCount(0);
   });
 
   test('the command palette opens a trial component by name', async ({
@@ -262,7 +275,9 @@ test.describe('Experiments panel', () => {
     await dialog.locator('input').fill('untrusted-text-html-values');
     await dialog.getByRole('button', { name: /Ok/i }).click();
     const view = page.locator('.smx-ComponentView');
-    await expect(view.getByRole('heading', { name: `run ${HTML}` })).toBeVisible();
+    await expect(
+      view.getByRole('heading', { name: `run ${HTML}` })
+    ).toBeVisible();
   });
 
   test('a trial of the Trial Mappings tab is revealed in the panel', async ({
@@ -281,7 +296,9 @@ test.describe('Experiments panel', () => {
     await view.getByRole('tab', { name: 'Trial Mappings' }).click();
     const trials = view.locator('.smx-TrialMappingsTable tbody tr');
     await expect(trials).toHaveCount(3);
-    await view.getByRole('button', { name: 'digits-mlp-64-hidden-units' }).click();
+    await view
+      .getByRole('button', { name: 'digits-mlp-64-hidden-units' })
+      .click();
     await expect(
       panel(page).getByRole('navigation', { name: 'Location' })
     ).toContainText('digits-mlp-64-hidden-units');
@@ -379,8 +396,12 @@ test.describe('Experiments panel', () => {
   }) => {
     await page.theme.setDarkTheme();
     await openPanel(page);
-    await panel(page).getByText('digits-hidden-units-sweep', { exact: true }).dblclick();
-    await panel(page).getByText('digits-mlp-64-hidden-units', { exact: true }).dblclick();
+    await panel(page)
+      .getByText('digits-hidden-units-sweep', { exact: true })
+      .dblclick();
+    await panel(page)
+      .getByText('digits-mlp-64-hidden-units', { exact: true })
+      .dblclick();
     await expect(rows(page)).toHaveCount(2);
     await widenSidebar(page, 420);
     await page.locator('.smx-Browser').screenshot({
