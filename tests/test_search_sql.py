@@ -34,7 +34,14 @@ from smx_lab.model import (
 )
 from smx_lab.query import evaluate, parse_query, validate_expression
 from smx_lab.stores.local_schema import MIGRATIONS
-from smx_lab.stores.local_search import ROW_ALIAS, ROW_TABLE, compile_where, order_by
+from smx_lab.stores.local_search import (
+    ROW_ALIAS,
+    ROW_TABLE,
+    compile_id_set,
+    compile_where,
+    matching_ids,
+    order_by,
+)
 
 # --------------------------------------------------------------------------------------------
 # A store file holding model records, written the way the embedded store lays them out
@@ -160,13 +167,31 @@ def write_records(
     connection.commit()
 
 
+def _where(
+    connection: sqlite3.Connection,
+    resource: str,
+    expression: dict[str, Any] | None,
+    column: str,
+) -> list[Any]:
+    """``column`` of the rows ``compile_where`` selects, in id order."""
+    where, params = compile_where(resource, expression)
+    alias, table = ROW_ALIAS[resource], ROW_TABLE[resource]
+    sql = f"SELECT {alias}.{column} FROM {table} {alias} WHERE {where} ORDER BY {alias}.id"  # noqa: S608 - fixed identifiers
+    return [value for (value,) in connection.execute(sql, params)]
+
+
 def matching_names(
     connection: sqlite3.Connection, resource: str, expression: dict[str, Any] | None
 ) -> set[str]:
-    where, params = compile_where(resource, expression)
-    alias, table = ROW_ALIAS[resource], ROW_TABLE[resource]
-    sql = f"SELECT {alias}.name FROM {table} {alias} WHERE {where}"  # noqa: S608 - fixed identifiers
-    return {name for (name,) in connection.execute(sql, params)}
+    return set(_where(connection, resource, expression, "name"))
+
+
+def matching_ids_as_sets(
+    connection: sqlite3.Connection, resource: str, expression: dict[str, Any] | None
+) -> list[int] | None:
+    """The ids the store's set evaluation finds (None when the expression is not all id sets)."""
+    ids = compile_id_set(resource, expression)
+    return None if ids is None else matching_ids(connection, ids).tolist()
 
 
 @contextmanager
@@ -458,6 +483,11 @@ def _check_sql_equals_python(data: st.DataObject, resource: str) -> None:
             for checked in [expression, *_single_conditions(expression)]:
                 expected = {name_of(r) for r in records if evaluate(checked, r)}
                 assert matching_names(connection, resource, checked) == expected, checked
+                # The same rows as sets of ids (every id once, ascending), when the store
+                # evaluates the expression that way.
+                as_sets = matching_ids_as_sets(connection, resource, checked)
+                if as_sets is not None:
+                    assert as_sets == _where(connection, resource, checked, "id"), checked
 
 
 def _single_conditions(expression: dict[str, Any]) -> list[dict[str, Any]]:

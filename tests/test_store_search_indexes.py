@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +22,11 @@ from test_search_sql import (
     expressions,
 )
 
-from smx_lab.model import MetricPoint
+from smx_lab.model import MetricPoint, TrialComponent
 from smx_lab.query import evaluate
 from smx_lab.stores.local import SCHEMA_VERSION, LocalStore
 from smx_lab.stores.local_schema import APPLICATION_ID, MIGRATIONS, SQLITE_APPLICATION_ID
-from smx_lab.stores.local_search import compile_where
+from smx_lab.stores.local_search import compile_id_set, compile_where, matching_ids
 
 RESOURCE = "ExperimentTrialComponent"
 
@@ -142,6 +144,70 @@ def test_filters_on_parameters_and_a_metric_are_merged_as_sorted_index_ranges(
     assert [c.trial_component_name for c in page.items] == ["run-0", "run-3"]
     assert plan.count("MERGE (INTERSECT)") == 2
     assert any("COVERING INDEX metrics_by_name_component" in step for step in plan)
+
+
+def _leaves(node: Any) -> list[Any]:
+    return [node] if not node.arms else [leaf for arm in node.arms for leaf in _leaves(arm)]
+
+
+def test_a_metric_filter_read_as_a_set_takes_the_range_of_its_statistic_index(
+    store: LocalStore,
+) -> None:
+    for index, loss in enumerate([0.2, 0.9, 0.5]):
+        _log(store, f"run-{index}", "loss", [loss])
+        store.update_trial_component(f"run-{index}", parameters={"optimizer": "sgd"})
+    expression = {
+        "Filters": [
+            {"Name": "Parameters.optimizer", "Operator": "Equals", "Value": "sgd"},
+            {"Name": "Metrics.loss.Last", "Operator": "GreaterThan", "Value": "0.3"},
+        ]
+    }
+    ids = compile_id_set(RESOURCE, expression)
+    assert ids is not None
+    metric_leaf = _leaves(ids)[1]
+    connection = sqlite3.connect(store.path)
+    plan = [
+        row[3]
+        for row in connection.execute(
+            f"EXPLAIN QUERY PLAN {metric_leaf.packed()}", metric_leaf.params
+        )
+    ]
+
+    found = matching_ids(connection, ids).tolist()
+
+    assert plan == ["SEARCH m USING COVERING INDEX metrics_by_name_last (name=? AND last>?)"]
+    names = dict(connection.execute("SELECT id, name FROM trial_components"))
+    assert [names[i] for i in found] == ["run-1", "run-2"]
+
+
+def test_an_and_of_sets_stops_reading_at_its_first_empty_arm(store: LocalStore) -> None:
+    _log(store, "run-0", "loss", [0.2])
+    store.update_trial_component("run-0", parameters={"optimizer": "sgd"})
+    statements: list[str] = []
+    connection = sqlite3.connect(store.path)
+    connection.set_trace_callback(statements.append)
+    nothing_then_something = {
+        "Filters": [
+            {"Name": "Parameters.optimizer", "Operator": "Equals", "Value": "adam"},
+            {"Name": "Metrics.loss.Last", "Operator": "LessThan", "Value": "1"},
+        ]
+    }
+    either = {"SubExpressions": [nothing_then_something], "Filters": [
+        {"Name": "Parameters.optimizer", "Operator": "Equals", "Value": "sgd"}
+    ], "Operator": "Or"}  # fmt: skip
+
+    empty = compile_id_set(RESOURCE, nothing_then_something)
+    assert empty is not None and matching_ids(connection, empty).size == 0
+    read_for_empty = len(statements)
+    statements.clear()
+    union = compile_id_set(RESOURCE, either)
+    assert union is not None
+    found = matching_ids(connection, union).tolist()
+
+    assert read_for_empty == 1
+    # The Or reads its own filter and the And's first arm, and still finds run-0.
+    assert len(statements) == 2
+    assert found == [connection.execute("SELECT id FROM trial_components").fetchone()[0]]
 
 
 def _pages(
@@ -284,6 +350,39 @@ def metric_runs(draw: st.DrawFn) -> list[dict[str, Any]]:
     ]
 
 
+@contextmanager
+def _store_of(
+    folder: Path, runs: list[dict[str, Any]]
+) -> Iterator[tuple[LocalStore, list[TrialComponent]]]:
+    """A new store in a new folder under ``folder`` holding ``metric_runs`` as run-0, run-1, ...,
+    and their records in that order (hypothesis runs many examples in one test call)."""
+    with tempfile.TemporaryDirectory(dir=folder) as inside:
+        store = LocalStore(Path(inside) / "store.sqlite")
+        try:
+            yield store, _write_runs(store, runs)
+        finally:
+            store.close()
+
+
+def _write_runs(store: LocalStore, runs: list[dict[str, Any]]) -> list[TrialComponent]:
+    for index, run in enumerate(runs):
+        name = f"run-{index}"
+        store.create_trial_component(name)
+        store.update_trial_component(name, parameters=run["parameters"])
+        for trial in run["trials"]:
+            _parent_trial(store, trial)
+            store.associate_trial_component(name, trial)
+        store.log_metrics(
+            name,
+            [
+                MetricPoint(m, v, 1_700_000_000.0 + s, s)
+                for m, vs in run["points"].items()
+                for s, v in enumerate(vs)
+            ],
+        )
+    return [store.get_trial_component(f"run-{index}") for index in range(len(runs))]
+
+
 @settings(
     max_examples=25,
     deadline=None,
@@ -294,38 +393,18 @@ def test_pages_sorted_by_a_metric_statistic_match_a_plain_python_sort(
     tmp_path: Path, data: st.DataObject
 ) -> None:
     runs = data.draw(metric_runs())
-    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
-        store = LocalStore(Path(folder) / "store.sqlite")
-        try:
-            for index, run in enumerate(runs):
-                name = f"run-{index}"
-                store.create_trial_component(name)
-                store.update_trial_component(name, parameters=run["parameters"])
-                for trial in run["trials"]:
-                    _parent_trial(store, trial)
-                    store.associate_trial_component(name, trial)
-                store.log_metrics(
-                    name,
-                    [
-                        MetricPoint(m, v, 1_700_000_000.0 + s, s)
-                        for m, vs in run["points"].items()
-                        for s, v in enumerate(vs)
-                    ],
-                )
-            records = [store.get_trial_component(f"run-{index}") for index in range(len(runs))]
-            expression = data.draw(
-                st.none() | expressions(RESOURCE).map(lambda e: _validated(e, RESOURCE))
-            )
-            metric, statistic = (
-                data.draw(st.sampled_from(METRIC_NAMES)),
-                data.draw(st.sampled_from(STATISTICS)),
-            )
-            order = data.draw(st.sampled_from(["Ascending", "Descending"]))
-            size = data.draw(st.integers(min_value=1, max_value=4))
+    with _store_of(tmp_path, runs) as (store, records):
+        expression = data.draw(
+            st.none() | expressions(RESOURCE).map(lambda e: _validated(e, RESOURCE))
+        )
+        metric, statistic = (
+            data.draw(st.sampled_from(METRIC_NAMES)),
+            data.draw(st.sampled_from(STATISTICS)),
+        )
+        order = data.draw(st.sampled_from(["Ascending", "Descending"]))
+        size = data.draw(st.integers(min_value=1, max_value=4))
 
-            pages = _pages(store, expression, f"Metrics.{metric}.{statistic}", order, size)
-        finally:
-            store.close()
+        pages = _pages(store, expression, f"Metrics.{metric}.{statistic}", order, size)
 
     matching = [
         (i, r) for i, r in enumerate(records) if expression is None or evaluate(expression, r)
@@ -345,3 +424,87 @@ def test_pages_sorted_by_a_metric_statistic_match_a_plain_python_sort(
     ]
     assert [c.trial_component_name for page in pages for c in page.items] == expected, expression
     assert {page.total for page in pages} == {len(matching)}
+
+
+@st.composite
+def set_expressions(draw: st.DrawFn, depth: int = 2) -> dict[str, Any]:
+    """And/Or trees of filters held in child tables only (parameters, metric statistics,
+    parents), with values from the pools ``metric_runs`` draws from, so that most of them match
+    some runs and not others: the expressions the store evaluates as sets of ids."""
+    filters = st.one_of(
+        st.builds(
+            lambda name, value: {
+                "Name": f"Parameters.{name}",
+                "Operator": "Equals",
+                "Value": value,
+            },
+            st.sampled_from(PARAMETER_NAMES),
+            st.sampled_from(["sgd", "adam", "0.1", "1"]),
+        ),
+        st.builds(
+            lambda metric, statistic, operator, value: {
+                "Name": f"Metrics.{metric}.{statistic}",
+                "Operator": operator,
+                "Value": value,
+            },
+            st.sampled_from(METRIC_NAMES),
+            st.sampled_from(STATISTICS),
+            st.sampled_from(["GreaterThan", "LessThanOrEqualTo", "Equals"]),
+            st.sampled_from(["-1", "0", "0.1", "1", "3"]),
+        ),
+        st.builds(
+            lambda name: {"Name": f"Parameters.{name}", "Operator": "Exists"},
+            st.sampled_from(PARAMETER_NAMES),
+        ),
+        st.builds(
+            lambda trial: {"Name": "Parents.TrialName", "Operator": "Equals", "Value": trial},
+            st.sampled_from(sorted(TRIALS)),
+        ),
+    )
+    out: dict[str, Any] = {"Operator": draw(st.sampled_from(["And", "Or"]))}
+    subs = draw(st.lists(set_expressions(depth - 1), max_size=2)) if depth > 0 else []
+    own = draw(st.lists(filters, min_size=0 if subs else 1, max_size=3))
+    if own:
+        out["Filters"] = own
+    if subs:
+        out["SubExpressions"] = subs
+    return out
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.data())
+def test_and_or_trees_of_id_sets_select_what_python_evaluation_accepts(
+    tmp_path: Path, data: st.DataObject
+) -> None:
+    runs = data.draw(metric_runs())
+    with _store_of(tmp_path, runs) as (store, records):
+        connection = sqlite3.connect(store.path)
+        names = dict(connection.execute("SELECT id, name FROM trial_components"))
+        for _ in range(4):
+            expression = _validated(data.draw(set_expressions()), RESOURCE)
+            ids = compile_id_set(RESOURCE, expression)
+            assert ids is not None, expression
+
+            found = [names[i] for i in matching_ids(connection, ids).tolist()]
+
+            expected = [r.trial_component_name for r in records if evaluate(expression, r)]
+            assert found == expected, expression
+            # A search pages the same set in any order: by an indexed field (the page walks
+            # the index), by one without an index (the ids are sorted), by a statistic.
+            sort_by = data.draw(
+                st.sampled_from(
+                    ["Name", "CreationTime", "DisplayName", "Parameters.lr", "Metrics.loss.Max"]
+                )
+            )
+            size = data.draw(st.integers(min_value=1, max_value=3))
+            pages = _pages(store, expression, sort_by, "Ascending", size)
+            listed = [c.trial_component_name for page in pages for c in page.items]
+            assert sorted(listed) == expected, (expression, sort_by)
+            assert {page.total for page in pages} == {len(expected)}
+            if sort_by == "Name":
+                assert listed == expected
+        connection.close()

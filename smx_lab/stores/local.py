@@ -69,12 +69,13 @@ from .local_schema import (
     STEP_LEVELS,
     TIME_LEVELS,
 )
-from .local_search import SQL, compile_ids, compile_where
+from .local_search import IdSet, compile_id_set, compile_where, matching_ids
 
 SCHEMA_VERSION = len(MIGRATIONS)
 MAX_PAGE_SIZE = 10_000
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_MS = 60_000
+_CACHE_KIB = 32 * 1024
 
 T = TypeVar("T")
 
@@ -109,6 +110,13 @@ _NEVER_NULL_SORT = {
     "lastmodifiedtime",
     "status",
     "status.primarystatus",
+}
+# Sort keys whose order an index gives (the unique name, and the components' two time indexes), so
+# that a page of a filtered search can walk the index and stop when the page is full.
+_INDEXED_SORT = {
+    "Experiment": {"name", "experimentname"},
+    "ExperimentTrial": {"name", "trialname"},
+    "ExperimentTrialComponent": {"name", "trialcomponentname", "creationtime", "lastmodifiedtime"},
 }
 _STATISTIC_COLUMNS = {"min": "min", "max": "max", "avg": "mean", "stddev": "std_dev", "last": "last", "count": "count"}
 #: One metric's points as parallel lists: values, timestamps (seconds), steps (None: no step).
@@ -216,6 +224,10 @@ class LocalStore:
             connection.execute("PRAGMA foreign_keys = ON")
             self._retry(lambda: connection.execute("PRAGMA journal_mode = WAL"))
             connection.execute("PRAGMA synchronous = NORMAL")
+            # Up to 32 MiB of pages per connection (allocated as used; SQLite's default is 2 MiB):
+            # a search reads several index ranges in turn, and with the default they evict each
+            # other's pages between one search and the next.
+            connection.execute(f"PRAGMA cache_size = {-_CACHE_KIB}")
             local.connection = connection
             local.pid = os.getpid()
             with self._connections_lock:
@@ -753,23 +765,17 @@ class LocalStore:
         ):
             target = records[component_id].input_artifacts if kind == "input" else records[component_id].output_artifacts
             target[key] = Artifact(value, media_type)
-        for row in db.execute(
-            "SELECT trial_component_id, name, count, min, max, mean, std_dev, last, last_timestamp FROM metrics "
-            "WHERE trial_component_id IN (SELECT value FROM json_each(?)) ORDER BY trial_component_id, id",
+        # Each component's metrics in the order they were first logged (metric id order); sorted
+        # here, where it costs less than SQLite's temporary b-tree. The columns after the id are
+        # MetricSummary's fields in order.
+        metric_rows = db.execute(
+            "SELECT id, trial_component_id, name, count, min, max, mean, std_dev, last, last_timestamp FROM metrics "
+            "WHERE trial_component_id IN (SELECT value FROM json_each(?))",
             (id_list,),
-        ):
-            records[row[0]].metrics.append(
-                MetricSummary(
-                    metric_name=row[1],
-                    count=row[2],
-                    min=row[3],
-                    max=row[4],
-                    avg=row[5],
-                    std_dev=row[6],
-                    last=row[7],
-                    time_stamp=row[8],
-                )
-            )
+        ).fetchall()
+        metric_rows.sort()
+        for row in metric_rows:
+            records[row[1]].metrics.append(MetricSummary(*row[2:]))
         for component_id, tags in self._tags(db, "ExperimentTrialComponent", ids).items():
             records[component_id].tags = tags
         for component_id, trial_name, experiment_name in db.execute(
@@ -878,7 +884,7 @@ class LocalStore:
             limit,
             cursor,
             scope,
-            matching_ids=compile_ids(resource, search_expression),
+            id_set=compile_id_set(resource, search_expression),
         )
 
     def _page(
@@ -891,10 +897,10 @@ class LocalStore:
         limit: int,
         cursor: str | None,
         scope: list[Any],
-        matching_ids: SQL | None = None,
+        id_set: IdSet | None = None,
     ) -> Page[Any]:
-        """One page of the rows ``where`` selects, sorted, with the total. ``matching_ids``, when
-        given, selects the same rows' ids without reading the rows."""
+        """One page of the rows ``where`` selects, sorted, with the total. ``id_set``, when given,
+        is the same rows as a set of ids, read without reading the rows."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValidationError("limit", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
         if sort_order not in ("Ascending", "Descending"):
@@ -914,10 +920,11 @@ class LocalStore:
                 # The filter runs once, for the ids (their number is the total); the page then
                 # comes off the statistic's index in order, stopping when it is full.
                 matching = None
-                if not unfiltered:
-                    id_sql, id_params = matching_ids or (f"SELECT {alias}.id FROM {table} {alias} WHERE {where}", params)  # noqa: S608
-                    # An id may be listed twice (a component under two trials of one experiment).
-                    matching = list(dict.fromkeys(row[0] for row in db.execute(id_sql, id_params)))
+                if id_set is not None:
+                    matching = matching_ids(db, id_set)
+                elif not unfiltered:
+                    id_sql = f"SELECT {alias}.id FROM {table} {alias} WHERE {where} ORDER BY {alias}.id"  # noqa: S608
+                    matching = np.fromiter((row[0] for row in db.execute(id_sql, params)), dtype=np.int64)
                 total = db.execute(count_sql).fetchone()[0] if matching is None else len(matching)
                 ids = _metric_sorted_ids(db, matching, *by_metric, direction, limit, offset)
             elif unfiltered:
@@ -931,6 +938,20 @@ class LocalStore:
                         [*join_params, limit, offset],
                     )
                 ]
+            elif id_set is not None:
+                # The filter as sets of ids (their number is the total); the page is those rows in
+                # sort order: off the sort column's index, tested against the ids' mask, when it
+                # has one; else the ids themselves, sorted.
+                matching = matching_ids(db, id_set)
+                total = len(matching)
+                among_params: list[Any]
+                if sort_by.lower() in _INDEXED_SORT[resource]:
+                    among, among_params = f"substr(?, {alias}.id + 1, 1) = x'01'", [_id_mask(matching)]
+                else:
+                    among = f"{alias}.id IN (SELECT value FROM json_each(?))"  # noqa: S608 - fixed SQL
+                    among_params = [json.dumps(matching.tolist())]
+                page_sql = f"SELECT {alias}.id FROM {table} {alias} {join} WHERE {among} ORDER BY {ordering} LIMIT ? OFFSET ?"  # noqa: S608
+                ids = [row[0] for row in db.execute(page_sql, [*join_params, *among_params, limit, offset])] if total else []
             else:
                 # The filter is the costly part: the window count gives the total from the same
                 # pass over it that finds the page's rows.
@@ -1341,7 +1362,7 @@ def _metric_sort(resource: str, sort_by: str) -> tuple[str, str] | None:
 
 def _metric_sorted_ids(
     db: sqlite3.Connection,
-    matching: list[int] | None,
+    matching: np.ndarray | None,
     metric: str,
     column: str,
     direction: str,
@@ -1351,12 +1372,16 @@ def _metric_sorted_ids(
     """One page of components sorted by a statistic of ``metric``, in the order every listing uses
     (missing values last, ties by id in the same direction): those with the metric, read off
     ``metrics_by_name_<column>`` in order, then those without it by id. ``matching`` holds the
-    filter's ids (None: every component). ``column`` comes from ``_STATISTIC_COLUMNS``."""
+    filter's ids, ascending (None: every component); the SQL tests an id against them as one byte
+    of a mask passed as a BLOB (``substr`` of a BLOB indexes bytes directly). ``column`` comes
+    from ``_STATISTIC_COLUMNS``."""
     if matching is None:
-        among, among_params, everyone = "", [], "SELECT id FROM trial_components"
+        among, among_params, others_where = "", [], ""
     else:
-        among, among_params = " AND sm.trial_component_id IN (SELECT value FROM json_each(?))", [json.dumps(matching)]
-        everyone = "SELECT value AS id FROM json_each(?)"
+        if not matching.size:
+            return []
+        among, among_params = " AND substr(?, sm.trial_component_id + 1, 1) = x'01'", [_id_mask(matching)]
+        others_where = "substr(?, c.id + 1, 1) = x'01' AND "
     page = [
         row[0]
         for row in db.execute(
@@ -1372,12 +1397,21 @@ def _metric_sorted_ids(
     having_sql = f"SELECT count(*) FROM metrics sm WHERE sm.name = ?{among}"  # noqa: S608 - fixed SQL
     having = db.execute(having_sql, [metric, *among_params]).fetchone()[0]
     others = db.execute(
-        f"SELECT ids.id FROM ({everyone}) ids "  # noqa: S608 - fixed SQL
-        "WHERE ids.id NOT IN (SELECT trial_component_id FROM metrics WHERE name = ?) "
-        f"ORDER BY ids.id {direction} LIMIT ? OFFSET ?",
+        f"SELECT c.id FROM trial_components c WHERE {others_where}"  # noqa: S608 - fixed SQL
+        "NOT EXISTS (SELECT 1 FROM metrics m WHERE m.trial_component_id = c.id AND m.name = ?) "
+        f"ORDER BY c.id {direction} LIMIT ? OFFSET ?",
         [*among_params, metric, limit - len(page), max(0, offset - having)],
     )
     return page + [row[0] for row in others]
+
+
+def _id_mask(ids: np.ndarray) -> bytes:
+    """Ascending ids as a mask for SQL: byte ``id`` is 1 for each of them, 0 elsewhere; the test
+    ``substr(<mask>, id + 1, 1) = x'01'`` reads one byte (``substr`` of a BLOB indexes bytes) and
+    is false past the end."""
+    mask = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.uint8)
+    mask[ids] = 1
+    return mask.tobytes()
 
 
 def _fingerprint(parts: Sequence[Any]) -> str:

@@ -15,14 +15,26 @@ Several such sets under one And (or one Or) become a single compound SELECT, ``A
 instead of loading each into a temporary b-tree; an arm that reads an index whose entries are
 already in id order (``parameters_by_name_string`` for a parameter's text, and
 ``metrics_by_name_component`` for a metric statistic, both ordered by name then component id)
-streams straight off that index. On 100,000 components, two parameter filters and a metric filter
-cost one merge over the three index ranges instead of one probe per candidate row per filter.
+streams straight off that index. That SELECT serves as the condition of a larger WHERE.
+
+When the whole expression is such sets, :func:`compile_id_set` keeps its tree (:class:`IdSet`)
+and :func:`matching_ids` evaluates it as sets: each leaf SELECT is read in one statement, its
+ids packed into one text value by ``group_concat`` (SQLite is free to read a metric filter off
+the statistic's own index, whose range holds only the passing entries, not in id order), and
+the And/Or tree is combined as numpy masks. SQLite's merge costs about 100 ns per entry of each
+arm, and its metric arm reads every component's entry; on 100,000 components, two parameter
+filters and a metric filter take about a third less time as sets (``benchmarks/bench_search.py``
+measures both).
 """
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from ..errors import QueryError
 from ..query import (
@@ -77,21 +89,31 @@ SQL = tuple[str, list[Any]]
 
 
 @dataclass(frozen=True)
-class _Ids:
+class IdSet:
     """The condition ``<row>.id IN (<select>)``, with its SELECT kept apart so that an And or an
     Or of several such conditions can be merged into one compound SELECT. ``compound`` says the
-    SELECT is itself compound (it must then be wrapped to be an arm of another one)."""
+    SELECT is itself compound (it must then be wrapped to be an arm of another one); a compound
+    keeps the sets it merges in ``arms`` (their intersection, or their union when ``union``)."""
 
     select: str
     params: list[Any]
     compound: bool = False
+    arms: tuple[IdSet, ...] = ()
+    union: bool = False
 
     def arm(self) -> str:
         return f"SELECT * FROM ({self.select})" if self.compound else self.select  # noqa: S608 - compiled SQL
 
+    def packed(self) -> str:
+        """A leaf's SELECT (``SELECT <id column> FROM ...``, as this module writes every leaf)
+        with its ids packed into one text value. The aggregate reads the leaf's rows directly:
+        over a subquery, SQLite would hand each row through a co-routine first."""
+        column, source = self.select.removeprefix("SELECT ").split(" FROM ", 1)
+        return f"SELECT group_concat({column}) FROM {source}"  # noqa: S608 - compiled SQL
+
 
 # A compiled condition: plain SQL, or a set of row ids that may still merge with its siblings.
-_Part = SQL | _Ids
+_Part = SQL | IdSet
 
 
 def _columns(resource: str) -> dict[str, str]:
@@ -137,14 +159,59 @@ def compile_where(resource: str, expression: dict[str, Any] | None) -> SQL:
     return compiler.sql(compiler.expression(normalised))
 
 
-def compile_ids(resource: str, expression: dict[str, Any] | None) -> SQL | None:
-    """The ids of the rows the expression selects, as one SELECT (the same set as
-    :func:`compile_where`, possibly listing an id more than once), when every condition of the
-    expression is held in child tables; None when it also tests the row's own columns."""
+def compile_id_set(resource: str, expression: dict[str, Any] | None) -> IdSet | None:
+    """The rows the expression selects as a set of ids (the same set as :func:`compile_where`),
+    when every condition of the expression is held in child tables; None when it also tests the
+    row's own columns. Its ``select`` may list an id more than once."""
     if expression is None:
         return None
     part = _Compiler(resource).expression(validate_expression(expression, resource))
-    return (part.select, list(part.params)) if isinstance(part, _Ids) else None
+    return part if isinstance(part, IdSet) else None
+
+
+def compile_ids(resource: str, expression: dict[str, Any] | None) -> SQL | None:
+    """:func:`compile_id_set` as one SELECT and its parameters."""
+    ids = compile_id_set(resource, expression)
+    return None if ids is None else (ids.select, list(ids.params))
+
+
+def matching_ids(db: sqlite3.Connection, ids: IdSet) -> np.ndarray:
+    """The distinct ids of ``ids``, ascending: each leaf SELECT read once (an And stops reading
+    at its first empty arm), then the tree combined as boolean masks over the ids."""
+    leaves: dict[int, np.ndarray] = {}
+
+    def read(node: IdSet) -> bool:
+        """Read the leaves under ``node``; False when its set is empty."""
+        if not node.arms:
+            text = db.execute(node.packed(), node.params).fetchone()[0]
+            leaves[id(node)] = np.fromstring(text or "", dtype=np.int64, sep=",")
+            return leaves[id(node)].size > 0
+        if node.union:
+            return [read(arm) for arm in node.arms].count(True) > 0
+        return all(read(arm) for arm in node.arms)
+
+    if not read(ids):
+        return np.empty(0, dtype=np.int64)
+    size = 1 + max(int(found.max()) for found in leaves.values() if found.size)
+
+    def mask(node: IdSet) -> np.ndarray | None:
+        """The node's set as a mask; None when it is empty (or its And was not read to the end,
+        which happens only when one of its arms is empty)."""
+        if not node.arms:
+            found = leaves.get(id(node))
+            if found is None or not found.size:
+                return None
+            out = np.zeros(size, dtype=bool)
+            out[found] = True
+            return out
+        masks = [mask(arm) for arm in node.arms]
+        present = [m for m in masks if m is not None]
+        if not present or (not node.union and len(present) < len(masks)):
+            return None
+        return functools.reduce(np.logical_or if node.union else np.logical_and, present)
+
+    found = mask(ids)
+    return np.empty(0, dtype=np.int64) if found is None else np.flatnonzero(found)
 
 
 class _Compiler:
@@ -154,7 +221,7 @@ class _Compiler:
         self.columns = _columns(resource)
 
     def sql(self, part: _Part) -> SQL:
-        if isinstance(part, _Ids):
+        if isinstance(part, IdSet):
             return f"{self.row}.id IN ({part.select})", list(part.params)
         return part
 
@@ -163,13 +230,14 @@ class _Compiler:
         parts += [self.nested(n) for n in expr.get("NestedFilters", ())]
         parts += [self.expression(s) for s in expr.get("SubExpressions", ())]
         union = expr.get("Operator") == "Or"
-        sets = [part for part in parts if isinstance(part, _Ids)]
+        sets = [part for part in parts if isinstance(part, IdSet)]
         if len(sets) > 1:
             # One sorted merge of every id set instead of one temporary b-tree per set. A row is in
             # all (any) of the sets exactly when its id is in their intersection (union).
             compound = (" UNION " if union else " INTERSECT ").join(s.arm() for s in sets)
-            merged = _Ids(f"{compound} ORDER BY 1", [p for s in sets for p in s.params], compound=True)
-            parts = [part for part in parts if not isinstance(part, _Ids)] + [merged]
+            params = [p for s in sets for p in s.params]
+            merged = IdSet(f"{compound} ORDER BY 1", params, compound=True, arms=tuple(sets), union=union)
+            parts = [part for part in parts if not isinstance(part, IdSet)] + [merged]
         if len(parts) == 1:
             return parts[0]
         return _join([self.sql(part) for part in parts], " OR " if union else " AND ")
@@ -210,12 +278,12 @@ class _Compiler:
     ) -> _Part:
         """A property held in a child table: ``presence`` selects the ids that have it."""
         if operator == "Exists":
-            return _Ids(presence, list(presence_params))
+            return IdSet(presence, list(presence_params))
         if operator == "NotExists":
             return f"{self.row}.id NOT IN ({presence})", list(presence_params)
         assert column is not None and value is not None
         condition, params = _predicate(column, prop, operator, value)
-        return _Ids(f"{presence} AND {condition}", [*presence_params, *params])
+        return IdSet(f"{presence} AND {condition}", [*presence_params, *params])
 
     def metric(self, prop: Property, operator: str, value: str | None) -> _Part:
         # The components whose summary of the metric passes, read off metrics_by_name_component
@@ -234,7 +302,7 @@ class _Compiler:
             # Two terms that each seek an index on (name, value): a number parameter equals a
             # numeric value, a string parameter equals the text.
             by_number = " OR (name = ? AND number_value = ?)" if number is not None else ""
-            return _Ids(
+            return IdSet(
                 "SELECT trial_component_id FROM parameters "  # noqa: S608 - fixed SQL
                 f"WHERE (name = ? AND string_value = ?){by_number}",
                 [prop.key, value] + ([prop.key, number] if number is not None else []),
@@ -254,12 +322,12 @@ class _Compiler:
             condition = f"(string_value IN ({_marks(items)})"
             condition += f" OR number_value IN ({_marks(numbers)}))" if numbers else ")"
             params = [*items, *numbers]
-        return _Ids(f"{presence} AND {condition}", [prop.key, *params])
+        return IdSet(f"{presence} AND {condition}", [prop.key, *params])
 
     def parents(self, prop: Property, operator: str, value: str | None) -> _Part:
         every_parent = "SELECT trial_component_id FROM trial_component_links"
         if operator == "Exists":
-            return _Ids(every_parent, [])
+            return IdSet(every_parent, [])
         if operator == "NotExists":
             return f"tc.id NOT IN ({every_parent})", []
         column = _PARENT_COLUMNS[prop.name]
@@ -271,7 +339,7 @@ class _Compiler:
                 [value],
             )
         condition, params = _predicate(column, prop, operator, value)
-        return _Ids(f"{_PARENTS_FROM} WHERE {condition}", params)
+        return IdSet(f"{_PARENTS_FROM} WHERE {condition}", params)
 
     def nested(self, nested: dict[str, Any]) -> _Part:
         # Only Parents nests (validate_expression refuses others): all filters on the same parent.
@@ -287,7 +355,7 @@ class _Compiler:
                 _predicate(_PARENT_COLUMNS[prop.name], prop, operator, filter_["Value"])
             )
         condition, params = _join(conditions, " AND ")
-        return _Ids(f"{_PARENTS_FROM} WHERE {condition}", params)
+        return IdSet(f"{_PARENTS_FROM} WHERE {condition}", params)
 
 
 def _predicate(column: str, prop: Property, operator: str, value: str | None) -> SQL:
