@@ -508,3 +508,46 @@ def test_and_or_trees_of_id_sets_select_what_python_evaluation_accepts(
             if sort_by == "Name":
                 assert listed == expected
         connection.close()
+
+
+@pytest.mark.parametrize("sort_by", ["Name", "CreationTime"])
+@pytest.mark.parametrize("size", [1, 2, 10])
+def test_experiments_and_trials_found_by_tags_page_in_sort_order(
+    store: LocalStore, sort_by: str, size: int
+) -> None:
+    # Names in the reverse of creation order, so that the two sorts differ.
+    for index, team in enumerate(["vision", "nlp", "vision", "vision", "nlp"]):
+        experiment = f"exp-{9 - index}"
+        store.create_experiment(experiment, tags={"team": team})
+        store.create_trial(f"trial-{9 - index}", experiment, tags={"team": team})
+    expression = {"Filters": [{"Name": "Tags.team", "Operator": "Equals", "Value": "vision"}]}
+
+    found: dict[str, list[str]] = {}
+    for resource, name_of in (
+        ("Experiment", lambda record: record.experiment_name),
+        ("ExperimentTrial", lambda record: record.trial_name),
+    ):
+        pages, cursor = [], None
+        while True:
+            page = store.search(
+                resource,
+                expression,
+                sort_by=sort_by,
+                sort_order="Ascending",
+                limit=size,
+                cursor=cursor,
+            )
+            pages.append(page)
+            cursor = page.next_cursor
+            if not cursor:
+                break
+        found[resource] = [name_of(record) for page in pages for record in page.items]
+        assert {page.total for page in pages} == {3}
+
+    by_name = sort_by == "Name"
+    assert found["Experiment"] == (
+        ["exp-6", "exp-7", "exp-9"] if by_name else ["exp-9", "exp-7", "exp-6"]
+    )
+    assert found["ExperimentTrial"] == (
+        ["trial-6", "trial-7", "trial-9"] if by_name else ["trial-9", "trial-7", "trial-6"]
+    )
