@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         def as_sets() -> int:
             # The store's own connection (and page cache), as a search uses it.
             with store._read() as db:
-                return len(matching_ids(db, id_set))
+                top = db.execute("SELECT max(id) FROM trial_components").fetchone()[0]
+                return len(matching_ids(db, id_set, top))
 
         def sqlite_merge() -> int:
             return len(connection.execute(merge_sql, merge_params).fetchall())

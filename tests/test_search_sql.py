@@ -191,7 +191,11 @@ def matching_ids_as_sets(
 ) -> list[int] | None:
     """The ids the store's set evaluation finds (None when the expression is not all id sets)."""
     ids = compile_id_set(resource, expression)
-    return None if ids is None else matching_ids(connection, ids).tolist()
+    if ids is None:
+        return None
+    table = ROW_TABLE[resource]
+    top = connection.execute(f"SELECT coalesce(max(id), -1) FROM {table}").fetchone()[0]  # noqa: S608 - fixed table names
+    return matching_ids(connection, ids, top).tolist()
 
 
 @contextmanager

@@ -146,6 +146,10 @@ def test_filters_on_parameters_and_a_metric_are_merged_as_sorted_index_ranges(
     assert any("COVERING INDEX metrics_by_name_component" in step for step in plan)
 
 
+def _max_id(connection: sqlite3.Connection, table: str = "trial_components") -> int:
+    return int(connection.execute(f"SELECT coalesce(max(id), -1) FROM {table}").fetchone()[0])  # noqa: S608 - fixed table names
+
+
 def _leaves(node: Any) -> list[Any]:
     return [node] if not node.arms else [leaf for arm in node.arms for leaf in _leaves(arm)]
 
@@ -173,7 +177,7 @@ def test_a_metric_filter_read_as_a_set_takes_the_range_of_its_statistic_index(
         )
     ]
 
-    found = matching_ids(connection, ids).tolist()
+    found = matching_ids(connection, ids, _max_id(connection)).tolist()
 
     assert plan == ["SEARCH m USING COVERING INDEX metrics_by_name_last (name=? AND last>?)"]
     names = dict(connection.execute("SELECT id, name FROM trial_components"))
@@ -185,6 +189,7 @@ def test_an_and_of_sets_stops_reading_at_its_first_empty_arm(store: LocalStore) 
     store.update_trial_component("run-0", parameters={"optimizer": "sgd"})
     statements: list[str] = []
     connection = sqlite3.connect(store.path)
+    top = _max_id(connection)
     connection.set_trace_callback(statements.append)
     nothing_then_something = {
         "Filters": [
@@ -197,12 +202,12 @@ def test_an_and_of_sets_stops_reading_at_its_first_empty_arm(store: LocalStore) 
     ], "Operator": "Or"}  # fmt: skip
 
     empty = compile_id_set(RESOURCE, nothing_then_something)
-    assert empty is not None and matching_ids(connection, empty).size == 0
+    assert empty is not None and matching_ids(connection, empty, top).size == 0
     read_for_empty = len(statements)
     statements.clear()
     union = compile_id_set(RESOURCE, either)
     assert union is not None
-    found = matching_ids(connection, union).tolist()
+    found = matching_ids(connection, union, top).tolist()
 
     assert read_for_empty == 1
     # The Or reads its own filter and the And's first arm, and still finds run-0.
@@ -489,7 +494,7 @@ def test_and_or_trees_of_id_sets_select_what_python_evaluation_accepts(
             ids = compile_id_set(RESOURCE, expression)
             assert ids is not None, expression
 
-            found = [names[i] for i in matching_ids(connection, ids).tolist()]
+            found = [names[i] for i in matching_ids(connection, ids, _max_id(connection)).tolist()]
 
             expected = [r.trial_component_name for r in records if evaluate(expression, r)]
             assert found == expected, expression

@@ -69,7 +69,7 @@ from .local_schema import (
     STEP_LEVELS,
     TIME_LEVELS,
 )
-from .local_search import IdSet, compile_id_set, compile_where, matching_ids
+from .local_search import IdSet, compile_search, matching_ids
 
 SCHEMA_VERSION = len(MIGRATIONS)
 MAX_PAGE_SIZE = 10_000
@@ -872,7 +872,7 @@ class LocalStore:
     ) -> Page[Any]:
         if resource not in _RESOURCE_TABLES:
             raise ValidationError("resource", f"must be one of {', '.join(_RESOURCE_TABLES)}", value=resource)
-        where, compiled_params = compile_where(resource, search_expression)
+        (where, compiled_params), id_set = compile_search(resource, search_expression)
         params = list(compiled_params)
         scope = ["search", resource, json.dumps(search_expression, sort_keys=True, default=str)]
         return self._page(
@@ -884,7 +884,7 @@ class LocalStore:
             limit,
             cursor,
             scope,
-            id_set=compile_id_set(resource, search_expression),
+            id_set=id_set,
         )
 
     def _page(
@@ -916,13 +916,14 @@ class LocalStore:
         unfiltered = where in ("1", "(1)")
         by_metric = _metric_sort(resource, sort_by)
         with self._read() as db:
+            # A filter of id sets runs once, for the ids; their number is the total.
+            matching = None
+            if id_set is not None:
+                max_id = db.execute(f"SELECT coalesce(max(id), -1) FROM {table}").fetchone()[0]  # noqa: S608
+                matching = matching_ids(db, id_set, max_id)
             if by_metric is not None:
-                # The filter runs once, for the ids (their number is the total); the page then
-                # comes off the statistic's index in order, stopping when it is full.
-                matching = None
-                if id_set is not None:
-                    matching = matching_ids(db, id_set)
-                elif not unfiltered:
+                # The page comes off the statistic's index in order, stopping when it is full.
+                if matching is None and not unfiltered:
                     id_sql = f"SELECT {alias}.id FROM {table} {alias} WHERE {where} ORDER BY {alias}.id"  # noqa: S608
                     matching = np.fromiter((row[0] for row in db.execute(id_sql, params)), dtype=np.int64)
                 total = db.execute(count_sql).fetchone()[0] if matching is None else len(matching)
@@ -938,11 +939,9 @@ class LocalStore:
                         [*join_params, limit, offset],
                     )
                 ]
-            elif id_set is not None:
-                # The filter as sets of ids (their number is the total); the page is those rows in
-                # sort order: off the sort column's index, tested against the ids' mask, when it
-                # has one; else the ids themselves, sorted.
-                matching = matching_ids(db, id_set)
+            elif matching is not None:
+                # The page is the matching rows in sort order: off the sort column's index, tested
+                # against the ids' mask, when it has one; else the ids themselves, sorted.
                 total = len(matching)
                 among_params: list[Any]
                 if sort_by.lower() in _INDEXED_SORT[resource]:

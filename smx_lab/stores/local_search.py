@@ -152,21 +152,25 @@ def compile_where(resource: str, expression: dict[str, Any] | None) -> SQL:
     """A SearchExpression → an SQL boolean expression over the resource's row alias and its bound
     parameters. The expression is validated (and normalised) again here, so that nothing
     unchecked reaches SQL; None means "everything" (``1``)."""
+    return compile_search(resource, expression)[0]
+
+
+def compile_search(resource: str, expression: dict[str, Any] | None) -> tuple[SQL, IdSet | None]:
+    """Both forms of one expression, validated and compiled once: the SQL condition of
+    :func:`compile_where`, and the set of ids of :func:`compile_id_set` (None when the expression
+    also tests the row's own columns)."""
     if expression is None:
-        return "1", []
-    normalised = validate_expression(expression, resource)
+        return ("1", []), None
     compiler = _Compiler(resource)
-    return compiler.sql(compiler.expression(normalised))
+    part = compiler.expression(validate_expression(expression, resource))
+    return compiler.sql(part), part if isinstance(part, IdSet) else None
 
 
 def compile_id_set(resource: str, expression: dict[str, Any] | None) -> IdSet | None:
     """The rows the expression selects as a set of ids (the same set as :func:`compile_where`),
     when every condition of the expression is held in child tables; None when it also tests the
     row's own columns. Its ``select`` may list an id more than once."""
-    if expression is None:
-        return None
-    part = _Compiler(resource).expression(validate_expression(expression, resource))
-    return part if isinstance(part, IdSet) else None
+    return compile_search(resource, expression)[1]
 
 
 def compile_ids(resource: str, expression: dict[str, Any] | None) -> SQL | None:
@@ -175,43 +179,36 @@ def compile_ids(resource: str, expression: dict[str, Any] | None) -> SQL | None:
     return None if ids is None else (ids.select, list(ids.params))
 
 
-def matching_ids(db: sqlite3.Connection, ids: IdSet) -> np.ndarray:
-    """The distinct ids of ``ids``, ascending: each leaf SELECT read once (an And stops reading
-    at its first empty arm), then the tree combined as boolean masks over the ids."""
-    leaves: dict[int, np.ndarray] = {}
-
-    def read(node: IdSet) -> bool:
-        """Read the leaves under ``node``; False when its set is empty."""
-        if not node.arms:
-            text = db.execute(node.packed(), node.params).fetchone()[0]
-            leaves[id(node)] = np.fromstring(text or "", dtype=np.int64, sep=",")
-            return leaves[id(node)].size > 0
-        if node.union:
-            return [read(arm) for arm in node.arms].count(True) > 0
-        return all(read(arm) for arm in node.arms)
-
-    if not read(ids):
-        return np.empty(0, dtype=np.int64)
-    size = 1 + max(int(found.max()) for found in leaves.values() if found.size)
+def matching_ids(db: sqlite3.Connection, ids: IdSet, max_id: int) -> np.ndarray:
+    """The distinct ids of ``ids`` up to ``max_id`` (the table's largest), ascending: each leaf
+    SELECT read once, combined as boolean masks over the ids. An And stops reading at its first
+    empty arm."""
+    size = max_id + 1
 
     def mask(node: IdSet) -> np.ndarray | None:
-        """The node's set as a mask; None when it is empty (or its And was not read to the end,
-        which happens only when one of its arms is empty)."""
+        """The node's set as a mask; None when it is empty."""
         if not node.arms:
-            found = leaves.get(id(node))
-            if found is None or not found.size:
+            text = db.execute(node.packed(), node.params).fetchone()[0]
+            found = np.fromstring(text or "", dtype=np.int64, sep=",")
+            found = found[found < size]
+            if not found.size:
                 return None
             out = np.zeros(size, dtype=bool)
             out[found] = True
             return out
-        masks = [mask(arm) for arm in node.arms]
-        present = [m for m in masks if m is not None]
-        if not present or (not node.union and len(present) < len(masks)):
-            return None
-        return functools.reduce(np.logical_or if node.union else np.logical_and, present)
+        if node.union:
+            present = [m for m in map(mask, node.arms) if m is not None]
+            return functools.reduce(np.logical_or, present) if present else None
+        both: np.ndarray | None = None
+        for arm in node.arms:
+            arm_mask = mask(arm)
+            if arm_mask is None:
+                return None
+            both = arm_mask if both is None else np.logical_and(both, arm_mask, out=both)
+        return both
 
-    found = mask(ids)
-    return np.empty(0, dtype=np.int64) if found is None else np.flatnonzero(found)
+    selected = mask(ids) if size > 0 else None
+    return np.empty(0, dtype=np.int64) if selected is None else np.flatnonzero(selected)
 
 
 class _Compiler:
