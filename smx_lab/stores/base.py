@@ -12,7 +12,9 @@ lower-case aliases (``metrics.test:accuracy.max``); it canonicalises them with t
 
 from __future__ import annotations
 
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+from traitlets.config import LoggingConfigurable
 
 from ..model import (
     Artifact,
@@ -29,23 +31,27 @@ from ..model import (
     XAxis,
 )
 
-SortOrder = Literal["Ascending", "Descending"]
-Resource = Literal["Experiment", "ExperimentTrial", "ExperimentTrialComponent"]
+from ..vocabulary import Resource, SortOrder
+
+__all__ = ["DEFAULT_MAX_POINTS", "DEFAULT_PAGE_SIZE", "Resource", "SortOrder", "Store", "Writer"]
 
 DEFAULT_PAGE_SIZE = 50
 DEFAULT_MAX_POINTS = 1000
 
 
-@runtime_checkable
-class Store(Protocol):
-    """Read side of a store: browse, search, metric series. All methods are blocking."""
+class Store(LoggingConfigurable):
+    """Read side of a store: browse, search, metric series. All methods are blocking.
+
+    Every store is a :class:`~traitlets.config.Configurable`: its settings are traits, documented
+    in ``--help-all`` and set like any Jupyter setting (``c.LocalStore.path = ...``). The server
+    extension's ``store_class`` must be a subclass of this class."""
 
     #: ``"local"`` or ``"sagemaker"``
-    kind: str
+    kind: str = "abstract"
 
     def info(self) -> dict[str, Any]:
         """What the store is: ``{"kind", "description", ...}`` (path, or account/region/endpoint)."""
-        ...
+        raise NotImplementedError
 
     def list_experiments(
         self,
@@ -55,9 +61,11 @@ class Store(Protocol):
         sort_order: SortOrder = "Descending",
         limit: int = DEFAULT_PAGE_SIZE,
         cursor: str | None = None,
-    ) -> Page[Experiment]: ...
+    ) -> Page[Experiment]:
+        raise NotImplementedError
 
-    def get_experiment(self, name: str) -> Experiment: ...
+    def get_experiment(self, name: str) -> Experiment:
+        raise NotImplementedError
 
     def list_trials(
         self,
@@ -70,9 +78,10 @@ class Store(Protocol):
         cursor: str | None = None,
     ) -> Page[Trial]:
         """Trials of one experiment; raises NotFound for an unknown experiment."""
-        ...
+        raise NotImplementedError
 
-    def get_trial(self, name: str) -> Trial: ...
+    def get_trial(self, name: str) -> Trial:
+        raise NotImplementedError
 
     def list_trial_components(
         self,
@@ -88,9 +97,10 @@ class Store(Protocol):
     ) -> Page[TrialComponent]:
         """Full records (parameters, metric summaries, artifacts, parents) of the components of a
         trial, of an experiment, or with no trial at all; exactly one of the three selectors."""
-        ...
+        raise NotImplementedError
 
-    def get_trial_component(self, name: str) -> TrialComponent: ...
+    def get_trial_component(self, name: str) -> TrialComponent:
+        raise NotImplementedError
 
     def search(
         self,
@@ -103,7 +113,7 @@ class Store(Protocol):
         cursor: str | None = None,
     ) -> Page[Any]:
         """SageMaker's Search: a validated SearchExpression (see :mod:`smx_lab.query`)."""
-        ...
+        raise NotImplementedError
 
     def metric_series(
         self,
@@ -116,13 +126,15 @@ class Store(Protocol):
         """Each (component, metric) as a series of at most ``max_points`` points: per-bucket min
         and max, always the first and last raw point; ``raw_count`` is the raw points in range.
         For ``x_axis="time"`` x is seconds since the epoch."""
-        ...
+        raise NotImplementedError
 
     def metric_points(self, component: str, metric_names: list[str] | None = None) -> list[MetricPoint]:
         """Every raw point of a component (optionally of some metrics), in logging order."""
-        ...
+        raise NotImplementedError
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Releases what the store holds (connections, threads); a store with nothing to release
+        keeps this default."""
 
 
 @runtime_checkable
