@@ -44,7 +44,7 @@ from harness import (  # noqa: E402
 )
 
 from smx_lab.stores.local import LocalStore  # noqa: E402
-from smx_lab.stores.local_search import IdSet, compile_id_set, compile_ids, matching_ids  # noqa: E402
+from smx_lab.stores.local.search import IdSet, compile_id_set, compile_ids, matching_ids  # noqa: E402
 
 RESOURCE = "ExperimentTrialComponent"
 

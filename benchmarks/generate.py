@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 
 from smx_lab.model import MetricPoint, Status  # noqa: E402
 from smx_lab.stores.local import LocalStore  # noqa: E402
-from smx_lab.stores.local_schema import STEP_LEVELS, TIME_LEVELS  # noqa: E402
+from smx_lab.stores.local.schema import STEP_LEVELS, TIME_LEVELS  # noqa: E402
 
 COMPONENTS_PER_TRIAL = 100
 TRIALS_PER_EXPERIMENT = 50

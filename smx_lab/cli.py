@@ -34,17 +34,17 @@ def main(argv: list[str] | None = None) -> int:
 
         if arguments.reset:
             store.clear()
-            print(f"emptied {store.path}")
+            print(f"emptied {store.database_path}")
         existing = demo.demo_store_names(store)
         if existing:
-            print(f"the demo data is already in {store.path} ({', '.join(existing)}); use --reset", file=sys.stderr)
+            print(f"the demo data is already in {store.database_path} ({', '.join(existing)}); use --reset", file=sys.stderr)
             return 1
         started = time.perf_counter()
         demo.run(store, say=lambda line: print(line, flush=True))
         counts = store.counts()
         print(
             f"done in {time.perf_counter() - started:.1f} s: {counts['experiments']} experiments, "
-            f"{counts['trials']} trials, {counts['trial_components']} trial components in {store.path}"
+            f"{counts['trials']} trials, {counts['trial_components']} trial components in {store.database_path}"
         )
         return 0
     except SmxError as error:

@@ -25,8 +25,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 from moto.server import ThreadedMotoServer
 
-from smx_lab.stores.sagemaker import SageMakerStore
-from smx_lab.stores.sagemaker_writer import SageMakerWriter
+from smx_lab.stores.sagemaker import SageMakerStore, SageMakerWriter
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account

@@ -105,7 +105,7 @@ def test_running_the_demo_again_needs_reset(tmp_path: Path, capsys: pytest.Captu
 
 
 def test_info_prints_the_store_and_its_counts(demo_store: LocalStore, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["info", "--db", str(demo_store.path)]) == 0
+    assert main(["info", "--db", str(demo_store.database_path)]) == 0
 
     output = capsys.readouterr().out
-    assert str(demo_store.path) in output and '"experiments": 3' in output and '"trials": 16' in output
+    assert str(demo_store.database_path) in output and '"experiments": 3' in output and '"trials": 16' in output

@@ -197,7 +197,7 @@ def sagemaker_server(
         "AWS_EC2_METADATA_DISABLED": "true",
     }
     # No cache, few retries: each request below really reaches the endpoint, and fails fast.
-    config = {"SmxLabExtension": {"cache_seconds": 0, "store_options": {"max_attempts": 2}}}
+    config = {"SageMakerStore": {"cache_seconds": 0, "max_attempts": 2}}
     with JupyterServerProcess(
         tmp_path_factory.mktemp("sagemaker"), env=env, config=config
     ) as server:

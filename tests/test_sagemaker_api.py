@@ -26,7 +26,12 @@ def smx_lab_config(aws: Aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    return {"cache_seconds": 0, "store_options": {"max_attempts": 2}}
+    return {}
+
+
+@pytest.fixture
+def store_config() -> dict[str, Any]:
+    return {"SageMakerStore": {"cache_seconds": 0, "max_attempts": 2}}
 
 
 def server_store(jp_serverapp: Any) -> Any:

@@ -10,7 +10,7 @@ from sagemaker_fixtures import Aws, refused
 
 from smx_lab.errors import QueryError
 from smx_lab.query import parse_query, validate_expression
-from smx_lab.stores.sagemaker_search import push_down
+from smx_lab.stores.sagemaker.search import push_down
 
 pytest_plugins = ["sagemaker_fixtures"]
 

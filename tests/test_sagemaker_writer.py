@@ -10,7 +10,7 @@ from sagemaker_fixtures import REGION, T0, Aws
 from smx_lab.errors import AlreadyExists, NotFound, ValidationError
 from smx_lab.model import Artifact, MetricPoint, Status
 from smx_lab.stores.base import Writer
-from smx_lab.stores.sagemaker_writer import SageMakerWriter
+from smx_lab.stores.sagemaker import SageMakerWriter
 
 pytest_plugins = ["sagemaker_fixtures"]
 

@@ -33,8 +33,8 @@ from smx_lab.model import (
     TrialComponent,
 )
 from smx_lab.query import evaluate, parse_query, validate_expression
-from smx_lab.stores.local_schema import MIGRATIONS
-from smx_lab.stores.local_search import (
+from smx_lab.stores.local.schema import MIGRATIONS
+from smx_lab.stores.local.search import (
     ROW_ALIAS,
     ROW_TABLE,
     compile_id_set,

@@ -11,7 +11,7 @@ import pytest
 
 from smx_lab.errors import StoreError
 from smx_lab.stores.local import SCHEMA_VERSION, LocalStore
-from smx_lab.stores.local_schema import APPLICATION_ID, MIGRATIONS, SQLITE_APPLICATION_ID
+from smx_lab.stores.local.schema import APPLICATION_ID, MIGRATIONS, SQLITE_APPLICATION_ID
 
 
 def _fingerprint(path: Path) -> tuple[str, list[str]]:
@@ -118,5 +118,5 @@ def test_the_default_path_comes_from_smx_lab_db(tmp_path: Path, monkeypatch: pyt
 
     store = LocalStore()
 
-    assert store.path == target and target.exists()
+    assert store.database_path == target and target.exists()
     assert store.artifacts_dir == tmp_path / "elsewhere" / "lab-artifacts"

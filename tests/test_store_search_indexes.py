@@ -25,8 +25,8 @@ from test_search_sql import (
 from smx_lab.model import MetricPoint, TrialComponent
 from smx_lab.query import evaluate
 from smx_lab.stores.local import SCHEMA_VERSION, LocalStore
-from smx_lab.stores.local_schema import APPLICATION_ID, MIGRATIONS, SQLITE_APPLICATION_ID
-from smx_lab.stores.local_search import compile_id_set, compile_where, matching_ids
+from smx_lab.stores.local.schema import APPLICATION_ID, MIGRATIONS, SQLITE_APPLICATION_ID
+from smx_lab.stores.local.search import compile_id_set, compile_where, matching_ids
 
 RESOURCE = "ExperimentTrialComponent"
 
@@ -112,7 +112,7 @@ def test_a_new_store_keeps_the_metric_index_in_step_with_logged_points(store: Lo
     )
 
     assert [c.trial_component_name for c in page.items] == ["a"]
-    connection = sqlite3.connect(store.path)
+    connection = sqlite3.connect(store.database_path)
     integrity = connection.execute("PRAGMA integrity_check").fetchall()
     assert integrity == [("ok",)]
 
@@ -135,7 +135,7 @@ def test_filters_on_parameters_and_a_metric_are_merged_as_sorted_index_ranges(
         ]
     }
     where, params = compile_where(RESOURCE, expression)
-    connection = sqlite3.connect(store.path)
+    connection = sqlite3.connect(store.database_path)
     sql = f"EXPLAIN QUERY PLAN SELECT tc.id FROM trial_components tc WHERE {where}"  # noqa: S608 - compiled SQL
     plan = [row[3] for row in connection.execute(sql, params)]
 
@@ -169,7 +169,7 @@ def test_a_metric_filter_read_as_a_set_takes_the_range_of_its_statistic_index(
     ids = compile_id_set(RESOURCE, expression)
     assert ids is not None
     metric_leaf = _leaves(ids)[1]
-    connection = sqlite3.connect(store.path)
+    connection = sqlite3.connect(store.database_path)
     plan = [
         row[3]
         for row in connection.execute(
@@ -188,7 +188,7 @@ def test_an_and_of_sets_stops_reading_at_its_first_empty_arm(store: LocalStore) 
     _log(store, "run-0", "loss", [0.2])
     store.update_trial_component("run-0", parameters={"optimizer": "sgd"})
     statements: list[str] = []
-    connection = sqlite3.connect(store.path)
+    connection = sqlite3.connect(store.database_path)
     top = _max_id(connection)
     connection.set_trace_callback(statements.append)
     nothing_then_something = {
@@ -487,7 +487,7 @@ def test_and_or_trees_of_id_sets_select_what_python_evaluation_accepts(
 ) -> None:
     runs = data.draw(metric_runs())
     with _store_of(tmp_path, runs) as (store, records):
-        connection = sqlite3.connect(store.path)
+        connection = sqlite3.connect(store.database_path)
         names = dict(connection.execute("SELECT id, name FROM trial_components"))
         for _ in range(4):
             expression = _validated(data.draw(set_expressions()), RESOURCE)

@@ -30,7 +30,6 @@ from ..model import (
     TrialComponent,
     XAxis,
 )
-
 from ..vocabulary import Resource, SortOrder
 
 __all__ = ["DEFAULT_MAX_POINTS", "DEFAULT_PAGE_SIZE", "Resource", "SortOrder", "Store", "Writer"]
@@ -128,7 +127,9 @@ class Store(LoggingConfigurable):
         For ``x_axis="time"`` x is seconds since the epoch."""
         raise NotImplementedError
 
-    def metric_points(self, component: str, metric_names: list[str] | None = None) -> list[MetricPoint]:
+    def metric_points(
+        self, component: str, metric_names: list[str] | None = None
+    ) -> list[MetricPoint]:
         """Every raw point of a component (optionally of some metrics), in logging order."""
         raise NotImplementedError
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..model import Page, TrialComponent
+from ..vocabulary import TRIAL_COMPONENT
 from .base import Store
 
 #: Page size used when following cursors; both stores accept it.
@@ -62,7 +63,7 @@ def components_by_name(store: Store, names: list[str]) -> list[TrialComponent]:
 
         def fetch(cursor: str | None, page_size: int, expression: dict = expression) -> Page[Any]:
             return store.search(
-                "ExperimentTrialComponent", expression, sort_by="Name", limit=page_size, cursor=cursor
+                TRIAL_COMPONENT, expression, sort_by="Name", limit=page_size, cursor=cursor
             )
 
         for component in collect_pages(fetch):

@@ -15,8 +15,6 @@ from ..errors import StoreError
 from ..vocabulary import DATABASE_VARIABLE, DEFAULT_STORE_KIND, STORE_KINDS, STORE_VARIABLE
 
 if TYPE_CHECKING:
-    from traitlets.config import Config
-
     from .base import Store
 
 
@@ -59,12 +57,10 @@ def open_store(
     kind: str | None = None,
     *,
     store_class: type[Store] | None = None,
-    config: Config | None = None,
     **options: Any,
 ) -> Store:
-    """A store: of ``store_class`` if given, else of the kind named (or configured), built with
-    ``config`` (the app's, for ``c.LocalStore.path`` and the like) and ``options`` as traits."""
+    """A store: of ``store_class`` if given, else of the kind named (or configured). ``options``
+    are its traits and constructor arguments; ``parent=`` (an application) or ``config=`` (a
+    traitlets Config) bring ``c.LocalStore.path`` and the like."""
     cls = store_class or globals()["store_class"](kind)
-    if config is not None:
-        return cls(config=config, **options)
     return cls(**options)

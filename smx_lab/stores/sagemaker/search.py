@@ -31,16 +31,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ..errors import ValidationError
-from ..query import (
+from ...errors import ValidationError
+from ...query import (
     Kind,
     describe_property,
     filter_property,
     parse_number,
     parse_time,
 )
-
-TRIAL_COMPONENT = "ExperimentTrialComponent"
 
 
 @dataclass

@@ -17,10 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .. import names
-from ..errors import NotFound, SmxError, ValidationError
-from ..model import (
-    PRIMARY_STATUSES,
+from ... import names
+from ...errors import NotFound, SmxError, ValidationError
+from ...model import (
     Artifact,
     Experiment,
     MetricPoint,
@@ -31,8 +30,9 @@ from ..model import (
     TrialComponent,
     parameter_to_dict,
 )
-from .sagemaker import SageMakerStore
-from .sagemaker_aws import AwsClients, log
+from ...vocabulary import PRIMARY_STATUSES
+from .aws import AwsClients, log
+from .store import SageMakerStore
 
 METRICS_PER_CALL = 10  # BatchPutMetrics takes at most 10 points a call
 
@@ -45,7 +45,7 @@ def component_name(name: str) -> str:
 class SageMakerWriter:
     """Writes experiments, trials, components and metrics to SageMaker.
 
-    Give it an :class:`AwsClients` (shared with a :class:`~.sagemaker.SageMakerStore`), boto3
+    Give it an :class:`AwsClients` (shared with a :class:`~.store.SageMakerStore`), boto3
     clients of your own (``sagemaker_client``, ``metrics_client``, e.g. the tracking API's
     ``sagemaker_boto_client``), or the store's options (``region``, ``profile``, ...).
     ``artifact_location`` (``s3://bucket/prefix``) is where :meth:`upload_artifact` puts files."""

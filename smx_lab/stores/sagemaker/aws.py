@@ -1,7 +1,7 @@
 """The AWS side of the SageMaker store: clients, limits, caching, call counting and error mapping.
 
-One :class:`AwsClients` is shared by :class:`~smx_lab.stores.sagemaker.SageMakerStore` and
-:class:`~smx_lab.stores.sagemaker_writer.SageMakerWriter`. Every AWS call goes through
+One :class:`AwsClients` is shared by :class:`~smx_lab.stores.sagemaker.store.SageMakerStore` and
+:class:`~smx_lab.stores.sagemaker.writer.SageMakerWriter`. Every AWS call goes through
 :meth:`AwsClients.call`, which
 
 - takes a slot of a semaphore, so a burst of REST requests never opens more than
@@ -29,7 +29,7 @@ import boto3
 import botocore.exceptions
 from botocore.config import Config
 
-from ..errors import (
+from ...errors import (
     AccessDenied,
     AlreadyExists,
     NotFound,
@@ -106,46 +106,7 @@ def map_error(
     if isinstance(error, SmxError):
         return error
     if isinstance(error, botocore.exceptions.ClientError):
-        info = error.response.get("Error", {})
-        code = str(info.get("Code", ""))
-        message = str(info.get("Message") or error)
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        details = {"aws_error": code, "operation": operation}
-        if code in _NOT_FOUND:
-            if not_found:
-                return NotFound(*not_found)
-            return NotFound("resource", message)
-        if code in _ACCESS_DENIED:
-            return AccessDenied(f"AWS denied {operation}: {message}", **details)
-        if code in _CREDENTIALS_EXPIRED:
-            return StoreUnavailable(
-                f"AWS credentials have expired ({operation}): renew them (e.g. aws sso login) and retry",
-                reason="credentials",
-                **details,
-            )
-        if code in _THROTTLED:
-            return StoreUnavailable(
-                f"AWS is throttling {operation} (still refused after retries): retry in a moment",
-                reason="throttled",
-                **details,
-            )
-        if code in _INVALID:
-            if "already exists" in message.lower() and not_found:
-                return AlreadyExists(*not_found)
-            if invalid_is_query:
-                return QueryError(f"SageMaker rejected the search: {message}")
-            return ValidationError(
-                "request", f"SageMaker rejected {operation}: {message}", **details
-            )
-        if code == "ResourceInUse" and not_found:
-            return AlreadyExists(*not_found)
-        if isinstance(status, int) and status >= 500:
-            return StoreUnavailable(
-                f"AWS failed {operation} ({code}): {message}", reason="aws", **details
-            )
-        return StoreUnavailable(
-            f"AWS refused {operation} ({code}): {message}", reason="aws", **details
-        )
+        return _client_error(error, operation, not_found, invalid_is_query)
     if isinstance(error, _CREDENTIAL_ERRORS):
         return StoreUnavailable(
             f"no usable AWS credentials for {operation}: {error}. Configure a profile "
@@ -162,6 +123,73 @@ def map_error(
             f"AWS call {operation} failed: {error}", reason="aws", operation=operation
         )
     raise error
+
+
+def _client_error(
+    error: botocore.exceptions.ClientError,
+    operation: str,
+    not_found: tuple[str, str] | None,
+    invalid_is_query: bool,
+) -> SmxError:
+    """The exception for an error AWS answered with (a ``ClientError``), by its code."""
+    info = error.response.get("Error", {})
+    code = str(info.get("Code", ""))
+    message = str(info.get("Message") or error)
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    details = {"aws_error": code, "operation": operation}
+    if code in _NOT_FOUND:
+        if not_found:
+            return NotFound(*not_found)
+        return NotFound("resource", message)
+    if code in _ACCESS_DENIED:
+        return AccessDenied(f"AWS denied {operation}: {message}", **details)
+    if code in _CREDENTIALS_EXPIRED:
+        return StoreUnavailable(
+            f"AWS credentials have expired ({operation}): renew them (e.g. aws sso login) and retry",
+            reason="credentials",
+            **details,
+        )
+    if code in _THROTTLED:
+        return StoreUnavailable(
+            f"AWS is throttling {operation} (still refused after retries): retry in a moment",
+            reason="throttled",
+            **details,
+        )
+    if code in _INVALID:
+        if "already exists" in message.lower() and not_found:
+            return AlreadyExists(*not_found)
+        if invalid_is_query:
+            return QueryError(f"SageMaker rejected the search: {message}")
+        return ValidationError("request", f"SageMaker rejected {operation}: {message}", **details)
+    if code == "ResourceInUse" and not_found:
+        return AlreadyExists(*not_found)
+    if isinstance(status, int) and status >= 500:
+        return StoreUnavailable(
+            f"AWS failed {operation} ({code}): {message}", reason="aws", **details
+        )
+    return StoreUnavailable(f"AWS refused {operation} ({code}): {message}", reason="aws", **details)
+
+
+# --- the settings' rules, shared by the store's traits and AwsClients ------------------------
+
+
+def check_retry_mode(value: Any) -> str:
+    if value not in RETRY_MODES:
+        raise ValidationError("retry_mode", f"must be one of {', '.join(RETRY_MODES)}", value=value)
+    return str(value)
+
+
+def check_at_least_one(setting: str, value: Any) -> int:
+    """``max_attempts`` and ``max_concurrency``: a count of at least 1."""
+    if value < 1:
+        raise ValidationError(setting, "must be at least 1", value=value)
+    return int(value)
+
+
+def check_cache_seconds(value: Any) -> float:
+    if value < 0:
+        raise ValidationError("cache_seconds", "must be 0 (no cache) or more", value=value)
+    return float(value)
 
 
 class TtlCache:
@@ -219,16 +247,9 @@ class AwsClients:
         connect_timeout: float = 5.0,
         read_timeout: float = 30.0,
     ) -> None:
-        if retry_mode not in RETRY_MODES:
-            raise ValidationError(
-                "retry_mode", f"must be one of {', '.join(RETRY_MODES)}", value=retry_mode
-            )
-        if max_concurrency < 1:
-            raise ValidationError("max_concurrency", "must be at least 1", value=max_concurrency)
-        if cache_seconds < 0:
-            raise ValidationError(
-                "cache_seconds", "must be 0 (no cache) or more", value=cache_seconds
-            )
+        check_retry_mode(retry_mode)
+        check_at_least_one("max_concurrency", max_concurrency)
+        check_cache_seconds(cache_seconds)
         self.session = session or boto3.Session(profile_name=profile, region_name=region)
         self.region = region or self.session.region_name or "us-east-1"
         self.profile = profile or self.session.profile_name

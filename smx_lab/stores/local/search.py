@@ -1,4 +1,4 @@
-"""SearchExpression → SQL for the embedded store (schema: :mod:`smx_lab.stores.local_schema`).
+"""SearchExpression → SQL for the embedded store (schema: :mod:`smx_lab.stores.local.schema`).
 
 The SQL means exactly what :func:`smx_lab.query.evaluate` means (see :mod:`smx_lab.query` for the
 semantics); a property test holds the two together. Values are always bound parameters; the only
@@ -36,10 +36,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import QueryError
-from ..query import (
+from ...errors import QueryError, ValidationError
+from ...query import (
     ORDERING_OPERATORS,
-    TRIAL_COMPONENT,
     Kind,
     Property,
     ascii_lower,
@@ -49,23 +48,31 @@ from ..query import (
     parse_time,
     validate_expression,
 )
+from ...vocabulary import (
+    SORT_ORDERS,
+    STATISTIC_SQL_COLUMNS,
+    SUMMARY_STATISTICS,
+    TRIAL,
+    TRIAL_COMPONENT,
+)
+from .schema import ROW_ALIAS, ROW_TABLE
 
-ROW_ALIAS = {TRIAL_COMPONENT: "tc", "ExperimentTrial": "t", "Experiment": "e"}
-ROW_TABLE = {
-    TRIAL_COMPONENT: "trial_components",
-    "ExperimentTrial": "trials",
-    "Experiment": "experiments",
-}
+__all__ = [
+    "ROW_ALIAS",
+    "ROW_TABLE",
+    "SQL",
+    "IdSet",
+    "compile_id_set",
+    "compile_ids",
+    "compile_search",
+    "compile_where",
+    "matching_ids",
+    "order_by",
+    "sort_expression",
+]
 
-# Metric statistic → column of ``metrics`` (the whitelist that keeps identifiers out of user text).
-STATISTIC_COLUMNS = {
-    "Min": "min",
-    "Max": "max",
-    "Avg": "mean",
-    "StdDev": "std_dev",
-    "Last": "last",
-    "Count": "count",
-}
+# Identifiers come from whitelists keyed by the canonical property: these, the tables' own in
+# ``schema``, and vocabulary.STATISTIC_SQL_COLUMNS (metric statistic → column of ``metrics``).
 _ARTIFACT_COLUMNS = {"Value": "value", "MediaType": "media_type"}
 _ARTIFACT_KINDS = {"InputArtifacts": "input", "OutputArtifacts": "output"}
 _COMPARE_SQL = {
@@ -139,7 +146,7 @@ def _columns(resource: str) -> dict[str, str]:
             "EndTime": "tc.end_time",
             **common,
         }
-    if resource == "ExperimentTrial":
+    if resource == TRIAL:
         return {
             "TrialName": "t.name",
             "ExperimentName": "(SELECT x.name FROM experiments x WHERE x.id = t.experiment_id)",
@@ -233,7 +240,9 @@ class _Compiler:
             # all (any) of the sets exactly when its id is in their intersection (union).
             compound = (" UNION " if union else " INTERSECT ").join(s.arm() for s in sets)
             params = [p for s in sets for p in s.params]
-            merged = IdSet(f"{compound} ORDER BY 1", params, compound=True, arms=tuple(sets), union=union)
+            merged = IdSet(
+                f"{compound} ORDER BY 1", params, compound=True, arms=tuple(sets), union=union
+            )
             parts = [part for part in parts if not isinstance(part, IdSet)] + [merged]
         if len(parts) == 1:
             return parts[0]
@@ -286,7 +295,7 @@ class _Compiler:
         # The components whose summary of the metric passes, read off metrics_by_name_component
         # (name, component, statistics): in component order, without visiting the table's rows.
         presence = "SELECT m.trial_component_id FROM metrics m WHERE m.name = ?"
-        column = f"m.{STATISTIC_COLUMNS[prop.field]}" if prop.field is not None else None
+        column = f"m.{STATISTIC_SQL_COLUMNS[prop.field]}" if prop.field is not None else None
         return self.child(presence, [prop.key], prop, operator, value, column)
 
     def parameter(self, prop: Property, operator: str, value: str | None) -> _Part:
@@ -415,9 +424,9 @@ def sort_expression(resource: str, sort_by: str) -> SQL:
         if prop.field is None:
             raise QueryError(
                 f"sort by one of the statistics of {prop.name}",
-                suggestions=[f"{prop.name}.{s}" for s in STATISTIC_COLUMNS],
+                suggestions=[f"{prop.name}.{s}" for s in SUMMARY_STATISTICS],
             )
-        column = STATISTIC_COLUMNS[prop.field]
+        column = STATISTIC_SQL_COLUMNS[prop.field]
         return (
             f"(SELECT m.{column} FROM metrics m WHERE m.trial_component_id = tc.id AND m.name = ?)",  # noqa: S608 - whitelisted identifiers only
             [prop.key],
@@ -440,9 +449,7 @@ def sort_expression(resource: str, sort_by: str) -> SQL:
 def order_by(resource: str, sort_by: str, sort_order: str = "Descending") -> SQL:
     """A whole ORDER BY clause body: the sort value with missing values last, then the row id in
     the same direction so that equal values keep a stable order across pages."""
-    if sort_order not in ("Ascending", "Descending"):
-        from ..errors import ValidationError
-
+    if sort_order not in SORT_ORDERS:
         raise ValidationError("sort_order", "must be 'Ascending' or 'Descending'", value=sort_order)
     key, params = sort_expression(resource, sort_by)
     direction = "ASC" if sort_order == "Ascending" else "DESC"

@@ -11,11 +11,18 @@ other index has to be maintained. ``metric_rollups`` summarises, per axis (0: st
 level, the points whose x falls in one aligned block ``[block * 2**level, (block + 1) * 2**level)``:
 their count, the minimum and maximum value with their x, the points at the smallest and largest x,
 and the smallest and largest ``seq`` (to find the block's raw points). They are written in the same
-transaction as the points and let :mod:`smx_lab.stores.local` reduce a long series without
+transaction as the points and let :mod:`smx_lab.stores.local.series` reduce a long series without
 reading every point.
+
+Migrations are history: a statement, once released, is never edited (the tags table's CHECK spells
+the resource names as they were written then); a change is a new version.
 """
 
 from __future__ import annotations
+
+from typing import Final
+
+from ...vocabulary import EXPERIMENT, TRIAL, TRIAL_COMPONENT
 
 APPLICATION_ID = "smx-lab"
 #: ``PRAGMA application_id``: "SMXL" as a 32-bit integer, so ``file(1)`` and we can recognise the file.
@@ -26,6 +33,14 @@ SQLITE_APPLICATION_ID = 0x534D584C
 #: per bucket.
 STEP_LEVELS = (4, 7, 10, 13, 16, 19, 22, 25, 28, 31)
 TIME_LEVELS = (-12, -8, -4, 0, 4, 8, 12, 16, 20, 24, 28, 32)
+
+#: Each resource's table, and the alias its row has in every query of the store.
+ROW_TABLE: Final = {
+    TRIAL_COMPONENT: "trial_components",
+    TRIAL: "trials",
+    EXPERIMENT: "experiments",
+}
+ROW_ALIAS: Final = {TRIAL_COMPONENT: "tc", TRIAL: "t", EXPERIMENT: "e"}
 
 MIGRATIONS: list[list[str]] = [
     # version 1
@@ -119,7 +134,8 @@ MIGRATIONS: list[list[str]] = [
             UNIQUE (trial_component_id, name)
         )""",
         "CREATE INDEX metrics_by_name ON metrics(name)",
-    ],    # version 2
+    ],
+    # version 2
     [
         """CREATE TABLE metric_points (
             metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,

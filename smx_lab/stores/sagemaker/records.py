@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..model import (
+from ...model import (
     Artifact,
     Experiment,
     MetricSummary,
