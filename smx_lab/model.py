@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Generic, Literal, TypeVar
 
-PRIMARY_STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped")
-SUMMARY_STATISTICS = ("Min", "Max", "Avg", "StdDev", "Last", "Count")
-RESOURCES = ("Experiment", "ExperimentTrial", "ExperimentTrialComponent")
+# Said once, in the vocabulary; re-exported so that ``from smx_lab.model import ...`` still works.
+from .vocabulary import PRIMARY_STATUSES as PRIMARY_STATUSES
+from .vocabulary import RESOURCES as RESOURCES
+from .vocabulary import SUMMARY_STATISTICS as SUMMARY_STATISTICS
 
 ParameterValue = str | float
 XAxis = Literal["step", "time"]
