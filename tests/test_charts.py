@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from smx_lab.chart_data import exponential_moving_average, summary_rows
 from smx_lab.charts import (
     CHART_REQUEST_SCHEMA,
     VEGA_LITE_SCHEMA,
@@ -21,6 +20,7 @@ from smx_lab.charts import (
     build_time_series_chart,
     validate_chart_request,
 )
+from smx_lab.charts.data import exponential_moving_average, summary_rows
 from smx_lab.errors import ValidationError
 from smx_lab.model import MetricSummary, Parent, Series, Status, TrialComponent
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smx_lab.chart_data import summary_rows
 from smx_lab.charts import build_summary_chart, build_time_series_chart
+from smx_lab.charts.data import summary_rows
 from smx_lab.errors import ValidationError
 from smx_lab.model import MetricSummary, Parent, Series, TrialComponent
 
@@ -80,7 +80,7 @@ def summary_requests(draw: st.DrawFn) -> dict[str, Any]:
         request["log_y"] = draw(st.booleans())
         request["ignore_outliers"] = draw(st.booleans())
     if chart_type == "histogram":
-        request["bins"] = draw(st.integers(min_value=1, max_value=50))
+        request["bins"] = draw(st.integers(min_value=2, max_value=50))
     return request
 
 

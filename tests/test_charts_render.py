@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from smx_lab.chart_data import summary_rows
 from smx_lab.charts import build_summary_chart, build_time_series_chart
+from smx_lab.charts.data import summary_rows
 from smx_lab.model import MetricSummary, Parent, Series, Status, TrialComponent
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from smx_lab import charts
-from smx_lab.charts import build_chart
+from smx_lab.charts import build, build_chart
 from smx_lab.errors import NotFound, QueryError, ValidationError
 from smx_lab.model import MetricPoint
 from smx_lab.stores.local import LocalStore
@@ -209,7 +208,7 @@ def test_an_experiment_chart_follows_every_page_with_no_component_cap(
 
 
 def test_many_series_share_one_point_budget(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(charts, "MAX_TOTAL_POINTS", 60)
+    monkeypatch.setattr(build, "MAX_TOTAL_POINTS", 60)
     spec = build_chart(store, {"chart_type": "line", "experiment": "mnist"})
     series = spec["usermeta"]["smx_lab"]["series"]
     assert len(series) == 6

@@ -2,7 +2,7 @@
 charts show that Vega-Lite cannot compute (smoothing, rank correlation, outlier-free domains).
 
 Everything here is a pure function of model objects and plain values, so it can be tested without a
-store or a renderer. :mod:`smx_lab.charts` turns the results into Vega-Lite specs.
+store or a renderer. The chart builders of :mod:`smx_lab.charts` turn the results into Vega-Lite specs.
 """
 
 from __future__ import annotations
@@ -10,14 +10,21 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from .errors import QueryError
-from .model import SUMMARY_STATISTICS, TrialComponent
-from .query import describe_property
+from ..errors import QueryError
+from ..model import TrialComponent
+from ..query import describe_property
+from ..vocabulary import (
+    DEFAULT_STATISTIC,
+    STATISTIC_ATTRIBUTES,
+    SUMMARY_STATISTICS,
+    statistic_named,
+)
 
 ColumnKind = Literal["meta", "parameter", "metric"]
 
@@ -35,9 +42,11 @@ _META_PROPERTIES = {
 # Short names that the query language does not know, because they are not search properties.
 _META_SHORT = {"trial": "trial", "experiment": "experiment", "displayname": "display_name"}
 
-_STATISTICS_BY_LOWER = {statistic.lower(): statistic for statistic in SUMMARY_STATISTICS}
-# Column.alias's suffixes of the finite-valued statistics, in MetricSummary's field order.
-_STATISTIC_SUFFIXES = (".min", ".max", ".avg", ".stddev", ".last")
+# The statistics other than Count (which is a whole number, never missing): Column.alias's suffixes,
+# and one getter that reads them all from a MetricSummary, in the same order.
+_VALUE_STATISTICS = tuple(statistic for statistic in SUMMARY_STATISTICS if statistic != "Count")
+_STATISTIC_SUFFIXES = tuple("." + statistic.lower() for statistic in _VALUE_STATISTICS)
+_statistic_values = attrgetter(*(STATISTIC_ATTRIBUTES[s] for s in _VALUE_STATISTICS))
 
 COLUMN_HELP = (
     "expected parameters.<name>, metrics.<name>.<statistic> "
@@ -75,7 +84,7 @@ class Column:
 
 def canonical_statistic(text: str) -> str:
     """``max`` or ``Max`` → ``Max``; anything else is a :class:`ColumnError`."""
-    statistic = _STATISTICS_BY_LOWER.get(text.lower())
+    statistic = statistic_named(text)
     if statistic is None:
         raise ColumnError(
             f"unknown statistic {text!r}; expected one of {', '.join(SUMMARY_STATISTICS)}"
@@ -83,7 +92,7 @@ def canonical_statistic(text: str) -> str:
     return statistic
 
 
-def parse_column(text: str, default_statistic: str = "Last") -> Column:
+def parse_column(text: str, default_statistic: str = DEFAULT_STATISTIC) -> Column:
     """Reads a column name the way the query language does (:func:`smx_lab.query.describe_property`:
     ``parameters.lr``, ``Metrics.test:accuracy.Max``, ``Parents.TrialName``, ``status``), plus the
     short ``trial`` and ``experiment``. A metric without a statistic takes ``default_statistic``."""
@@ -150,8 +159,8 @@ def summary_rows(components: Iterable[TrialComponent]) -> list[dict[str, Any]]:
         for name, value in component.parameters.items():
             row[f"parameters.{name}"] = value
         for summary in component.metrics:
-            # spelled out rather than through Column: thousands of components × 6 statistics
-            statistics = (summary.min, summary.max, summary.avg, summary.std_dev, summary.last)
+            # keys spelled out rather than through Column: thousands of components × 6 statistics
+            statistics = _statistic_values(summary)
             for suffix, value in zip(_STATISTIC_SUFFIXES, statistics, strict=True):
                 row[f"metrics.{summary.metric_name}{suffix}"] = (
                     value if math.isfinite(value) else None

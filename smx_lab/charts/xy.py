@@ -1,0 +1,46 @@
+"""Line and scatter charts over summaries: one mark per component at (``x``, ``y``), any parameter
+or metric statistic against another."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .data import is_number
+from .spec import Picked, chart_spec, plural, y_scale
+
+
+def xy_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, Any]:
+    """A scatter of the components at (``x``, ``y``), or a line joining them in ``x`` order, one
+    line per ``color`` group."""
+    picked = Picked(rows, request, ("x", "y", "color"))
+    picked.require_numeric("y", request["chart_type"])
+    dropped_for_log = 0
+    if request.get("log_y"):
+        kept = [row for row in picked.values if is_number(row["y"]) and row["y"] > 0]
+        dropped_for_log = len(picked.values) - len(kept)
+        picked.values = kept
+    x = picked.encoding("x")
+    if x["type"] == "quantitative":
+        x["scale"] = {"zero": False}
+    y = {**picked.encoding("y"), "scale": y_scale(request, [row["y"] for row in picked.values])}
+    encoding: dict[str, Any] = {"x": x, "y": y, "tooltip": picked.tooltip()}
+    if "color" in picked.columns:
+        encoding["color"] = picked.encoding("color")
+    if request["chart_type"] == "scatter":
+        mark: dict[str, Any] = {"type": "point", "filled": True, "size": 60, "clip": True}
+    else:
+        # a summary line joins the components in x order, one line per color group
+        mark = {"type": "line", "point": True, "clip": True}
+        encoding["order"] = {"field": "x", "type": x["type"]}
+    notes = picked.notes()
+    if dropped_for_log:
+        notes.append(f"{plural(dropped_for_log, 'component')} with y ≤ 0 left out (log scale)")
+    title = f"{picked.alias('y')} vs {picked.alias('x')}"
+    return chart_spec(
+        request,
+        title,
+        picked.values,
+        {"mark": mark, "encoding": encoding},
+        picked.meta(rows),
+        notes,
+    )
