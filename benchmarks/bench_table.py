@@ -7,7 +7,7 @@ each the median of ``--repeat`` runs after one warm-up:
 - the ``table`` route's work in-process: 500 components fetched by name from the store (batched
   searches, ``handlers.components_by_name``), then ``build_table`` (what
   ``POST table {"components": [...]}`` does on its thread pool);
-- the same through a search: ``analytics.search_components`` gathering 500 components, then
+- the same through a search: ``selection.resolve`` gathering 500 components, then
   ``build_table`` (what ``POST table {"search": ...}`` and ``ExperimentAnalytics`` do);
 - ``POST table`` with 500 names over HTTP to a real ``jupyter server`` (child process on
   127.0.0.1, token auth): request, validation, store, shaping and JSON, end to end.
@@ -37,8 +37,9 @@ from harness import (
 sys.path.insert(0, str(ROOT / "tests"))
 from jupyter_process import JupyterServerProcess  # noqa: E402  (a test helper, reused here)
 
-from smx_lab import analytics  # noqa: E402
-from smx_lab.handlers import components_by_name  # noqa: E402
+from smx_lab import selection  # noqa: E402
+from smx_lab.selection import Selection  # noqa: E402
+from smx_lab.stores.collect import components_by_name  # noqa: E402
 from smx_lab.stores.local import LocalStore  # noqa: E402
 from smx_lab.table import build_table  # noqa: E402
 
@@ -71,8 +72,8 @@ def main() -> int:
         )
         by_search = time_calls(
             lambda: build_table(
-                analytics.search_components(
-                    store, None, sort_by="Name", sort_order="Ascending", limit=args.rows
+                selection.resolve(
+                    store, Selection(), sort_by="Name", sort_order="Ascending", limit=args.rows
                 )
             ),
             repeat=args.repeat,

@@ -32,12 +32,12 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
 
 
 def _jupyter_server_extension_points() -> list[dict[str, Any]]:
-    from .app import SmxLabExtension
+    from .server.app import SmxLabExtension
 
     return [{"module": "smx_lab", "app": SmxLabExtension}]
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    from .magics import register
+    from .notebook.magics import register
 
     register(ipython)

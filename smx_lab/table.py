@@ -27,18 +27,22 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from .model import SUMMARY_STATISTICS, Artifact, TrialComponent
+from .model import Artifact, TrialComponent, iso
+from .vocabulary import (
+    ARTIFACT_FIELDS,
+    DISPLAY_NAME_COLUMN,
+    EXPERIMENTS_COLUMN,
+    NAME_COLUMN,
+    SOURCE_COLUMN,
+    STATISTIC_ATTRIBUTES,
+    SUMMARY_STATISTICS,
+    TRIALS_COLUMN,
+    artifact_column,
+    metric_column,
+)
 
 # A summary's statistics as one tuple, in SUMMARY_STATISTICS' order (the column order).
-_STATISTIC_ATTRIBUTES = {
-    "Min": "min",
-    "Max": "max",
-    "Avg": "avg",
-    "StdDev": "std_dev",
-    "Last": "last",
-    "Count": "count",
-}
-_statistics = attrgetter(*(_STATISTIC_ATTRIBUTES[name] for name in SUMMARY_STATISTICS))
+_statistics = attrgetter(*(STATISTIC_ATTRIBUTES[name] for name in SUMMARY_STATISTICS))
 
 
 def build_table(
@@ -87,11 +91,11 @@ def component_row(
 ) -> dict[str, Any]:
     """One component's row, keys in ExperimentAnalytics' order (see the module docstring)."""
     row: dict[str, Any] = {
-        "TrialComponentName": component.trial_component_name,
-        "DisplayName": component.display_name or component.trial_component_name,
+        NAME_COLUMN: component.trial_component_name,
+        DISPLAY_NAME_COLUMN: component.display_name or component.trial_component_name,
     }
     if component.source is not None and component.source.source_arn:
-        row["SourceArn"] = component.source.source_arn
+        row[SOURCE_COLUMN] = component.source.source_arn
 
     for name in sorted(component.parameters):
         if parameter_filter is None or name in parameter_filter:
@@ -105,15 +109,76 @@ def component_row(
     row.update(_artifact_columns(component.input_artifacts, input_filter))
     row.update(_artifact_columns(component.output_artifacts, output_filter))
 
-    row["Trials"] = [parent.trial_name for parent in component.parents]
-    row["Experiments"] = [parent.experiment_name for parent in component.parents]
+    row[TRIALS_COLUMN] = [parent.trial_name for parent in component.parents]
+    row[EXPERIMENTS_COLUMN] = [parent.experiment_name for parent in component.parents]
     return row
 
 
 @lru_cache(maxsize=4096)
 def metric_columns(metric_name: str) -> tuple[str, ...]:
     """``<metric> - Min`` ... ``<metric> - Count``: one metric's columns, in table order."""
-    return tuple(f"{metric_name} - {statistic}" for statistic in SUMMARY_STATISTICS)
+    return tuple(metric_column(metric_name, statistic) for statistic in SUMMARY_STATISTICS)
+
+
+_FIXED_KINDS = {
+    NAME_COLUMN: "name",
+    DISPLAY_NAME_COLUMN: "display_name",
+    SOURCE_COLUMN: "source",
+    TRIALS_COLUMN: "trials",
+    EXPERIMENTS_COLUMN: "experiments",
+}
+
+#: The REST table's columns after ExperimentAnalytics' own: what the list shows of each record.
+RECORD_DESCRIPTORS: tuple[dict[str, Any], ...] = (
+    {"name": "Status", "kind": "status"},
+    {"name": "CreationTime", "kind": "time"},
+    {"name": "LastModifiedTime", "kind": "time"},
+)
+
+
+def record_values(component: TrialComponent) -> dict[str, Any]:
+    """A row's values of :data:`RECORD_DESCRIPTORS`: the primary status and two ISO times."""
+    return {
+        "Status": component.status.primary_status if component.status else None,
+        "CreationTime": iso(component.creation_time),
+        "LastModifiedTime": iso(component.last_modified_time),
+    }
+
+
+def describe_columns(
+    columns: Iterable[str], components: Iterable[TrialComponent]
+) -> list[dict[str, Any]]:
+    """What each table column holds, told by where the components' values come from rather than
+    by the column's name (a parameter may be called ``loss - Max``): ``{name, kind, ...}`` with
+    the parameter, the metric and statistic, or the artifact and field."""
+    known: dict[str, dict[str, Any]] = {}
+    for component in components:
+        for name in component.parameters:
+            known.setdefault(name, {"kind": "parameter", "parameter": name})
+        for summary in component.metrics:
+            for statistic, column in zip(
+                SUMMARY_STATISTICS, metric_columns(summary.metric_name), strict=True
+            ):
+                known.setdefault(
+                    column,
+                    {"kind": "metric", "metric": summary.metric_name, "statistic": statistic},
+                )
+        for kind, artifacts in (
+            ("input_artifact", component.input_artifacts),
+            ("output_artifact", component.output_artifacts),
+        ):
+            for name in artifacts:
+                for field in ARTIFACT_FIELDS:
+                    known.setdefault(
+                        artifact_column(name, field),
+                        {"kind": kind, "artifact": name, "field": field},
+                    )
+    return [
+        {"name": column, "kind": _FIXED_KINDS[column]}
+        if column in _FIXED_KINDS
+        else {"name": column, **known[column]}
+        for column in columns
+    ]
 
 
 def _artifact_columns(
@@ -123,8 +188,8 @@ def _artifact_columns(
     for name in sorted(artifacts):
         if name_filter is not None and name not in name_filter:
             continue
-        out[f"{name} - MediaType"] = artifacts[name].media_type
-        out[f"{name} - Value"] = artifacts[name].value
+        out[artifact_column(name, "MediaType")] = artifacts[name].media_type
+        out[artifact_column(name, "Value")] = artifacts[name].value
     return out
 
 

@@ -2,7 +2,7 @@
 token authentication required, and a real SQLite store filled through the store's Writer API.
 
 ``api`` sends requests by OpenAPI path template and checks every answer against the status codes
-and response schemas that ``smx_lab/openapi.yaml`` documents for that route, so each API test also
+and response schemas that ``smx_lab/server/openapi.yaml`` documents for that route, so each API test also
 keeps the document true.
 """
 
@@ -19,8 +19,8 @@ import pytest
 from tornado.httpclient import HTTPResponse
 from traitlets.config import Config
 
-from smx_lab.handlers import operation, spec_validator
 from smx_lab.model import Artifact, MetricPoint, Source, Status
+from smx_lab.server.openapi import operation, spec_validator
 
 API = "smx-lab/api"
 T0 = 1_700_000_000.0
@@ -114,7 +114,17 @@ def server_app_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def jp_server_config(smx_lab_config: dict[str, Any], server_app_config: dict[str, Any]) -> Config:
+def store_config() -> dict[str, Any]:
+    """The store classes' own settings by class name (``{"SageMakerStore": {...}}``)."""
+    return {}
+
+
+@pytest.fixture
+def jp_server_config(
+    smx_lab_config: dict[str, Any],
+    server_app_config: dict[str, Any],
+    store_config: dict[str, Any],
+) -> Config:
     return Config(
         {
             "ServerApp": {
@@ -123,6 +133,7 @@ def jp_server_config(smx_lab_config: dict[str, Any], server_app_config: dict[str
                 **server_app_config,
             },
             "SmxLabExtension": smx_lab_config,
+            **store_config,
         }
     )
 

@@ -14,7 +14,7 @@ from sagemaker_fixtures import Aws
 
 from smx_lab.analytics import ExperimentAnalytics
 from smx_lab.errors import StoreUnavailable
-from smx_lab.magics import SmxMagics
+from smx_lab.notebook.magics import SmxMagics
 
 pytest_plugins = ["sagemaker_fixtures"]
 

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
-from smx_lab import handlers
-
 if TYPE_CHECKING:
     from api_fixtures import Api
 
@@ -85,18 +81,3 @@ async def test_chart_of_unknown_component_is_404(api: Api) -> None:
     error = (await api.post("chart", request, expect=404)).body
 
     assert error["name"] == "ghost"
-
-
-async def test_without_chart_builders_the_route_answers_501(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A server whose charts module cannot be imported (a fault no request can cause).
-    monkeypatch.setattr(handlers, "_chart_module", lambda: None)
-
-    error = (
-        await api.post("chart", {"chart_type": "line", "components": ["train-sgd"]}, expect=501)
-    ).body
-    info = (await api.get("info")).body
-
-    assert error["error"] == "not_implemented"
-    assert "chart" not in info["capabilities"]

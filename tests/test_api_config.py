@@ -8,8 +8,8 @@ import pytest
 from traitlets import TraitError
 from traitlets.config import Config
 
-from smx_lab.app import SmxLabExtension
 from smx_lab.errors import StoreError
+from smx_lab.server.app import SmxLabExtension
 from smx_lab.stores.local import LocalStore
 from smx_lab.stores.sagemaker import SageMakerStore
 
@@ -21,20 +21,19 @@ def extension(**traits: object) -> SmxLabExtension:
 def test_store_defaults_to_local(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SMX_LAB_STORE", raising=False)
 
-    app = extension()
-
-    assert app.store == "local"
-    assert app.resolved_store_class() is LocalStore
+    assert extension().resolved_store_class() is LocalStore
 
 
 def test_store_follows_smx_lab_store_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMX_LAB_STORE", "SageMaker")
 
-    app = extension()
+    assert extension().resolved_store_class() is SageMakerStore
 
-    assert app.store == "sagemaker"
-    assert app.resolved_store_class() is SageMakerStore
-    assert app.store_arguments() == {"cache_seconds": 10}
+
+def test_the_store_setting_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMX_LAB_STORE", "sagemaker")
+
+    assert extension(store="local").resolved_store_class() is LocalStore
 
 
 def test_unknown_store_kind_is_reported_when_the_store_is_built() -> None:
@@ -42,7 +41,7 @@ def test_unknown_store_kind_is_reported_when_the_store_is_built() -> None:
 
     assert store is None
     assert isinstance(failure, StoreError)
-    assert "'local' or 'sagemaker'" in failure.message
+    assert "'local', 'sagemaker'" in failure.message
 
 
 def test_unknown_store_kind_in_the_environment_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,23 +53,33 @@ def test_unknown_store_kind_in_the_environment_is_reported(monkeypatch: pytest.M
     assert failure is not None and "SMX_LAB_STORE" in failure.message
 
 
-def test_db_path_follows_smx_lab_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_store_file_follows_smx_lab_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SMX_LAB_STORE", raising=False)
     monkeypatch.setenv("SMX_LAB_DB", str(tmp_path / "runs.sqlite"))
 
-    assert extension().db_path == str(tmp_path / "runs.sqlite")
+    store, failure = extension().build_store()
+
+    assert failure is None and store is not None
+    assert store.info()["path"] == str(tmp_path / "runs.sqlite")
+    store.close()
 
 
-def test_db_path_defaults_under_the_jupyter_data_dir(
+def test_the_store_file_defaults_under_the_jupyter_data_dir(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    monkeypatch.delenv("SMX_LAB_STORE", raising=False)
     monkeypatch.delenv("SMX_LAB_DB", raising=False)
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
 
-    assert extension().db_path == str(tmp_path / "data" / "smx_lab" / "experiments.sqlite")
+    store, failure = extension().build_store()
+
+    assert failure is None and store is not None
+    assert store.info()["path"] == str(tmp_path / "data" / "smx_lab" / "experiments.sqlite")
+    store.close()
 
 
 def test_configured_values_reach_the_store(tmp_path: Path) -> None:
-    app = extension(store="local", db_path=str(tmp_path / "x.sqlite"), cache_seconds=3)
+    app = extension(store="local", db_path=str(tmp_path / "x.sqlite"))
 
     store, failure = app.build_store()
 
@@ -80,10 +89,41 @@ def test_configured_values_reach_the_store(tmp_path: Path) -> None:
     store.close()
 
 
-def test_sagemaker_options_are_passed_to_the_store_class() -> None:
-    app = extension(store="sagemaker", cache_seconds=30, store_options={"region": "eu-west-1"})
+def test_the_local_store_takes_its_own_settings_from_the_app_config(tmp_path: Path) -> None:
+    config = Config({"LocalStore": {"path": str(tmp_path / "own.sqlite")}})
+    app = SmxLabExtension(config=config)
 
-    assert app.store_arguments() == {"cache_seconds": 30, "region": "eu-west-1"}
+    store, failure = app.build_store()
+
+    assert failure is None and store is not None
+    assert store.info()["path"] == str(tmp_path / "own.sqlite")
+    store.close()
+
+
+def test_the_sagemaker_store_takes_its_own_settings_from_the_app_config() -> None:
+    config = Config(
+        {
+            "SmxLabExtension": {"store": "sagemaker"},
+            "SageMakerStore": {
+                "region": "eu-west-1",
+                "cache_seconds": 30.0,
+                "endpoint_url": "http://127.0.0.1:9",
+            },
+        }
+    )
+
+    store, failure = SmxLabExtension(config=config).build_store()
+
+    assert failure is None
+    assert isinstance(store, SageMakerStore)
+    assert (store.region, store.cache_seconds) == ("eu-west-1", 30.0)
+    store.close()
+
+
+@pytest.mark.parametrize("wrong", [dict, "builtins.dict"])
+def test_a_store_class_that_is_no_store_is_refused_at_start(wrong: object) -> None:
+    with pytest.raises(TraitError, match=r"smx_lab\.stores\.base\.Store"):
+        extension(store_class=wrong)
 
 
 def test_a_store_that_cannot_be_opened_is_reported_not_raised(tmp_path: Path) -> None:
@@ -103,17 +143,19 @@ def test_page_size_cap_and_threads_must_be_positive(trait: str) -> None:
         extension(**{trait: 0})
 
 
-def test_every_trait_is_documented() -> None:
-    own = {
-        "store",
-        "store_class",
-        "db_path",
-        "page_size_cap",
-        "cache_seconds",
-        "store_threads",
-        "store_options",
-    }
-    traits = SmxLabExtension.class_traits(config=True)
+@pytest.mark.parametrize(
+    ("configurable", "own"),
+    [
+        (SmxLabExtension, {"store", "store_class", "db_path", "page_size_cap", "store_threads"}),
+        (LocalStore, {"path"}),
+        (
+            SageMakerStore,
+            {"region", "profile", "endpoint_url", "max_concurrency", "cache_seconds"},
+        ),
+    ],
+)
+def test_every_setting_is_documented(configurable: type, own: set[str]) -> None:
+    traits = configurable.class_traits(config=True)
 
     assert own <= set(traits)
     assert all(traits[name].help for name in own)

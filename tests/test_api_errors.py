@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from smx_lab.handlers import to_json
+from smx_lab.server.base import to_json
 from smx_lab.stores.local import LocalStore
 
 if TYPE_CHECKING:

@@ -130,4 +130,4 @@ async def test_empty_x_range_is_400(api: Api) -> None:
 async def test_missing_queries_is_400(api: Api) -> None:
     error = (await api.post("metrics", {}, expect=400)).body
 
-    assert error["field"] == "queries"
+    assert error["message"] == "body: give exactly one of queries or selection"

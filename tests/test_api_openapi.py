@@ -11,14 +11,15 @@ import yaml
 from openapi_spec_validator import validate
 
 from smx_lab import charts
-from smx_lab.app import SmxLabExtension
-from smx_lab.handlers import SmxLabHandler, api_spec
+from smx_lab.server.app import SmxLabExtension
+from smx_lab.server.base import SmxLabHandler
+from smx_lab.server.openapi import api_spec
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
 def test_shipped_document_is_valid_openapi() -> None:
-    document = yaml.safe_load(files("smx_lab").joinpath("openapi.yaml").read_text("utf-8"))
+    document = yaml.safe_load(files("smx_lab.server").joinpath("openapi.yaml").read_text("utf-8"))
 
     validate(document)
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from jupyter_server.auth.authorizer import Authorizer
 
-from smx_lab.app import SmxLabExtension
-from smx_lab.handlers import SmxLabHandler
+from smx_lab.server.app import SmxLabExtension
+from smx_lab.server.base import SmxLabHandler
 
 if TYPE_CHECKING:
     from api_fixtures import Api

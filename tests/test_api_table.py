@@ -99,7 +99,7 @@ async def test_table_of_a_search_expression(api: Api) -> None:
     table = (await api.post("table", body)).body
 
     assert table["columns"] == ["TrialComponentName", "DisplayName", "Trials", "Experiments"]
-    assert table["rows"] == [
+    assert [{column: row[column] for column in table["columns"]} for row in table["rows"]] == [
         {
             "TrialComponentName": "resnet-train",
             "DisplayName": "resnet-train",
@@ -118,7 +118,7 @@ async def test_table_of_unknown_component_is_404(api: Api) -> None:
 async def test_table_needs_components_or_search(api: Api) -> None:
     error = (await api.post("table", {"metric_names": ["x"]}, expect=400)).body
 
-    assert error["message"] == "body: give exactly one of components or search"
+    assert error["message"] == "body: give exactly one of selection, components or search"
 
 
 async def test_table_with_both_components_and_search_is_400(api: Api) -> None:
@@ -126,7 +126,7 @@ async def test_table_with_both_components_and_search_is_400(api: Api) -> None:
 
     error = (await api.post("table", body, expect=400)).body
 
-    assert error["message"] == "body: give exactly one of components or search"
+    assert error["message"] == "body: give exactly one of selection, components or search"
 
 
 async def test_table_search_of_another_resource_is_400(api: Api) -> None:

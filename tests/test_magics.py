@@ -17,15 +17,10 @@ from IPython.utils.capture import capture_output
 
 from smx_lab.charts import validate_chart_request
 from smx_lab.errors import NotFound, QueryError, ValidationError
-from smx_lab.magics import (
-    EXPERIMENT_COLUMNS,
-    METRIC_POINT_COLUMNS,
-    TRIAL_COLUMNS,
-    VEGA_LITE_MIME,
-    ComponentSummary,
-    SmxMagics,
-)
 from smx_lab.model import Artifact, MetricPoint, Status
+from smx_lab.notebook.frames import EXPERIMENT_COLUMNS, METRIC_POINT_COLUMNS, TRIAL_COLUMNS
+from smx_lab.notebook.magics import VEGA_LITE_MIME, SmxMagics
+from smx_lab.notebook.summary import ComponentSummary
 from smx_lab.query import parse_query
 from smx_lab.stores import open_store
 

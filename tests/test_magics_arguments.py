@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from smx_lab.magics import HelpShown, UsageError, parse_arguments
+from smx_lab.notebook.arguments import HelpShown, UsageError, parse_arguments
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ import pytest
 from nbclient import NotebookClient
 
 from smx_lab.errors import NotFound, QueryError
-from smx_lab.magics import EXPERIMENT_COLUMNS, METRIC_POINT_COLUMNS, TRIAL_COLUMNS, VEGA_LITE_MIME
+from smx_lab.notebook.frames import EXPERIMENT_COLUMNS, METRIC_POINT_COLUMNS, TRIAL_COLUMNS
+from smx_lab.notebook.magics import VEGA_LITE_MIME
 from smx_lab.query import parse_query
 from smx_lab.stores import open_store
 from smx_lab.stores.base import Store

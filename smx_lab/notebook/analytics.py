@@ -14,7 +14,7 @@ Analysis code written for SageMaker runs with only its import changed::
 
 The arguments, the errors and the DataFrame's columns (named and ordered by
 :func:`smx_lab.table.build_table`) are the SageMaker SDK's. The store is the one the server uses
-(``$SMX_LAB_STORE``, ``$SMX_LAB_DB``) unless one is passed as ``store=``.
+(as :mod:`smx_lab.stores.factory` configures it) unless one is passed as ``store=``.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ import copy
 import os
 from typing import TYPE_CHECKING, Any, get_args
 
-from .errors import ValidationError
-from .model import TrialComponent
-from .stores.base import SortOrder, Store
-from .stores.collect import collect_pages
+from .. import selection
+from ..errors import ValidationError
+from ..model import TrialComponent
+from ..selection import Selection
+from ..stores.base import SortOrder, Store
+from .frames import components_dataframe
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,55 +36,6 @@ if TYPE_CHECKING:
 # SageMaker's Search sorts by LastModifiedTime, newest first, when the caller names no order.
 DEFAULT_SORT_BY = "LastModifiedTime"
 DEFAULT_SORT_ORDER: SortOrder = "Descending"
-
-
-def components_dataframe(
-    components: list[TrialComponent],
-    *,
-    metric_names: list[str] | None = None,
-    parameter_names: list[str] | None = None,
-    input_artifact_names: list[str] | None = None,
-    output_artifact_names: list[str] | None = None,
-) -> pd.DataFrame:
-    """Trial components as the DataFrame ``ExperimentAnalytics.dataframe()`` gives (same columns,
-    same order); the magics use it too, so a notebook shows one table shape everywhere."""
-    import pandas as pd
-
-    from .table import build_table
-
-    columns, rows = build_table(
-        components,
-        metric_names=metric_names,
-        parameter_names=parameter_names,
-        input_artifact_names=input_artifact_names,
-        output_artifact_names=output_artifact_names,
-    )
-    if not components:
-        # The SDK builds its frame from the rows alone, so no components means no columns.
-        return pd.DataFrame()
-    return pd.DataFrame(list(rows), columns=list(columns))
-
-
-def search_components(
-    store: Store,
-    search_expression: dict[str, Any] | None,
-    *,
-    sort_by: str,
-    sort_order: SortOrder,
-    limit: int,
-) -> list[TrialComponent]:
-    """Every trial component matching the expression, following cursors until ``limit``."""
-    return collect_pages(
-        lambda cursor, page_size: store.search(
-            "ExperimentTrialComponent",
-            search_expression,
-            sort_by=sort_by,
-            sort_order=sort_order,
-            limit=page_size,
-            cursor=cursor,
-        ),
-        limit,
-    )
 
 
 def with_experiment_filter(
@@ -181,7 +134,7 @@ class ExperimentAnalytics:
     def _get_trial_components(self) -> list[TrialComponent]:
         if self._trial_components is not None:
             return self._trial_components
-        from .query import validate_expression
+        from ..query import validate_expression
 
         # Checked here as SageMaker's Search would check it, before any store is opened.
         expression = validate_expression(
@@ -189,9 +142,9 @@ class ExperimentAnalytics:
         )
         store, opened_here = self._open_store()
         try:
-            self._trial_components = search_components(
+            self._trial_components = selection.resolve(
                 store,
-                expression,
+                Selection(search=expression),
                 sort_by=self._sort_by or DEFAULT_SORT_BY,
                 sort_order=self._sort_order,
                 limit=self.MAX_TRIAL_COMPONENTS,
@@ -204,10 +157,10 @@ class ExperimentAnalytics:
     def _open_store(self) -> tuple[Store, bool]:
         if self._store is not None:
             return self._store, False
-        from .stores import open_store
+        from ..stores.factory import configured_kind, open_store
 
         boto_session = getattr(self._sagemaker_session, "boto_session", None)
-        if boto_session is not None and store_kind() == "sagemaker":
+        if boto_session is not None and configured_kind() == "sagemaker":
             # A sagemaker.Session carries the caller's credentials and region: read that account.
             return open_store("sagemaker", session=boto_session), True
         return open_store(), True
@@ -255,8 +208,3 @@ class TrialAnalytics(ExperimentAnalytics):
 
     def __repr__(self) -> str:
         return f"<smx_lab.TrialAnalytics for {self.name}>"
-
-
-def store_kind() -> str:
-    """The configured store kind, as :func:`smx_lab.stores.open_store` reads it."""
-    return (os.environ.get("SMX_LAB_STORE") or "local").lower()

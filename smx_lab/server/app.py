@@ -7,17 +7,18 @@ paths, and a test keeps the two equal.
 
 from __future__ import annotations
 
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
-from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Dict, Int, Type, Unicode, default, validate
+from traitlets import Int, Type, Unicode, validate
 from traitlets import TraitError as _TraitError
 
-from .errors import SmxError, StoreError
+from ..errors import SmxError, StoreError
+from ..stores import factory
+from ..stores.base import Store
+from .base import SmxLabHandler
 from .handlers import (
     ChartHandler,
     ExperimentHandler,
@@ -27,36 +28,23 @@ from .handlers import (
     MetricsHandler,
     OpenAPIHandler,
     SearchHandler,
-    SmxLabHandler,
     TableHandler,
     TrialComponentHandler,
     TrialComponentsHandler,
     TrialComponentsOfTrialHandler,
     TrialHandler,
     UnknownRouteHandler,
-    prepare_validators,
 )
+from .openapi import prepare_validators
 
 #: Where every route lives, below the server's ``base_url``.
 API_PREFIX = "/smx-lab/api/"
-STORE_KINDS = ("local", "sagemaker")
 
 
 def api_pattern(path: str) -> str:
     """An OpenAPI path template → a tornado pattern: ``trials/{name}`` → ``…/trials/(?P<name>[^/]+)``.
     Tornado URL-decodes the captured names before the handler sees them."""
     return API_PREFIX + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
-
-
-def _store_kind(value: Any) -> str:
-    kind = str(value).lower()
-    if kind not in STORE_KINDS:
-        # Raised while building the store, so the server starts and routes answer 503 with it.
-        raise StoreError(
-            f"the store must be 'local' or 'sagemaker' (SmxLabExtension.store or "
-            f"$SMX_LAB_STORE), not {value!r}"
-        )
-    return kind
 
 
 class SmxLabExtension(ExtensionApp):
@@ -88,22 +76,25 @@ class SmxLabExtension(ExtensionApp):
     ]
 
     store = Unicode(
-        help="Which store holds the experiments: 'local' (an embedded SQLite file, see db_path) or "
-        "'sagemaker' (a SageMaker account through boto3). Default: $SMX_LAB_STORE, else 'local'.",
+        "",
+        help="Which store holds the experiments: 'local' (an embedded SQLite file, see "
+        "LocalStore.path) or 'sagemaker' (a SageMaker account through boto3, see the "
+        "SageMakerStore settings). Default: $SMX_LAB_STORE, else 'local'.",
     ).tag(config=True)
 
     store_class = Type(
         default_value=None,
-        klass=object,
+        klass=Store,
         allow_none=True,
-        help="The store class to build, swappable for another implementation of "
-        "smx_lab.stores.base.Store. Default (None): LocalStore or SageMakerStore, chosen from "
-        "`store`. It is called with store_options plus path=db_path (local) or cache_seconds "
-        "(sagemaker).",
+        help="The store class to build, a subclass of smx_lab.stores.base.Store; it is built "
+        "with this application as its parent, so its own settings (c.<StoreClass>.<trait>) "
+        "apply. Default (None): LocalStore or SageMakerStore, chosen from `store`.",
     ).tag(config=True)
 
     db_path = Unicode(
-        help="The embedded store's SQLite file. Default: $SMX_LAB_DB, else "
+        "",
+        help="The embedded store's SQLite file: a shorthand for LocalStore.path. Default: "
+        "LocalStore.path, whose default is $SMX_LAB_DB, else "
         "<jupyter_data_dir>/smx_lab/experiments.sqlite.",
     ).tag(config=True)
 
@@ -112,50 +103,10 @@ class SmxLabExtension(ExtensionApp):
         help="The largest `limit` a list or search request may ask for; larger ones get 400.",
     ).tag(config=True)
 
-    cache_seconds = Int(
-        10,
-        help="How long the SageMaker store reuses an answer from AWS before asking again.",
-    ).tag(config=True)
-
     store_threads = Int(
         4,
         help="Threads that run store calls, off the server's event loop.",
     ).tag(config=True)
-
-    store_options = Dict(
-        help="Extra keyword arguments for the store class (e.g. endpoint_url for SageMaker).",
-    ).tag(config=True)
-
-    @default("store")
-    def _default_store(self) -> str:
-        return (os.environ.get("SMX_LAB_STORE") or "local").lower()
-
-    @validate("store")
-    def _validate_store(self, proposal: Any) -> str:
-        # Checked in build_store(): a wrong value must not stop the extension from loading.
-        return str(proposal["value"]).lower()
-
-    def resolved_store_class(self) -> type:
-        """The configured ``store_class``, else the class that ``store`` names. Resolved when the
-        store is built, not when the extension loads: jupyter-server reads every trait while loading,
-        and a bad value must become a 503 with its reason, not an extension that is missing."""
-        if self.store_class is not None:
-            return self.store_class
-        if _store_kind(self.store) == "sagemaker":
-            from .stores.sagemaker import (  # type: ignore[import-not-found,unused-ignore]
-                SageMakerStore,
-            )
-
-            return SageMakerStore  # type: ignore[no-any-return,unused-ignore]
-        from .stores.local import LocalStore
-
-        return LocalStore
-
-    @default("db_path")
-    def _default_db_path(self) -> str:
-        return os.environ.get("SMX_LAB_DB") or os.path.join(
-            jupyter_data_dir(), "smx_lab", "experiments.sqlite"
-        )
 
     @validate("page_size_cap", "store_threads")
     def _validate_positive(self, proposal: Any) -> int:
@@ -163,16 +114,23 @@ class SmxLabExtension(ExtensionApp):
             raise _TraitError(f"SmxLabExtension.{proposal['trait'].name} must be at least 1")
         return int(proposal["value"])
 
-    def store_arguments(self) -> dict[str, Any]:
-        if _store_kind(self.store) == "sagemaker":
-            return {"cache_seconds": self.cache_seconds, **self.store_options}
-        return {"path": self.db_path, **self.store_options}
+    def resolved_store_class(self) -> type[Store]:
+        """The configured ``store_class``, else the class that ``store`` names. Resolved when the
+        store is built, not when the extension loads: a bad ``store`` value must become a 503
+        with its reason, not an extension that is missing."""
+        return self.store_class or factory.store_class(self.store or None)
 
-    def build_store(self) -> tuple[Any, SmxError | None]:
+    def build_store(self) -> tuple[Store | None, SmxError | None]:
         """The configured store, or the error that prevented building it (the server still starts
         and every route answers 503 with the message)."""
         try:
-            return self.resolved_store_class()(**self.store_arguments()), None
+            store_class = self.resolved_store_class()
+            options = (
+                {"path": self.db_path}
+                if self.db_path and "path" in store_class.class_trait_names()
+                else {}
+            )
+            return factory.open_store(store_class=store_class, parent=self, **options), None
         except SmxError as error:
             self.log.error("smx-lab: the experiment store could not be opened: %s", error.message)
             return None, error
@@ -196,7 +154,7 @@ class SmxLabExtension(ExtensionApp):
         # Off the event loop, so the server is up at once and the first request is not slow.
         self.executor.submit(prepare_validators)
         if store is not None:
-            self.log.info("smx-lab: serving the %s store", getattr(store, "kind", "configured"))
+            self.log.info("smx-lab: serving the %s store", store.kind)
 
     async def stop_extension(self) -> None:
         executor = getattr(self, "executor", None)  # None when loading stopped before settings
