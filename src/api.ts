@@ -134,6 +134,8 @@ export interface IInfo {
   capabilities: string[];
   openapi: string;
   page_size_cap: number;
+  /** What each chart type of the `chart` route draws and reads (see IChartTypeDescription). */
+  chart_types: IChartTypeDescription[];
 }
 
 export type SortOrder = 'Ascending' | 'Descending';
@@ -176,41 +178,117 @@ export interface ISeries {
   reduced: boolean;
 }
 
+// --- Compare: selection, table, chart (the trial component list and its charts) ---
+
+/**
+ * Which trial components a `table` or `chart` request is about. The named parts are a union (every
+ * component of the experiments, of the trials, the components named, and with `unassigned` those
+ * of no trial); `search` narrows them, or alone searches every component. At least one part.
+ */
+export interface ISelection {
+  components?: string[];
+  trials?: string[];
+  experiments?: string[];
+  unassigned?: boolean;
+  search?: { query: string } | { search_expression: Record<string, unknown> };
+}
+
+export type ChartDataType = 'time_series' | 'summary';
+
+/** One chart type of the `chart` route, as `GET info` describes it. */
+export interface IChartTypeDescription {
+  chart_type: string;
+  label: string;
+  data_types: ChartDataType[];
+  /**
+   * The request fields the type reads per data type, besides chart_type, data_type, selection,
+   * title, width and height (the server refuses the others).
+   */
+  fields: Partial<Record<ChartDataType, string[]>>;
+  required: Partial<Record<ChartDataType, string[]>>;
+}
+
 /** A chart request (`smx_lab.charts.CHART_REQUEST_SCHEMA`); the server builds the spec. */
 export interface IChartRequest {
   chart_type: string;
-  data_type?: 'time_series' | 'summary';
+  data_type?: ChartDataType;
+  selection?: ISelection;
+  /**
+   * @deprecated The old selector, still accepted by the server (the component view's metric
+   * charts use it); send `selection`.
+   */
   components?: string[];
   metrics?: string[];
   x_axis?: 'step' | 'time' | 'relative_time';
   max_points?: number;
   x_range?: [number, number];
+  smoothing?: number;
+  /** Summary charts: chart column names (`parameters.lr`, `metrics.loss.max`, `trial`, ...). */
+  x?: string;
+  y?: string;
+  color?: string;
+  columns?: string[];
+  statistic?: SummaryStatistic;
+  log_y?: boolean;
+  ignore_outliers?: boolean;
+  bins?: number;
   title?: string;
   width?: number;
   height?: number;
-  [key: string]: unknown;
 }
 
-/** A `table` request: exactly one of `components` or `search`, optionally narrowed by name lists. */
+/** A `table` request: the selection, optionally narrowed by name lists. */
 export interface ITableRequest {
-  components?: string[];
-  search?: {
-    query?: string;
-    search_expression?: Record<string, unknown>;
-    sort_by?: string;
-    sort_order?: SortOrder;
-  };
+  selection: ISelection;
   metric_names?: string[];
   parameter_names?: string[];
   input_artifact_names?: string[];
   output_artifact_names?: string[];
 }
 
-/** Components as rows with ExperimentAnalytics' columns, named and ordered as it names them. */
+export type ColumnKind =
+  | 'name'
+  | 'display_name'
+  | 'source'
+  | 'parameter'
+  | 'metric'
+  | 'input_artifact'
+  | 'output_artifact'
+  | 'trials'
+  | 'experiments'
+  | 'status'
+  | 'time';
+
+/** What a column of the `table` answer holds, so nothing has to be read out of its name. */
+export interface IColumnDescriptor {
+  name: string;
+  kind: ColumnKind;
+  /** Metric columns: the metric and the statistic of it the column holds. */
+  metric?: string;
+  statistic?: SummaryStatistic;
+  /** Parameter columns: the parameter. */
+  parameter?: string;
+  /** Artifact columns: the artifact and which of its fields the column holds. */
+  artifact?: string;
+  field?: 'MediaType' | 'Value';
+}
+
+/**
+ * The components of a selection as rows. `columns` are ExperimentAnalytics' (named and ordered as
+ * it names them); `descriptors` describe them in the same order, then the record columns every row
+ * also carries: `Status` (the PrimaryStatus), `CreationTime` and `LastModifiedTime` (ISO or null).
+ */
 export interface ITable {
   columns: string[];
+  descriptors: IColumnDescriptor[];
   rows: Record<string, unknown>[];
+  /** Components of the selection; more than the rows when `truncated`. */
+  total: number;
+  /** True when the server's cap (10,000 rows) cut the rows. */
+  truncated: boolean;
 }
+
+// --- end of Compare ---
 
 /** A Vega-Lite v5 spec as the server builds it. */
 export type VegaLiteSpec = Record<string, unknown> & { $schema: string };

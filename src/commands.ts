@@ -4,7 +4,8 @@
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, InputDialog } from '@jupyterlab/apputils';
-import { ExperimentsPanel } from './sidebar/panel';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import type { IExperimentsPanel } from './tokens';
 
 export namespace CommandIDs {
   export const openPanel = 'smx-lab:open-panel';
@@ -18,33 +19,40 @@ export namespace CommandIDs {
   export const copyName = 'smx-lab:copy-name';
 }
 
+/** The palette's category of the commands (in English; the palette shows it translated). */
 export const PALETTE_CATEGORY = 'Experiments';
 
 export interface ICommandsOptions {
   app: JupyterFrontEnd;
-  panel: ExperimentsPanel;
+  panel: IExperimentsPanel;
   /** Opens (or activates) the view of a trial component. */
   openComponent: (name: string) => void;
   /** Refreshes the component views as well as the panel. */
   refreshViews: () => void;
   palette: ICommandPalette | null;
+  translator?: ITranslator;
 }
 
 export function registerCommands(options: ICommandsOptions): void {
   const { app, panel, openComponent, refreshViews, palette } = options;
   const { commands, shell } = app;
+  const trans = (options.translator ?? nullTranslator).load('smx_lab');
 
   commands.addCommand(CommandIDs.openPanel, {
-    label: 'Open the Experiments panel',
-    caption: 'Show the experiments, trials and trial components of the store',
+    label: trans.__('Open the Experiments panel'),
+    caption: trans.__(
+      'Show the experiments, trials and trial components of the store'
+    ),
     execute: () => {
       shell.activateById(panel.id);
     }
   });
 
   commands.addCommand(CommandIDs.refresh, {
-    label: 'Refresh experiments',
-    caption: 'Load the Experiments panel and the open trial components again',
+    label: trans.__('Refresh experiments'),
+    caption: trans.__(
+      'Load the Experiments panel and the open trial components again'
+    ),
     execute: () => {
       panel.refresh();
       refreshViews();
@@ -53,16 +61,19 @@ export function registerCommands(options: ICommandsOptions): void {
 
   commands.addCommand(CommandIDs.openComponent, {
     label: args =>
-      args.name ? `Open ${args.name}` : 'Open a trial component by name…',
-    caption:
-      'Open the view of a trial component: metrics, parameters, artifacts',
+      args.name
+        ? trans.__('Open %1', args.name as string)
+        : trans.__('Open a trial component by name…'),
+    caption: trans.__(
+      'Open the view of a trial component: metrics, parameters, artifacts'
+    ),
     execute: async args => {
       let name = args.name as string | undefined;
       if (!name) {
         const answer = await InputDialog.getText({
-          title: 'Open a trial component',
-          label: 'Trial component name',
-          placeholder: 'e.g. training-job-2024-01-01'
+          title: trans.__('Open a trial component'),
+          label: trans.__('Trial component name'),
+          placeholder: trans.__('e.g. %1', 'training-job-2024-01-01')
         });
         name = answer.button.accept ? answer.value?.trim() : undefined;
       }
@@ -73,14 +84,14 @@ export function registerCommands(options: ICommandsOptions): void {
   });
 
   commands.addCommand(CommandIDs.reveal, {
-    label: 'Show in the Experiments panel',
+    label: trans.__('Show in the Experiments panel'),
     execute: args => {
       const experiment = args.experiment as string | undefined;
       const trial = args.trial as string | undefined;
       if (!experiment) {
         return;
       }
-      panel.location.location = trial
+      panel.location.current = trial
         ? { level: 'components', experiment, trial }
         : { level: 'trials', experiment };
       shell.activateById(panel.id);
@@ -88,9 +99,10 @@ export function registerCommands(options: ICommandsOptions): void {
   });
 
   commands.addCommand(CommandIDs.openSelected, {
-    label: 'Open',
-    caption:
-      'Drill into the selected experiment or trial, or open the component',
+    label: trans.__('Open'),
+    caption: trans.__(
+      'Drill into the selected experiment or trial, or open the component'
+    ),
     isEnabled: () => panel.selection.size === 1,
     execute: () => {
       const [row] = panel.selection.rows;
@@ -106,7 +118,7 @@ export function registerCommands(options: ICommandsOptions): void {
   });
 
   commands.addCommand(CommandIDs.up, {
-    label: 'Up one level',
+    label: trans.__('Up one level'),
     execute: () => {
       panel.location.up();
     }
@@ -118,7 +130,7 @@ export function registerCommands(options: ICommandsOptions): void {
       CommandIDs.refresh,
       CommandIDs.openComponent
     ]) {
-      palette.addItem({ command, category: PALETTE_CATEGORY });
+      palette.addItem({ command, category: trans.__('Experiments') });
     }
   }
 }

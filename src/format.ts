@@ -1,4 +1,5 @@
 /** How times, durations and numbers read in the panel; one place so every view agrees. */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 /** An ISO 8601 time as the user's locale writes a date and time; '' when absent. */
 export function formatTime(iso: string | undefined | null): string {
@@ -56,7 +57,8 @@ export function formatCompactTime(
 /** The time between two ISO 8601 times, e.g. "1 h 2 min 3 s"; '' when either is absent. */
 export function formatDuration(
   start: string | undefined | null,
-  end: string | undefined | null
+  end: string | undefined | null,
+  translator?: ITranslator
 ): string {
   if (!start || !end) {
     return '';
@@ -65,8 +67,9 @@ export function formatDuration(
   if (isNaN(milliseconds) || milliseconds < 0) {
     return '';
   }
+  const trans = (translator ?? nullTranslator).load('smx_lab');
   if (milliseconds < 1000) {
-    return `${milliseconds} ms`;
+    return trans.__('%1 ms', milliseconds);
   }
   let seconds = Math.round(milliseconds / 1000);
   const parts: string[] = [];
@@ -77,16 +80,16 @@ export function formatDuration(
   const minutes = Math.floor(seconds / 60);
   seconds -= minutes * 60;
   if (days) {
-    parts.push(`${days} d`);
+    parts.push(trans.__('%1 d', days));
   }
   if (hours) {
-    parts.push(`${hours} h`);
+    parts.push(trans.__('%1 h', hours));
   }
   if (minutes) {
-    parts.push(`${minutes} min`);
+    parts.push(trans.__('%1 min', minutes));
   }
   if (seconds || parts.length === 0) {
-    parts.push(`${seconds} s`);
+    parts.push(trans.__('%1 s', seconds));
   }
   return parts.join(' ');
 }

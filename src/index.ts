@@ -1,4 +1,7 @@
-/** Plugin wiring only: the Experiments panel, the component views, commands and settings. */
+/**
+ * Plugin wiring only: the REST client, and the Experiments panel with the component views,
+ * commands and settings. Both are offered to other extensions (src/tokens.ts).
+ */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
@@ -13,23 +16,27 @@ import {
 } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import { SmxLabClient } from './api';
 import { CommandIDs, registerCommands } from './commands';
 import { registerCompare } from './compare/register';
 import { ComponentView, IViewSettings } from './details/ComponentView';
 import { ITabActions } from './details/tabs';
-import { Location } from './model';
+import { PanelLocation } from './model';
 import { ExperimentsPanel } from './sidebar/panel';
+import { IExperimentsPanel, ISmxLabClient } from './tokens';
 
 export { beakerIcon } from './icons';
+export * from './tokens';
 
+/** The panel's plugin; its id is also the one of its settings (schema/plugin.json). */
 const PLUGIN_ID = 'smx-lab:plugin';
 /** Where the panel was (Home, an experiment, a trial), kept across reloads. */
 const LOCATION_KEY = 'smx-lab:location';
 
-function isLocation(value: unknown): value is Location {
-  const location = value as Location | null;
+function isLocation(value: unknown): value is PanelLocation {
+  const location = value as PanelLocation | null;
   switch (location?.level) {
     case 'experiments':
     case 'unassigned':
@@ -70,27 +77,41 @@ function readSettings(settings: ISettingRegistry.ISettings | null): ISettings {
   };
 }
 
-const plugin: JupyterFrontEndPlugin<void> = {
+/** The REST client of the server extension, one for every view of smx-lab and other extensions. */
+const clientPlugin: JupyterFrontEndPlugin<ISmxLabClient> = {
+  id: 'smx-lab:client',
+  description: "The REST client of smx-lab's server extension.",
+  autoStart: true,
+  provides: ISmxLabClient,
+  activate: (): ISmxLabClient => new SmxLabClient()
+};
+
+const panelPlugin: JupyterFrontEndPlugin<IExperimentsPanel> = {
   id: PLUGIN_ID,
   description:
     'The Experiments panel: browse and compare machine-learning experiments.',
   autoStart: true,
+  requires: [ISmxLabClient],
   optional: [
     ILayoutRestorer,
     ICommandPalette,
     ISettingRegistry,
     IThemeManager,
-    IStateDB
+    IStateDB,
+    ITranslator
   ],
+  provides: IExperimentsPanel,
   activate: async (
     app: JupyterFrontEnd,
+    client: ISmxLabClient,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     themeManager: IThemeManager | null,
-    state: IStateDB | null
-  ) => {
-    const client = new SmxLabClient();
+    state: IStateDB | null,
+    translator: ITranslator | null
+  ): Promise<IExperimentsPanel> => {
+    translator = translator ?? nullTranslator;
     let current = DEFAULT_SETTINGS;
     const tracker = new WidgetTracker<MainAreaWidget<ComponentView>>({
       namespace: 'smx-lab-component'
@@ -119,7 +140,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         name,
         settings: current,
         actions,
-        themeChanged: themeManager?.themeChanged
+        themeChanged: themeManager?.themeChanged,
+        translator
       });
       const widget = new MainAreaWidget({ content });
       widget.id = `smx-lab-component-${encodeURIComponent(name)}`;
@@ -137,7 +159,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const panel = new ExperimentsPanel({
       client,
       openComponent,
-      pageSize: current.pageSize
+      pageSize: current.pageSize,
+      translator
     });
     app.shell.add(panel, 'left', { rank: 600 });
 
@@ -146,11 +169,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
       panel,
       openComponent,
       refreshViews: () => tracker.forEach(widget => widget.content.refresh()),
-      palette
+      palette,
+      translator
     });
     registerCompare({
       app,
-      client,
+      // The compare views still take the class; they call its public methods only.
+      client: client as SmxLabClient,
       panel,
       copy: actions.copy,
       chartPoints: () => current.chartPoints,
@@ -173,7 +198,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         .then(saved => {
           // Restored before listening, so the restored place is not saved again.
           if (isLocation(saved)) {
-            panel.location.location = saved;
+            panel.location.current = saved;
           }
         })
         .catch(() => undefined)
@@ -203,7 +228,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         console.warn('smx-lab: could not load the settings', reason);
       }
     }
+    return panel;
   }
 };
 
-export default plugin;
+export default [clientPlugin, panelPlugin];

@@ -1,18 +1,23 @@
 /**
- * Browser state of the Experiments panel, split by concern: where the user is (location and its
- * breadcrumb) and which rows are selected (the selection feeds the compare features). Each part
- * has its own small, typed signal.
+ * Browser state of the Experiments panel, split by concern: where the panel is (its location and
+ * the breadcrumb to it) and which rows are selected (the selection feeds the compare features).
+ * Each part has its own small, typed signal. Other extensions see them through IExperimentsPanel
+ * (src/tokens.ts) as ILocationModel and ISelectionModel.
  */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
-/** A level of the experiment tree the sidebar can show. */
-export type Location =
+/**
+ * Where the Experiments panel is in the experiment tree: Home (the experiments), an experiment's
+ * trials, a trial's components, or the components of no trial.
+ */
+export type PanelLocation =
   | { level: 'experiments' }
   | { level: 'trials'; experiment: string }
   | { level: 'components'; experiment: string; trial: string }
   | { level: 'unassigned' };
 
-export type Level = Location['level'];
+export type Level = PanelLocation['level'];
 
 /** What a row of a level stands for: the resource kinds of SageMaker. */
 export type RowKind = 'Experiment' | 'Trial' | 'TrialComponent';
@@ -26,49 +31,68 @@ export const ROW_KIND: Record<Level, RowKind> = {
 
 export interface ICrumb {
   label: string;
-  location: Location;
+  location: PanelLocation;
 }
 
-export const HOME: Location = { level: 'experiments' };
+export const HOME: PanelLocation = { level: 'experiments' };
 
-export function sameLocation(a: Location, b: Location): boolean {
+export function sameLocation(a: PanelLocation, b: PanelLocation): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Where the panel is, and the moves of the breadcrumb and the table (what other extensions see). */
+export interface ILocationModel {
+  /** The current location; setting it moves the panel there. */
+  current: PanelLocation;
+  /** Emits the new location, once per actual change. */
+  readonly changed: ISignal<ILocationModel, PanelLocation>;
+  /** The breadcrumb of the current location: Home › experiment › trial. */
+  readonly crumbs: ICrumb[];
+  home(): void;
+  /** One level down from the current one, into the named row; false below trials. */
+  drillDown(name: string): boolean;
+  /** One level up; false at Home. */
+  up(): boolean;
+}
+
 /** Where the user is in Home › experiment › trial. */
-export class LocationModel {
-  private _location: Location = HOME;
-  private _changed = new Signal<this, Location>(this);
+export class LocationModel implements ILocationModel {
+  private _current: PanelLocation = HOME;
+  private _changed = new Signal<this, PanelLocation>(this);
+  private _translator: ITranslator;
 
-  get location(): Location {
-    return this._location;
+  constructor(options: { translator?: ITranslator } = {}) {
+    this._translator = options.translator ?? nullTranslator;
   }
 
-  get changed(): ISignal<this, Location> {
-    return this._changed;
+  get current(): PanelLocation {
+    return this._current;
   }
 
-  set location(location: Location) {
-    if (sameLocation(location, this._location)) {
+  set current(location: PanelLocation) {
+    if (sameLocation(location, this._current)) {
       return;
     }
-    this._location = location;
+    this._current = location;
     this._changed.emit(location);
   }
 
-  home(): void {
-    this.location = HOME;
+  get changed(): ISignal<this, PanelLocation> {
+    return this._changed;
   }
 
-  /** One level down from the current one, into the named row. */
+  home(): void {
+    this.current = HOME;
+  }
+
   drillDown(name: string): boolean {
-    const here = this._location;
+    const here = this._current;
     if (here.level === 'experiments') {
-      this.location = { level: 'trials', experiment: name };
+      this.current = { level: 'trials', experiment: name };
       return true;
     }
     if (here.level === 'trials') {
-      this.location = {
+      this.current = {
         level: 'components',
         experiment: here.experiment,
         trial: name
@@ -78,28 +102,30 @@ export class LocationModel {
     return false;
   }
 
-  /** One level up; false at Home. */
   up(): boolean {
-    const here = this._location;
+    const here = this._current;
     switch (here.level) {
       case 'experiments':
         return false;
       case 'trials':
       case 'unassigned':
-        this.location = HOME;
+        this.current = HOME;
         return true;
       case 'components':
-        this.location = { level: 'trials', experiment: here.experiment };
+        this.current = { level: 'trials', experiment: here.experiment };
         return true;
     }
   }
 
-  /** The breadcrumb of the current location: Home › experiment › trial. */
   get crumbs(): ICrumb[] {
-    const here = this._location;
-    const crumbs: ICrumb[] = [{ label: 'Home', location: HOME }];
+    const trans = this._translator.load('smx_lab');
+    const here = this._current;
+    const crumbs: ICrumb[] = [{ label: trans.__('Home'), location: HOME }];
     if (here.level === 'unassigned') {
-      crumbs.push({ label: 'Unassigned trial components', location: here });
+      crumbs.push({
+        label: trans.__('Unassigned trial components'),
+        location: here
+      });
     }
     if (here.level === 'trials' || here.level === 'components') {
       crumbs.push({
@@ -132,11 +158,21 @@ export interface IClickModifiers {
 /** Gives the row at an index of the current listing, or undefined while it is not loaded. */
 export type RowAt = (index: number) => ISelectedRow | undefined;
 
+/** The rows selected in the panel (what other extensions see). */
+export interface ISelectionModel {
+  /** The selected rows, in the order they were selected. */
+  readonly rows: ISelectedRow[];
+  readonly size: number;
+  /** Emits whenever the selection or the focused row changes. */
+  readonly changed: ISignal<ISelectionModel, void>;
+  isSelected(name: string): boolean;
+}
+
 /**
  * The rows selected in the current listing, with a focused row (the keyboard cursor) and an
  * anchor (where a Shift-range starts), as in a file browser.
  */
-export class SelectionModel {
+export class SelectionModel implements ISelectionModel {
   private _selected = new Map<string, ISelectedRow>();
   private _focus = -1;
   private _anchor = -1;

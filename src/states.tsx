@@ -1,25 +1,40 @@
 /** The loading, empty and error states of the panel and the component view: each says what is going on and what to do. */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import React from 'react';
 import { ApiError } from './api';
 import { Level } from './model';
 
-const NOUNS: Record<Level, string> = {
-  experiments: 'experiments',
-  trials: 'trials',
-  components: 'trial components',
-  unassigned: 'unassigned trial components'
-};
-
 /** What a level's rows are called in the states' texts. */
-export function levelNoun(level: Level): string {
-  return NOUNS[level];
+export function levelNoun(level: Level, translator?: ITranslator): string {
+  const trans = (translator ?? nullTranslator).load('smx_lab');
+  switch (level) {
+    case 'experiments':
+      return trans.__('experiments');
+    case 'trials':
+      return trans.__('trials');
+    case 'components':
+      return trans.__('trial components');
+    case 'unassigned':
+      return trans.__('unassigned trial components');
+  }
 }
 
-export function LoadingState(props: { what: string }): JSX.Element {
+export function LoadingState(props: {
+  /** What is loading, already in the user's language (e.g. levelNoun's answer or a name). */
+  what: string;
+  translator?: ITranslator;
+}): JSX.Element {
+  const trans = (props.translator ?? nullTranslator).load('smx_lab');
   return (
     <div className="smx-State smx-mod-loading" role="status" aria-live="polite">
       <div className="smx-State-spinner" aria-hidden="true" />
-      <div className="smx-State-text">Loading {props.what}…</div>
+      <div className="smx-State-text">
+        {trans.__('Loading %1…', props.what)}
+      </div>
     </div>
   );
 }
@@ -30,19 +45,59 @@ with smx_lab.Run(experiment_name="my-experiment") as run:
     run.log_parameter("learning_rate", 0.01)
     run.log_metric(name="loss", value=0.42, step=1)`;
 
+/** The title of an empty search, whole sentences so that translations can order their words. */
+function noMatchTitle(level: Level, trans: TranslationBundle): string {
+  switch (level) {
+    case 'experiments':
+      return trans.__('No experiments match this search');
+    case 'trials':
+      return trans.__('No trials match this search');
+    case 'components':
+      return trans.__('No trial components match this search');
+    case 'unassigned':
+      return trans.__('No unassigned trial components match this search');
+  }
+}
+
+function emptyTitle(level: Level, trans: TranslationBundle): string {
+  switch (level) {
+    case 'experiments':
+      return trans.__('No experiments');
+    case 'trials':
+      return trans.__('No trials');
+    case 'components':
+      return trans.__('No trial components');
+    case 'unassigned':
+      return trans.__('No unassigned trial components');
+  }
+}
+
+function emptyText(level: Level, trans: TranslationBundle): string {
+  switch (level) {
+    case 'experiments':
+      return '';
+    case 'trials':
+      return trans.__('This experiment has no trials yet.');
+    case 'components':
+      return trans.__('This trial has no trial components yet.');
+    case 'unassigned':
+      return trans.__('Every trial component belongs to a trial.');
+  }
+}
+
 export function EmptyState(props: {
   level: Level;
   searching: boolean;
+  translator?: ITranslator;
 }): JSX.Element {
   const { level, searching } = props;
+  const trans = (props.translator ?? nullTranslator).load('smx_lab');
   if (searching) {
     return (
       <div className="smx-State smx-mod-empty" role="status">
-        <div className="smx-State-title">
-          No {NOUNS[level]} match this search
-        </div>
+        <div className="smx-State-title">{noMatchTitle(level, trans)}</div>
         <div className="smx-State-text">
-          Clear the search box to see them all.
+          {trans.__('Clear the search box to see them all.')}
         </div>
       </div>
     );
@@ -51,25 +106,21 @@ export function EmptyState(props: {
     return (
       <div className="smx-State smx-mod-empty" role="status">
         <div className="smx-State-title">
-          No experiments yet — log one with <code>smx_lab.Run</code>…
+          {trans.__('No experiments yet — log one with')}{' '}
+          <code>smx_lab.Run</code>…
         </div>
         <pre className="smx-State-snippet">{SNIPPET}</pre>
         <div className="smx-State-text">
-          Then press Refresh. Or try the demo: <code>smx-lab demo</code>
+          {trans.__('Then press Refresh. Or try the demo:')}{' '}
+          <code>smx-lab demo</code>
         </div>
       </div>
     );
   }
-  const where: Record<Level, string> = {
-    experiments: '',
-    trials: 'This experiment has no trials yet.',
-    components: 'This trial has no trial components yet.',
-    unassigned: 'Every trial component belongs to a trial.'
-  };
   return (
     <div className="smx-State smx-mod-empty" role="status">
-      <div className="smx-State-title">No {NOUNS[level]}</div>
-      <div className="smx-State-text">{where[level]}</div>
+      <div className="smx-State-title">{emptyTitle(level, trans)}</div>
+      <div className="smx-State-text">{emptyText(level, trans)}</div>
     </div>
   );
 }
@@ -77,10 +128,12 @@ export function EmptyState(props: {
 export function ErrorState(props: {
   error: ApiError;
   onRetry: () => void;
+  translator?: ITranslator;
 }): JSX.Element {
   const { error, onRetry } = props;
+  const trans = (props.translator ?? nullTranslator).load('smx_lab');
   const title = error.unreachable
-    ? `could not reach the store: ${error.message}`
+    ? trans.__('could not reach the store: %1', error.message)
     : error.message;
   return (
     <div className="smx-State smx-mod-error" role="alert">
@@ -89,7 +142,7 @@ export function ErrorState(props: {
         className="jp-Button jp-mod-styled jp-mod-accept"
         onClick={onRetry}
       >
-        Retry
+        {trans.__('Retry')}
       </button>
     </div>
   );

@@ -1,4 +1,8 @@
-import { Signal } from '@lumino/signaling';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import {
   act,
   fireEvent,
@@ -9,7 +13,7 @@ import {
 } from '@testing-library/react';
 import React from 'react';
 import { LocationModel, SelectionModel } from '../model';
-import { Browser, SEARCH_DELAY } from '../sidebar/Browser';
+import { Browser, IBrowserProps, SEARCH_DELAY } from '../sidebar/Browser';
 import { ROW_HEIGHT } from '../sidebar/Table';
 import { fakeServer, IAnswer, IRecordedRequest, page } from './fakeServer';
 
@@ -98,26 +102,45 @@ function storeRoute(experiments: ReturnType<typeof experiment>[]) {
 }
 
 function renderBrowser(
-  route: (request: IRecordedRequest) => IAnswer | Promise<IAnswer>
+  route: (request: IRecordedRequest) => IAnswer | Promise<IAnswer>,
+  translator?: ITranslator
 ) {
   const server = fakeServer(route);
-  const location = new LocationModel();
+  const location = new LocationModel({ translator });
   const selection = new SelectionModel();
-  const refreshRequested = new Signal<unknown, void>({});
   const opened: string[] = [];
-  const view = render(
-    <Browser
-      client={server.client}
-      location={location}
-      selection={selection}
-      pageSize={100}
-      maxPageSize={500}
-      refreshRequested={refreshRequested}
-      onOpenComponent={name => opened.push(name)}
-    />
-  );
-  return { ...server, location, selection, refreshRequested, opened, view };
+  const props: IBrowserProps = {
+    client: server.client,
+    location,
+    selection,
+    pageSize: 100,
+    maxPageSize: 500,
+    refreshes: 0,
+    onOpenComponent: name => opened.push(name),
+    translator
+  };
+  const view = render(<Browser {...props} />);
+  /** Asks for a refresh from outside, as the panel does for the Refresh command. */
+  const refreshFromOutside = () => {
+    props.refreshes = (props.refreshes ?? 0) + 1;
+    view.rerender(<Browser {...props} />);
+  };
+  return { ...server, location, selection, refreshFromOutside, opened, view };
 }
+
+/** A translator that brackets every message of smx_lab's domain, to see which texts go through it. */
+const bracketing: ITranslator = {
+  languageCode: 'xx',
+  load: (domain: string): TranslationBundle => {
+    const english = nullTranslator.load(domain);
+    const mark = (text: string) => (domain === 'smx_lab' ? `⟨${text}⟩` : text);
+    return {
+      __: (msgid: string, ...args: any[]) => mark(english.__(msgid, ...args)),
+      _n: (msgid: string, plural: string, n: number, ...args: any[]) =>
+        mark(english._n(msgid, plural, n, ...args))
+    } as TranslationBundle;
+  }
+};
 
 const DEMO = ['mnist', 'cifar10', 'fashion-mnist'].map(name =>
   experiment(name)
@@ -247,7 +270,7 @@ describe('Experiments browser', () => {
     const { location } = renderBrowser(storeRoute(DEMO));
     fireEvent.doubleClick(await screen.findByText('mnist'));
     expect(await screen.findByText('cnn-1')).toBeTruthy();
-    expect(location.location).toEqual({ level: 'trials', experiment: 'mnist' });
+    expect(location.current).toEqual({ level: 'trials', experiment: 'mnist' });
     const crumbs = screen.getByRole('navigation', { name: 'Location' });
     expect(crumbs.textContent).toBe('Home›mnist');
     fireEvent.click(within(crumbs).getByRole('button', { name: 'Home' }));
@@ -271,7 +294,7 @@ describe('Experiments browser', () => {
   it('opens a trial component on Enter, after moving to it with the arrow keys', async () => {
     const { location, opened } = renderBrowser(storeRoute(DEMO));
     act(() => {
-      location.location = {
+      location.current = {
         level: 'components',
         experiment: 'mnist',
         trial: 'cnn-1'
@@ -287,13 +310,13 @@ describe('Experiments browser', () => {
   it('goes up a level on Backspace in the table', async () => {
     const { location } = renderBrowser(storeRoute(DEMO));
     act(() => {
-      location.location = { level: 'trials', experiment: 'mnist' };
+      location.current = { level: 'trials', experiment: 'mnist' };
     });
     await screen.findByText('cnn-1');
     fireEvent.keyDown(screen.getByTestId('smx-table-body'), {
       key: 'Backspace'
     });
-    expect(location.location).toEqual({ level: 'experiments' });
+    expect(location.current).toEqual({ level: 'experiments' });
     expect(await screen.findByText('cifar10')).toBeTruthy();
   });
 
@@ -348,10 +371,10 @@ describe('Experiments browser', () => {
   });
 
   it('loads again from the server when a refresh is requested', async () => {
-    const { requests, refreshRequested } = renderBrowser(storeRoute(DEMO));
+    const { requests, refreshFromOutside } = renderBrowser(storeRoute(DEMO));
     await screen.findByText('mnist');
     const before = requests.filter(r => r.path === 'experiments').length;
-    act(() => refreshRequested.emit());
+    act(() => refreshFromOutside());
     await waitFor(() =>
       expect(requests.filter(r => r.path === 'experiments').length).toBe(
         before + 1
@@ -386,5 +409,45 @@ describe('Experiments browser', () => {
     const cell = await screen.findByText(html);
     expect(cell.textContent).toBe(html);
     expect(document.querySelector('img')).toBeNull();
+  });
+
+  it('loads again from the server on its Refresh button, keeping the rows in view', async () => {
+    const { requests } = renderBrowser(storeRoute(DEMO));
+    await screen.findByText('mnist');
+    const before = requests.filter(r => r.path === 'experiments').length;
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() =>
+      expect(requests.filter(r => r.path === 'experiments').length).toBe(
+        before + 1
+      )
+    );
+    expect(rowNames()).toEqual(['mnist', 'cifar10', 'fashion-mnist']);
+  });
+
+  it('counts the rows and the selection in its footer', async () => {
+    renderBrowser(storeRoute(DEMO));
+    fireEvent.click(await screen.findByText('mnist'));
+    expect(screen.getByText('3 rows')).toBeTruthy();
+    fireEvent.click(screen.getByText('cifar10'), { ctrlKey: true });
+    await waitFor(() =>
+      expect(document.querySelector('.smx-Browser-footer')?.textContent).toBe(
+        '2 selected · 3 rows'
+      )
+    );
+  });
+
+  it('puts its texts through the translator', async () => {
+    renderBrowser(storeRoute(DEMO), bracketing);
+    await screen.findByText('cifar10');
+    expect(screen.getByPlaceholderText('⟨Search⟩')).toBeTruthy();
+    expect(screen.getByRole('button', { name: '⟨Refresh⟩' })).toBeTruthy();
+    expect(
+      screen.getByRole('navigation', { name: '⟨Location⟩' }).textContent
+    ).toBe('⟨Home⟩');
+    expect(
+      screen.getAllByRole('columnheader').map(header => header.textContent)
+    ).toEqual(['⟨Name⟩', '⟨Last modified⟩▼']);
+    expect(screen.getByText('⟨3 rows⟩')).toBeTruthy();
+    expect(screen.getByText('⟨Unassigned trial components⟩')).toBeTruthy();
   });
 });

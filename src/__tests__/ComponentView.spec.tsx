@@ -1,4 +1,10 @@
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
 import {
   act,
   fireEvent,
@@ -9,7 +15,7 @@ import {
 } from '@testing-library/react';
 import React from 'react';
 import { ITrialComponent } from '../api';
-import { ComponentDetails } from '../details/ComponentView';
+import { ComponentDetails, ComponentView } from '../details/ComponentView';
 import { artifactLocation, flattenDetail, ITabActions } from '../details/tabs';
 import { fakeServer, IAnswer, IRecordedRequest } from './fakeServer';
 
@@ -79,11 +85,21 @@ const SPEC = {
   }
 };
 
-function renderView(
-  route: (request: IRecordedRequest) => IAnswer,
-  refreshInterval = 5
-) {
-  const server = fakeServer(route);
+/** A translator that brackets every message of smx_lab's domain, to see which texts go through it. */
+const bracketing: ITranslator = {
+  languageCode: 'xx',
+  load: (domain: string): TranslationBundle => {
+    const english = nullTranslator.load(domain);
+    const mark = (text: string) => (domain === 'smx_lab' ? `⟨${text}⟩` : text);
+    return {
+      __: (msgid: string, ...args: any[]) => mark(english.__(msgid, ...args)),
+      _n: (msgid: string, plural: string, n: number, ...args: any[]) =>
+        mark(english._n(msgid, plural, n, ...args))
+    } as TranslationBundle;
+  }
+};
+
+function actionsRecorder() {
   const calls = {
     copied: [] as string[],
     opened: [] as string[],
@@ -94,17 +110,26 @@ function renderView(
     openPath: path => calls.opened.push(path),
     reveal: (experiment, trial) => calls.revealed.push([experiment, trial])
   };
-  const refreshRequested = new Signal<unknown, void>({});
+  return { calls, actions };
+}
+
+function renderView(
+  route: (request: IRecordedRequest) => IAnswer,
+  refreshInterval = 5,
+  translator?: ITranslator
+) {
+  const server = fakeServer(route);
+  const { calls, actions } = actionsRecorder();
   render(
     <ComponentDetails
       client={server.client}
       name="cnn-1-training"
       settings={{ refreshInterval, chartPoints: 500 }}
       actions={actions}
-      refreshRequested={refreshRequested}
+      translator={translator}
     />
   );
-  return { ...server, calls, refreshRequested };
+  return { ...server, calls };
 }
 
 function routeFor(record: ITrialComponent) {
@@ -359,14 +384,49 @@ describe('Trial component view', () => {
     }
   });
 
-  it('reloads when a refresh is requested', async () => {
-    const { requests, refreshRequested } = renderView(routeFor(component()));
+  it('reloads when its widget is refreshed, and draws its charts again when the theme changes', async () => {
+    const { client, requests } = fakeServer(routeFor(component()));
+    const themeChanged = new Signal<unknown, unknown>({});
+    const view = new ComponentView({
+      client,
+      name: 'cnn-1-training',
+      settings: { refreshInterval: 0, chartPoints: 500 },
+      actions: actionsRecorder().actions,
+      themeChanged
+    });
+    const loads = () =>
+      requests.filter(r => r.path === 'components/cnn-1-training').length;
+    try {
+      act(() => Widget.attach(view, document.body));
+      await screen.findByRole('heading', { name: 'Training of cnn-1' });
+      await waitFor(() => expect(view.title.label).toBe('Training of cnn-1'));
+      expect(loads()).toBe(1);
+      act(() => view.refresh());
+      await waitFor(() => expect(loads()).toBe(2));
+      // A new theme draws the charts again from the specs they have: no request.
+      const drawn = () => document.querySelector('.smx-VegaChart-host svg');
+      await waitFor(() => expect(drawn()).not.toBeNull(), { timeout: 5000 });
+      const before = drawn();
+      const charts = requests.filter(r => r.path === 'chart').length;
+      act(() => themeChanged.emit(undefined));
+      await waitFor(() => expect(drawn()).not.toBe(before), { timeout: 5000 });
+      expect(drawn()).not.toBeNull();
+      expect(requests.filter(r => r.path === 'chart').length).toBe(charts);
+    } finally {
+      act(() => view.dispose());
+    }
+  });
+
+  it('puts its texts through the translator', async () => {
+    renderView(routeFor(component()), 5, bracketing);
     await screen.findByRole('heading', { name: 'Training of cnn-1' });
-    act(() => refreshRequested.emit());
-    await act(async () => undefined);
+    expect(screen.getByRole('tab', { name: '⟨Metrics⟩' })).toBeTruthy();
+    expect(screen.getByText('⟨1 h⟩ ⟨2 min⟩ ⟨3 s⟩')).toBeTruthy();
+    expect(screen.getByText('⟨Duration⟩')).toBeTruthy();
+    fireEvent.click(screen.getByRole('tab', { name: '⟨Parameters⟩' }));
     expect(
-      requests.filter(r => r.path === 'components/cnn-1-training').length
-    ).toBe(2);
+      screen.getByRole('button', { name: '⟨Copy value of optimizer⟩' })
+    ).toBeTruthy();
   });
 
   it('says which component does not exist, with Retry', async () => {

@@ -53,14 +53,45 @@ describe('SmxLabClient', () => {
     const server = fakeServer(() => ({ body: spec }));
     const answer = await server.client.chart({
       chart_type: 'line',
-      components: ['tc'],
+      selection: { trials: ['t1'] },
       metrics: ['loss']
     });
     expect(answer).toEqual(spec);
     expect(server.requests[0]).toMatchObject({
       method: 'POST',
       path: 'chart',
-      body: { chart_type: 'line', components: ['tc'], metrics: ['loss'] }
+      body: {
+        chart_type: 'line',
+        selection: { trials: ['t1'] },
+        metrics: ['loss']
+      }
+    });
+  });
+
+  it('posts a table request of a selection and returns the described table', async () => {
+    const table = {
+      columns: ['TrialComponentName'],
+      descriptors: [
+        { name: 'TrialComponentName', kind: 'name' },
+        { name: 'Status', kind: 'status' }
+      ],
+      rows: [{ TrialComponentName: 'tc', Status: 'Completed' }],
+      total: 1,
+      truncated: false
+    };
+    const server = fakeServer(() => ({ body: table }));
+    const answer = await server.client.table({
+      selection: { experiments: ['mnist'], search: { query: 'lr > 0' } },
+      metric_names: ['loss']
+    });
+    expect(answer).toEqual(table);
+    expect(server.requests[0]).toMatchObject({
+      method: 'POST',
+      path: 'table',
+      body: {
+        selection: { experiments: ['mnist'], search: { query: 'lr > 0' } },
+        metric_names: ['loss']
+      }
     });
   });
 

@@ -1,8 +1,10 @@
-import { VegaLiteSpec } from '../api';
+import { IChartTypeDescription, VegaLiteSpec } from '../api';
 import {
   chartRequest,
   columnOptions,
+  dataTypeOf,
   defaultProperties,
+  describe as describeChart,
   IChartProperties,
   pickersOf
 } from '../charts/chartRequest';
@@ -13,11 +15,11 @@ import {
   zoomRange
 } from '../charts/usermeta';
 import { TrialComponentListModel } from '../compare/listModel';
-import { RUNS, tableOf } from './compareFixtures';
+import { CHART_TYPES, RUNS, RUNS_SELECTION, tableOf } from './compareFixtures';
 
 function loaded(): TrialComponentListModel {
   const model = new TrialComponentListModel();
-  model.setTable(tableOf(RUNS), RUNS);
+  model.setTable(tableOf(RUNS), RUNS_SELECTION);
   return model;
 }
 
@@ -34,6 +36,21 @@ const BASE: IChartProperties = {
   ignoreOutliers: true,
   bins: 12
 };
+
+const SELECTION = { experiments: ['mnist'], search: { query: 'lr > 0' } };
+
+/** The request of properties, with the server's description of their chart type. */
+function request(
+  properties: IChartProperties,
+  options?: Parameters<typeof chartRequest>[3]
+) {
+  return chartRequest(
+    properties,
+    describeChart(CHART_TYPES, properties.chartType),
+    SELECTION,
+    options
+  );
+}
 
 describe('chart pickers', () => {
   it('offer every chartable column, a metric once per statistic, named as the table names them', () => {
@@ -69,19 +86,34 @@ describe('chart pickers', () => {
   it('start "Add chart" with a scatter of a numeric parameter against the metric at the list aggregation', () => {
     const model = loaded();
     model.setAggregation('accuracy', 'Max');
-    const properties = defaultProperties(model);
+    const properties = defaultProperties(model, CHART_TYPES);
     expect(properties.chartType).toBe('scatter');
+    expect(properties.dataType).toBe('summary');
     expect(properties.x).toBe('parameters.lr');
     expect(properties.y).toBe('metrics.accuracy.max');
+  });
+
+  it("start with the server's first chart type when it draws no scatter", () => {
+    const properties = defaultProperties(loaded(), [
+      {
+        chart_type: 'ridge',
+        label: 'Ridge',
+        data_types: ['time_series'],
+        fields: { time_series: ['metrics'] },
+        required: {}
+      }
+    ]);
+    expect(properties.chartType).toBe('ridge');
+    expect(properties.dataType).toBe('time_series');
   });
 });
 
 describe('chart requests', () => {
   it('send a scatter x, y and color with log y and outliers, nothing of time series', () => {
-    expect(chartRequest(BASE, ['a', 'b'])).toEqual({
+    expect(request(BASE)).toEqual({
       chart_type: 'scatter',
       data_type: 'summary',
-      components: ['a', 'b'],
+      selection: SELECTION,
       x: 'parameters.lr',
       y: 'metrics.accuracy.max',
       color: 'trial',
@@ -91,15 +123,15 @@ describe('chart requests', () => {
   });
 
   it('send a time-series line with its metric, x axis, points, smoothing and zoom range', () => {
-    const request = chartRequest(
-      { ...BASE, chartType: 'line', dataType: 'time_series', xAxis: 'time' },
-      ['a'],
-      { maxPoints: 500, xRange: [10, 20] }
-    );
-    expect(request).toEqual({
+    expect(
+      request(
+        { ...BASE, chartType: 'line', dataType: 'time_series', xAxis: 'time' },
+        { maxPoints: 500, xRange: [10, 20] }
+      )
+    ).toEqual({
       chart_type: 'line',
       data_type: 'time_series',
-      components: ['a'],
+      selection: SELECTION,
       x_axis: 'time',
       metrics: ['accuracy'],
       max_points: 500,
@@ -110,37 +142,69 @@ describe('chart requests', () => {
     });
   });
 
-  it('draw summary statistics for charts without time series whatever the data type says', () => {
-    const request = chartRequest(
-      { ...BASE, chartType: 'histogram', dataType: 'time_series' },
-      ['a']
-    );
-    expect(request).toEqual({
+  it('draw the data type a chart type draws whatever the data type says', () => {
+    expect(
+      request({ ...BASE, chartType: 'histogram', dataType: 'time_series' })
+    ).toEqual({
       chart_type: 'histogram',
       data_type: 'summary',
-      components: ['a'],
+      selection: SELECTION,
       x: 'parameters.lr',
       bins: 12
     });
   });
 
   it('send only y for parameter importance and only color for parallel coordinates', () => {
-    expect(
-      chartRequest({ ...BASE, chartType: 'importance' }, ['a'])
-    ).toMatchObject({ y: 'metrics.accuracy.max' });
-    expect(
-      Object.keys(chartRequest({ ...BASE, chartType: 'importance' }, ['a']))
-    ).not.toContain('x');
-    const parallel = chartRequest({ ...BASE, chartType: 'parallel' }, ['a']);
+    expect(request({ ...BASE, chartType: 'importance' })).toEqual({
+      chart_type: 'importance',
+      data_type: 'summary',
+      selection: SELECTION,
+      y: 'metrics.accuracy.max'
+    });
+    const parallel = request({ ...BASE, chartType: 'parallel' });
     expect(parallel.color).toBe('trial');
     expect(parallel.x).toBeUndefined();
     expect(parallel.y).toBeUndefined();
   });
 
-  it('show the pickers a chart reads: metric and x axis for time series, bins for histograms', () => {
+  it('never send a field the description does not list for the type and data type', () => {
+    const narrow: IChartTypeDescription = {
+      chart_type: 'scatter',
+      label: 'Scatter',
+      data_types: ['summary'],
+      fields: { summary: ['y', 'bins'] },
+      required: { summary: ['y'] }
+    };
+    expect(chartRequest(BASE, narrow, SELECTION)).toEqual({
+      chart_type: 'scatter',
+      data_type: 'summary',
+      selection: SELECTION,
+      y: 'metrics.accuracy.max',
+      bins: 12
+    });
+    // A time-series choice the type does not draw falls back to its data type and its fields.
     expect(
-      pickersOf({ ...BASE, chartType: 'line', dataType: 'time_series' })
+      chartRequest({ ...BASE, dataType: 'time_series' }, narrow, SELECTION)
+    ).not.toHaveProperty('metrics');
+  });
+
+  it('send only what it knows of a type the server does not describe', () => {
+    expect(
+      chartRequest({ ...BASE, chartType: 'new' }, undefined, SELECTION)
     ).toEqual({
+      chart_type: 'new',
+      data_type: 'summary',
+      selection: SELECTION
+    });
+  });
+
+  it('show the pickers of the fields a chart reads: metric and x axis for time series, bins for histograms', () => {
+    const pickers = (properties: IChartProperties) =>
+      pickersOf(properties, describeChart(CHART_TYPES, properties.chartType));
+    expect(
+      pickers({ ...BASE, chartType: 'line', dataType: 'time_series' })
+    ).toEqual({
+      dataTypes: ['time_series', 'summary'],
       x: false,
       y: false,
       color: false,
@@ -148,19 +212,37 @@ describe('chart requests', () => {
       xAxis: true,
       smoothing: true,
       logY: true,
+      ignoreOutliers: true,
       bins: false
     });
-    expect(pickersOf({ ...BASE, chartType: 'histogram' })).toMatchObject({
+    expect(pickers({ ...BASE, chartType: 'histogram' })).toMatchObject({
+      dataTypes: ['summary'],
       x: true,
       y: false,
       bins: true,
       logY: false
     });
-    expect(pickersOf({ ...BASE, chartType: 'box' })).toMatchObject({
+    expect(pickers({ ...BASE, chartType: 'box' })).toMatchObject({
       x: true,
       y: true,
       color: false
     });
+  });
+
+  it('offer no data-type choice for a type whose description lacks time series', () => {
+    const summaryLine: IChartTypeDescription = {
+      ...CHART_TYPES[0],
+      data_types: ['summary'],
+      fields: { summary: CHART_TYPES[0].fields.summary }
+    };
+    const properties = {
+      ...BASE,
+      chartType: 'line',
+      dataType: 'time_series' as const
+    };
+    expect(pickersOf(properties, summaryLine).dataTypes).toEqual(['summary']);
+    expect(dataTypeOf(properties, summaryLine)).toBe('summary');
+    expect(pickersOf(properties, summaryLine).metric).toBe(false);
   });
 });
 

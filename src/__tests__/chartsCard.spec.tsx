@@ -3,15 +3,23 @@ import {
   fireEvent,
   render,
   screen,
-  waitFor
+  waitFor,
+  within
 } from '@testing-library/react';
 import { Widget } from '@lumino/widgets';
 import React from 'react';
+import { IChartTypeDescription } from '../api';
 import { ChartCard } from '../charts/ChartCard';
 import { defaultProperties } from '../charts/chartRequest';
 import { ChartsWidget } from '../charts/widget';
 import { TrialComponentListModel } from '../compare/listModel';
-import { RUNS, tableOf } from './compareFixtures';
+import {
+  CHART_TYPES,
+  RUNS,
+  RUNS_SELECTION,
+  SPEC,
+  tableOf
+} from './compareFixtures';
 import { fakeServer, IAnswer, IRecordedRequest } from './fakeServer';
 
 // jsdom has no canvas: vega measures text without one (it estimates), as it does in Node.
@@ -21,42 +29,25 @@ beforeAll(() => {
     .mockImplementation(() => null);
 });
 
-const SPEC = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-  data: {
-    values: [
-      { x: 0.1, y: 0.9 },
-      { x: 0.01, y: 0.8 },
-      { x: 0.001, y: 0.95 }
-    ]
-  },
-  mark: 'point',
-  encoding: {
-    x: { field: 'x', type: 'quantitative' },
-    y: { field: 'y', type: 'quantitative' }
-  },
-  usermeta: {
-    smx_lab: {
-      series: [{ component: 'a', raw_count: 5000, points: 100, reduced: true }]
-    }
-  }
-};
-
 function loaded(): TrialComponentListModel {
   const model = new TrialComponentListModel();
-  model.setTable(tableOf(RUNS), RUNS);
+  model.setTable(tableOf(RUNS), RUNS_SELECTION);
   model.setAggregation('accuracy', 'Max');
   return model;
 }
 
-function renderCard(route: (request: IRecordedRequest) => IAnswer) {
+function renderCard(
+  route: (request: IRecordedRequest) => IAnswer,
+  chartTypes: IChartTypeDescription[] = CHART_TYPES,
+  model = loaded()
+) {
   const server = fakeServer(route);
-  const model = loaded();
   render(
     <ChartCard
       client={server.client}
       model={model}
-      initial={defaultProperties(model)}
+      chartTypes={chartTypes}
+      initial={defaultProperties(model, chartTypes)}
       index={0}
       chartPoints={500}
       themeVersion={0}
@@ -77,7 +68,7 @@ describe('a chart of the trial component list', () => {
     expect(requests[0].body).toEqual({
       chart_type: 'scatter',
       data_type: 'summary',
-      components: ['a', 'b', 'c'],
+      selection: { components: ['a', 'b', 'c'] },
       x: 'parameters.lr',
       y: 'metrics.accuracy.max'
     });
@@ -105,7 +96,7 @@ describe('a chart of the trial component list', () => {
       expect(requests[requests.length - 1].body).toEqual({
         chart_type: 'line',
         data_type: 'time_series',
-        components: ['a', 'b', 'c'],
+        selection: { components: ['a', 'b', 'c'] },
         x_axis: 'step',
         metrics: ['accuracy'],
         max_points: 500
@@ -113,6 +104,65 @@ describe('a chart of the trial component list', () => {
     );
     expect(screen.getByRole('combobox', { name: 'X axis' })).toBeTruthy();
     expect(screen.queryByRole('combobox', { name: 'Color' })).toBeNull();
+  });
+
+  it('offers the chart types the server describes, and a data type choice only where it has one', async () => {
+    renderCard(() => ({ body: SPEC }));
+    await screen.findByRole('figure');
+    const types = screen.getByRole('combobox', { name: 'Chart type' });
+    expect(
+      within(types)
+        .getAllByRole('option')
+        .map(option => option.textContent)
+    ).toEqual([
+      'Line',
+      'Scatter',
+      'Bar',
+      'Histogram',
+      'Box',
+      'Parallel coordinates',
+      'Parameter importance'
+    ]);
+    const dataType = () =>
+      screen.getByRole('combobox', { name: 'Data type' }) as HTMLSelectElement;
+    expect(dataType().disabled).toBe(false);
+    const xChoices = () =>
+      within(screen.getByRole('combobox', { name: 'X' }))
+        .getAllByRole('option')
+        .map(option => option.textContent);
+    // A scatter needs its x; a bar may do without (a bar per component).
+    expect(xChoices()).not.toContain('Each component');
+    fireEvent.change(types, { target: { value: 'bar' } });
+    expect(xChoices()).toContain('Each component');
+    expect(dataType().disabled).toBe(true);
+    expect(
+      within(dataType())
+        .getAllByRole('option')
+        .map(option => option.textContent)
+    ).toEqual(['Summary statistics']);
+  });
+
+  it('shows only the pickers of the fields the description lists', async () => {
+    const histogramOnly: IChartTypeDescription[] = [
+      {
+        chart_type: 'histogram',
+        label: 'Histogram',
+        data_types: ['summary'],
+        fields: { summary: ['x'] },
+        required: { summary: ['x'] }
+      }
+    ];
+    const { requests } = renderCard(() => ({ body: SPEC }), histogramOnly);
+    await screen.findByRole('figure');
+    expect(screen.getByRole('combobox', { name: 'X' })).toBeTruthy();
+    expect(screen.queryByRole('combobox', { name: 'Y' })).toBeNull();
+    expect(screen.queryByRole('spinbutton')).toBeNull();
+    expect(requests[0].body).toEqual({
+      chart_type: 'histogram',
+      data_type: 'summary',
+      selection: { components: ['a', 'b', 'c'] },
+      x: 'parameters.lr'
+    });
   });
 
   it('explains a chart the server refused, as text, in place of the chart', async () => {
@@ -138,6 +188,7 @@ describe('the chart tab', () => {
     const widget = new ChartsWidget({
       client: server.client,
       model: loaded(),
+      chartTypes: CHART_TYPES,
       chartPoints: 500,
       title: 'Charts: mnist'
     });
@@ -152,6 +203,59 @@ describe('the chart tab', () => {
       ).toHaveLength(2)
     );
     expect(screen.getByText('3 trial components')).toBeTruthy();
+    act(() => widget.dispose());
+  });
+
+  it("asks for the list's selection, narrowed by its query filter, and again when it changes", async () => {
+    const server = fakeServer(() => ({ body: SPEC }));
+    const model = loaded();
+    const widget = new ChartsWidget({
+      client: server.client,
+      model,
+      chartTypes: CHART_TYPES,
+      chartPoints: 500,
+      title: 'Charts: mnist'
+    });
+    await act(async () => {
+      Widget.attach(widget, document.body);
+      widget.addChart();
+    });
+    await screen.findByRole('figure');
+    expect(server.requests[0].body.selection).toEqual({
+      components: ['a', 'b', 'c']
+    });
+    act(() =>
+      model.setFilter('parameters.lr > 0.005', tableOf(RUNS.slice(0, 2)))
+    );
+    await waitFor(() =>
+      expect(
+        server.requests[server.requests.length - 1].body.selection
+      ).toEqual({
+        components: ['a', 'b', 'c'],
+        search: { query: 'parameters.lr > 0.005' }
+      })
+    );
+    expect(server.requests.every(r => !('components' in r.body))).toBe(true);
+    expect(screen.getByText('2 trial components')).toBeTruthy();
+    act(() => widget.dispose());
+  });
+
+  it('says so when the server describes no chart types', async () => {
+    const widget = new ChartsWidget({
+      client: fakeServer(() => ({ body: SPEC })).client,
+      model: loaded(),
+      chartTypes: [],
+      chartPoints: 500,
+      title: 'Charts: mnist'
+    });
+    await act(async () => {
+      Widget.attach(widget, document.body);
+      widget.addChart();
+    });
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'no chart types'
+    );
+    expect(screen.queryByRole('complementary')).toBeNull();
     act(() => widget.dispose());
   });
 });

@@ -1,5 +1,26 @@
-/** Trial components and their `table` answer, shaped as the server shapes them (smx_lab/table.py). */
-import { IMetricSummary, ITable, ITrialComponent } from '../api';
+/**
+ * Trial components, their `table` answer and the chart type descriptions of `GET info`, shaped as
+ * the server shapes them (smx_lab/table.py, smx_lab/charts), and a fake server answering the
+ * compare routes with them.
+ */
+import {
+  IChartTypeDescription,
+  IColumnDescriptor,
+  IInfo,
+  IMetricSummary,
+  ISelection,
+  ITable,
+  ITrialComponent,
+  SUMMARY_STATISTICS
+} from '../api';
+import {
+  errorAnswer,
+  fakeServer,
+  IAnswer,
+  IFakeServer,
+  IRecordedRequest,
+  selectComponents
+} from './fakeServer';
 
 function summary(name: string, values: number[]): IMetricSummary {
   const avg = values.reduce((a, b) => a + b, 0) / values.length;
@@ -45,50 +66,110 @@ export function component(
   };
 }
 
-/** The `table` rows of components, with ExperimentAnalytics' columns in its order. */
-export function tableOf(components: ITrialComponent[]): ITable {
-  const columns: string[] = [];
-  const rows = components.map(c => {
-    const row: Record<string, unknown> = {
-      TrialComponentName: c.TrialComponentName,
-      DisplayName: c.DisplayName
-    };
+/** The record columns every row carries after ExperimentAnalytics' columns. */
+const RECORD_DESCRIPTORS: IColumnDescriptor[] = [
+  { name: 'Status', kind: 'status' },
+  { name: 'CreationTime', kind: 'time' },
+  { name: 'LastModifiedTime', kind: 'time' }
+];
+
+/**
+ * The `table` answer for components: ExperimentAnalytics' columns in its order, described, then
+ * the record columns; `total` is the selection's count (more than the rows when truncated).
+ */
+export function tableOf(
+  components: ITrialComponent[],
+  options: { total?: number; cap?: number } = {}
+): ITable {
+  const described = new Map<string, IColumnDescriptor>();
+  const add = (
+    row: Record<string, unknown>,
+    d: IColumnDescriptor,
+    v: unknown
+  ) => {
+    row[d.name] = v;
+    if (!described.has(d.name)) {
+      described.set(d.name, d);
+    }
+  };
+  const listed = components.slice(0, options.cap ?? components.length);
+  const rows = listed.map(c => {
+    const row: Record<string, unknown> = {};
+    add(
+      row,
+      { name: 'TrialComponentName', kind: 'name' },
+      c.TrialComponentName
+    );
+    add(row, { name: 'DisplayName', kind: 'display_name' }, c.DisplayName);
+    if (c.Source?.SourceArn) {
+      add(row, { name: 'SourceArn', kind: 'source' }, c.Source.SourceArn);
+    }
     for (const name of Object.keys(c.Parameters).sort()) {
       const value = c.Parameters[name];
-      row[name] = value.NumberValue ?? value.StringValue;
+      add(
+        row,
+        { name, kind: 'parameter', parameter: name },
+        value.NumberValue ?? value.StringValue
+      );
     }
     for (const metric of c.Metrics) {
-      for (const statistic of [
-        'Min',
-        'Max',
-        'Avg',
-        'StdDev',
-        'Last',
-        'Count'
-      ] as const) {
-        row[`${metric.MetricName} - ${statistic}`] = metric[statistic];
+      for (const statistic of SUMMARY_STATISTICS) {
+        add(
+          row,
+          {
+            name: `${metric.MetricName} - ${statistic}`,
+            kind: 'metric',
+            metric: metric.MetricName,
+            statistic
+          },
+          metric[statistic]
+        );
       }
     }
-    for (const group of [c.InputArtifacts, c.OutputArtifacts]) {
-      for (const name of Object.keys(group).sort()) {
-        row[`${name} - MediaType`] = group[name].MediaType;
-        row[`${name} - Value`] = group[name].Value;
+    const groups = [
+      ['input_artifact', c.InputArtifacts],
+      ['output_artifact', c.OutputArtifacts]
+    ] as const;
+    for (const [kind, group] of groups) {
+      for (const artifact of Object.keys(group).sort()) {
+        for (const field of ['MediaType', 'Value'] as const) {
+          add(
+            row,
+            { name: `${artifact} - ${field}`, kind, artifact, field },
+            group[artifact][field]
+          );
+        }
       }
     }
-    row.Trials = c.Parents.map(p => p.TrialName);
-    row.Experiments = c.Parents.map(p => p.ExperimentName);
-    Object.keys(row).forEach(key => {
-      if (!columns.includes(key)) {
-        columns.push(key);
+    add(
+      row,
+      { name: 'Trials', kind: 'trials' },
+      c.Parents.map(p => p.TrialName)
+    );
+    add(
+      row,
+      { name: 'Experiments', kind: 'experiments' },
+      c.Parents.map(p => p.ExperimentName)
+    );
+    return {
+      row,
+      record: {
+        Status: c.Status?.PrimaryStatus ?? null,
+        CreationTime: c.CreationTime ?? null,
+        LastModifiedTime: c.LastModifiedTime ?? null
       }
-    });
-    return row;
+    };
   });
+  const columns = [...described.keys()];
   return {
     columns,
-    rows: rows.map(row =>
-      Object.fromEntries(columns.map(column => [column, row[column] ?? null]))
-    )
+    descriptors: [...described.values(), ...RECORD_DESCRIPTORS],
+    rows: rows.map(({ row, record }) => ({
+      ...Object.fromEntries(columns.map(name => [name, row[name] ?? null])),
+      ...record
+    })),
+    total: options.total ?? components.length,
+    truncated: listed.length < components.length
   };
 }
 
@@ -98,3 +179,146 @@ export const RUNS = [
   component('b', 0.01, 'sgd', [0.6, 0.65, 0.8]),
   component('c', 0.001, 'sgd', [0.2, 0.95, 0.3])
 ];
+
+/** The selection of the runs, as the list of their names sends it. */
+export const RUNS_SELECTION: ISelection = { components: ['a', 'b', 'c'] };
+
+/** The server's seven chart types, as `GET info` describes them. */
+export const CHART_TYPES: IChartTypeDescription[] = [
+  {
+    chart_type: 'line',
+    label: 'Line',
+    data_types: ['time_series', 'summary'],
+    fields: {
+      time_series: [
+        'metrics',
+        'x_axis',
+        'max_points',
+        'x_range',
+        'smoothing',
+        'log_y',
+        'ignore_outliers'
+      ],
+      summary: ['x', 'y', 'color', 'statistic', 'log_y', 'ignore_outliers']
+    },
+    required: { time_series: [], summary: ['x', 'y'] }
+  },
+  {
+    chart_type: 'scatter',
+    label: 'Scatter',
+    data_types: ['summary', 'time_series'],
+    fields: {
+      time_series: [
+        'metrics',
+        'x_axis',
+        'max_points',
+        'x_range',
+        'log_y',
+        'ignore_outliers'
+      ],
+      summary: ['x', 'y', 'color', 'statistic', 'log_y', 'ignore_outliers']
+    },
+    required: { time_series: [], summary: ['x', 'y'] }
+  },
+  {
+    chart_type: 'bar',
+    label: 'Bar',
+    data_types: ['summary'],
+    fields: { summary: ['x', 'y', 'color', 'statistic'] },
+    required: { summary: ['y'] }
+  },
+  {
+    chart_type: 'histogram',
+    label: 'Histogram',
+    data_types: ['summary'],
+    fields: { summary: ['x', 'statistic', 'bins'] },
+    required: { summary: ['x'] }
+  },
+  {
+    chart_type: 'box',
+    label: 'Box',
+    data_types: ['summary'],
+    fields: { summary: ['x', 'y', 'statistic'] },
+    required: { summary: ['x', 'y'] }
+  },
+  {
+    chart_type: 'parallel',
+    label: 'Parallel coordinates',
+    data_types: ['summary'],
+    fields: { summary: ['color', 'columns', 'statistic'] },
+    required: { summary: [] }
+  },
+  {
+    chart_type: 'importance',
+    label: 'Parameter importance',
+    data_types: ['summary'],
+    fields: { summary: ['y', 'columns', 'statistic'] },
+    required: { summary: ['y'] }
+  }
+];
+
+export const INFO: IInfo = {
+  version: '0.0.0',
+  store: { kind: 'local', description: 'test store' },
+  capabilities: ['browse', 'search', 'typed_query', 'metrics', 'table'],
+  openapi: 'openapi.json',
+  page_size_cap: 1000,
+  chart_types: CHART_TYPES
+};
+
+export const SPEC = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  data: {
+    values: [
+      { x: 0.1, y: 0.9 },
+      { x: 0.01, y: 0.8 },
+      { x: 0.001, y: 0.95 }
+    ]
+  },
+  mark: 'point',
+  encoding: {
+    x: { field: 'x', type: 'quantitative' },
+    y: { field: 'y', type: 'quantitative' }
+  },
+  usermeta: {
+    smx_lab: {
+      series: [{ component: 'a', raw_count: 5000, points: 100, reduced: true }]
+    }
+  }
+};
+
+/**
+ * A server of the compare routes over `components`: `info`, `table` (the selection resolved, a
+ * query answered from `queries` or refused as the server refuses a bad one) and `chart`.
+ */
+export function compareServer(
+  components: ITrialComponent[],
+  queries: Record<string, string[]> = {}
+): IFakeServer {
+  return fakeServer((request: IRecordedRequest): IAnswer => {
+    switch (request.path) {
+      case 'info':
+        return { body: INFO };
+      case 'table': {
+        const search = request.body.selection?.search;
+        if (search?.query !== undefined && !(search.query in queries)) {
+          return errorAnswer(
+            400,
+            'invalid_query',
+            `unknown property in '${search.query}'`
+          );
+        }
+        const selected = selectComponents(
+          components,
+          request.body.selection,
+          query => new Set(queries[query])
+        );
+        return { body: tableOf(selected) };
+      }
+      case 'chart':
+        return { body: SPEC };
+      default:
+        return errorAnswer(404, 'not_found', request.path);
+    }
+  });
+}

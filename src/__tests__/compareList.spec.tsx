@@ -9,12 +9,12 @@ import {
 import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import React from 'react';
-import { ITrialComponent } from '../api';
+import { ITable, ITrialComponent } from '../api';
 import { TrialComponentListModel } from '../compare/listModel';
 import { ListView } from '../compare/ListView';
 import { TrialComponentList } from '../compare/widget';
-import { component, RUNS, tableOf } from './compareFixtures';
-import { fakeServer, page } from './fakeServer';
+import { ISelectedRow } from '../model';
+import { compareServer, component, RUNS, tableOf } from './compareFixtures';
 
 // jsdom lays nothing out; the grid reports the size of a browser tab so the virtualizer renders.
 const GRID_SIZE = { clientWidth: 1000, clientHeight: 600 };
@@ -35,20 +35,25 @@ afterAll(() => {
   }
 });
 
-function model(runs: ITrialComponent[] = RUNS): TrialComponentListModel {
+function model(
+  runs: ITrialComponent[] = RUNS,
+  table: ITable = tableOf(runs)
+): TrialComponentListModel {
   const loaded = new TrialComponentListModel();
-  loaded.setTable(tableOf(runs), runs);
+  loaded.setTable(table, {
+    components: runs.map(run => run.TrialComponentName)
+  });
   return loaded;
 }
 
 function renderList(
   list: TrialComponentListModel,
-  runQuery: (query: string) => Promise<Set<string>> = async () => new Set()
+  filter: (query: string) => Promise<ITable> = async () => tableOf([])
 ) {
   return render(
     <ListView
       model={list}
-      runQuery={runQuery}
+      filter={filter}
       onExportCsv={jest.fn()}
       onCopyCode={jest.fn()}
       onAddChart={jest.fn()}
@@ -103,16 +108,24 @@ describe('the trial component list', () => {
     expect(screen.queryByRole('button', { name: 'optimizer' })).toBeNull();
   });
 
-  it('filters rows with the names a typed query matched', async () => {
-    const runQuery = jest.fn(async () => new Set(['b']));
-    renderList(model(), runQuery);
+  it("shows the server's rows for a typed query", async () => {
+    const filter = jest.fn(async () => tableOf([RUNS[1]]));
+    renderList(model(), filter);
     fireEvent.change(screen.getByRole('searchbox'), {
       target: { value: 'parameters.lr = 0.01' }
     });
     fireEvent.click(screen.getByRole('button', { name: 'Filter' }));
     await waitFor(() => expect(pinnedNames()).toEqual(['Run b']));
-    expect(runQuery).toHaveBeenCalledWith('parameters.lr = 0.01');
+    expect(filter).toHaveBeenCalledWith('parameters.lr = 0.01');
     expect(screen.getByText('1 of 3 trial components')).toBeTruthy();
+  });
+
+  it('says when the server listed only the first of many components', () => {
+    renderList(model(RUNS, tableOf(RUNS, { cap: 2 })));
+    expect(pinnedNames()).toEqual(['Run a', 'Run b']);
+    expect(
+      screen.getByText('3 trial components (the first 2 listed)')
+    ).toBeTruthy();
   });
 
   it('explains a bad query under the box and keeps the rows', async () => {
@@ -155,79 +168,123 @@ describe('the trial component list', () => {
   });
 });
 
-describe('the trial component list tab', () => {
-  it('asks the table of the selected components and lists them', async () => {
-    const server = fakeServer(request => {
-      if (request.path === 'search') {
-        return page(RUNS);
-      }
-      if (request.path === 'table') {
-        return { body: tableOf(RUNS) };
-      }
-      return {
-        status: 404,
-        body: { error: 'not_found', message: request.path }
-      };
-    });
-    const widget = new TrialComponentList({
-      client: server.client,
-      selection: RUNS.map(run => ({
-        kind: 'TrialComponent' as const,
-        name: run.TrialComponentName
-      })),
-      copy: jest.fn(),
-      addChart: jest.fn()
-    });
+/** What the sidebar selected: an experiment, a trial and two components. */
+const SELECTED: ISelectedRow[] = [
+  { kind: 'Experiment', name: 'cifar' },
+  { kind: 'Trial', name: 'trial-b', experiment: 'mnist' },
+  { kind: 'TrialComponent', name: 'c' },
+  { kind: 'TrialComponent', name: 'loose' }
+];
+
+const COMPONENTS: ITrialComponent[] = [
+  ...RUNS,
+  { ...component('x', 1, 'adam', [0.5]), Parents: [] },
+  {
+    ...component('cifar-1', 1, 'adam', [0.5]),
+    Parents: [{ TrialName: 'cifar-t', ExperimentName: 'cifar' }]
+  },
+  { ...component('loose', 2, 'adam', [0.5]), Parents: [] }
+];
+
+async function openList(
+  server: ReturnType<typeof compareServer>,
+  copy = jest.fn()
+): Promise<TrialComponentList> {
+  const widget = new TrialComponentList({
+    client: server.client,
+    selection: SELECTED,
+    copy,
+    addChart: jest.fn()
+  });
+  await act(async () => {
+    Widget.attach(widget, document.body);
     await widget.ready;
-    const table = server.requests.find(r => r.path === 'table');
-    expect(table?.body).toEqual({ components: ['a', 'b', 'c'] });
-    expect(widget.model.rows.map(row => row.name)).toEqual(['a', 'b', 'c']);
-    expect(widget.title.label).toBe('Compare: a, b +1');
+    MessageLoop.flush();
+  });
+  return widget;
+}
+
+async function applyFilter(widget: TrialComponentList, query: string) {
+  const box = await within(widget.node).findByRole('searchbox');
+  fireEvent.change(box, { target: { value: query } });
+  fireEvent.click(within(widget.node).getByRole('button', { name: 'Filter' }));
+}
+
+describe('the trial component list tab', () => {
+  it('asks one table request naming the selected experiments, trials and components', async () => {
+    const server = compareServer(COMPONENTS);
+    const widget = await openList(server);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]).toMatchObject({
+      method: 'POST',
+      path: 'table',
+      body: {
+        selection: {
+          experiments: ['cifar'],
+          trials: ['trial-b'],
+          components: ['c', 'loose']
+        }
+      }
+    });
+    expect(Object.keys(server.requests[0].body)).toEqual(['selection']);
+    // The rows are the server's, in its order.
+    expect(widget.model.rows.map(row => row.name)).toEqual([
+      'b',
+      'c',
+      'cifar-1',
+      'loose'
+    ]);
+    expect(widget.title.label).toBe('Compare: cifar, trial-b +2');
+    expect(within(widget.node).getByText('4 trial components')).toBeTruthy();
     act(() => widget.dispose());
   });
 
-  it('filters with a POST search of the typed query and keeps only its own components', async () => {
-    const server = fakeServer(request => {
-      if (request.path === 'search' && request.body.query) {
-        return page([RUNS[2], component('elsewhere', 1, 'sgd', [1])]);
-      }
-      if (request.path === 'search') {
-        return page(RUNS);
-      }
-      return { body: tableOf(RUNS) };
+  it('filters with one table request of the selection narrowed by the query', async () => {
+    const server = compareServer(COMPONENTS, {
+      'metrics.accuracy.max > 0.9': ['c', 'a']
     });
     const copy = jest.fn();
-    const widget = new TrialComponentList({
-      client: server.client,
-      selection: RUNS.map(run => ({
-        kind: 'TrialComponent' as const,
-        name: run.TrialComponentName
-      })),
-      copy,
-      addChart: jest.fn()
-    });
-    await widget.ready;
-    await act(async () => {
-      Widget.attach(widget, document.body);
-      MessageLoop.sendMessage(widget, Widget.Msg.UpdateRequest);
-    });
-    const box = await within(widget.node).findByRole('searchbox');
-    fireEvent.change(box, { target: { value: 'metrics.accuracy.max > 0.9' } });
-    fireEvent.click(
-      within(widget.node).getByRole('button', { name: 'Filter' })
-    );
+    const widget = await openList(server, copy);
+    await applyFilter(widget, 'metrics.accuracy.max > 0.9');
     await waitFor(() =>
       expect(widget.model.rows.map(row => row.name)).toEqual(['c'])
     );
-    const search = server.requests.filter(r => r.body?.query);
-    expect(search[0].body).toMatchObject({
-      resource: 'ExperimentTrialComponent',
-      query: 'metrics.accuracy.max > 0.9'
+    expect(server.requests.map(r => r.path)).toEqual(['table', 'table']);
+    expect(server.requests[1].body).toEqual({
+      selection: {
+        experiments: ['cifar'],
+        trials: ['trial-b'],
+        components: ['c', 'loose'],
+        search: { query: 'metrics.accuracy.max > 0.9' }
+      }
     });
+    expect(
+      within(widget.node).getByText('1 of 4 trial components')
+    ).toBeTruthy();
     fireEvent.click(
       within(widget.node).getByRole('button', { name: 'Copy as notebook code' })
     );
     expect(copy.mock.calls[0][0]).toContain('"c",');
+    expect(copy.mock.calls[0][0]).not.toContain('"b",');
+
+    // Clearing the box shows every row again without asking anything.
+    fireEvent.change(within(widget.node).getByRole('searchbox'), {
+      target: { value: '' }
+    });
+    await waitFor(() => expect(widget.model.rows).toHaveLength(4));
+    expect(server.requests).toHaveLength(2);
+    act(() => widget.dispose());
+  });
+
+  it("explains a query the server refuses and keeps the list's rows", async () => {
+    const server = compareServer(COMPONENTS);
+    const widget = await openList(server);
+    await applyFilter(widget, 'paramters.lr > 1');
+    expect((await within(widget.node).findByRole('alert')).textContent).toBe(
+      "unknown property in 'paramters.lr > 1'"
+    );
+    expect(widget.model.rows).toHaveLength(4);
+    expect(widget.model.query).toBe('');
     act(() => widget.dispose());
   });
 });

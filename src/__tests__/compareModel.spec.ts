@@ -1,11 +1,20 @@
+import { ITrialComponent } from '../api';
+import { chartColumn, listColumns } from '../compare/columns';
 import { TrialComponentListModel } from '../compare/listModel';
-import { notebookSnippet } from '../compare/snippet';
+import { inValues, notebookSnippet } from '../compare/snippet';
 import { component, RUNS, tableOf } from './compareFixtures';
 
-function loaded(runs = RUNS): TrialComponentListModel {
+function loaded(runs: ITrialComponent[] = RUNS): TrialComponentListModel {
   const model = new TrialComponentListModel();
-  model.setTable(tableOf(runs), runs);
+  model.setTable(tableOf(runs), {
+    components: runs.map(run => run.TrialComponentName)
+  });
   return model;
+}
+
+/** The server's answer to the list's selection narrowed by a query: the runs it matched. */
+function filtered(runs: ITrialComponent[], names: string[]) {
+  return tableOf(runs.filter(run => names.includes(run.TrialComponentName)));
 }
 
 function column(model: TrialComponentListModel, id: string) {
@@ -17,7 +26,7 @@ function column(model: TrialComponentListModel, id: string) {
 }
 
 describe('trial component list columns', () => {
-  it('puts every table column in its category', () => {
+  it('puts every table column in the category its descriptor says', () => {
     const model = loaded();
     const categories = Object.fromEntries(
       model.columns.map(c => [c.label, c.category])
@@ -38,6 +47,68 @@ describe('trial component list columns', () => {
       Trials: 'Trial',
       Experiments: 'Trial'
     });
+  });
+
+  it('keeps a parameter named like a metric statistic or an artifact field a parameter', () => {
+    const odd: ITrialComponent = {
+      ...component('odd', 1, 'sgd', [0.5]),
+      Parameters: {
+        'loss - Max': { NumberValue: 3 },
+        'model - Value': { StringValue: 'resnet' }
+      }
+    };
+    const model = loaded([odd]);
+    const loss = column(model, 'table:loss - Max');
+    expect(loss.category).toBe('Parameters');
+    expect(chartColumn(loss)).toBe('parameters.loss - Max');
+    expect(model.value(model.rows[0], loss)).toBe(3);
+    expect(column(model, 'table:model - Value').category).toBe('Parameters');
+    expect(model.columns.some(c => c.id === 'metric:loss')).toBe(false);
+  });
+
+  it('reads kinds from the descriptors alone, whatever the column names', () => {
+    const columns = listColumns([
+      { name: 'id', kind: 'name' },
+      { name: 'shown as', kind: 'display_name' },
+      { name: 'best loss', kind: 'metric', metric: 'loss', statistic: 'Min' },
+      { name: 'final loss', kind: 'metric', metric: 'loss', statistic: 'Last' },
+      { name: 'lr - Max', kind: 'parameter', parameter: 'lr - Max' },
+      {
+        name: 'data',
+        kind: 'input_artifact',
+        artifact: 'data',
+        field: 'Value'
+      },
+      { name: 'Status', kind: 'status' }
+    ]);
+    expect(columns.map(c => [c.id, c.category])).toEqual([
+      ['table:id', 'Trial'],
+      ['table:shown as', 'Trial'],
+      ['record:Status', 'Status'],
+      ['metric:loss', 'Metrics'],
+      ['table:lr - Max', 'Parameters'],
+      ['table:data', 'Input artifacts']
+    ]);
+    expect(columns[3].statistics).toEqual({
+      Min: 'best loss',
+      Last: 'final loss'
+    });
+  });
+
+  it('shows Status, Created and Last modified from the rows, after the display name', () => {
+    const model = loaded();
+    const [a] = model.rows;
+    expect(model.columns.slice(1, 5).map(c => c.label)).toEqual([
+      'DisplayName',
+      'Status',
+      'Created',
+      'Last modified'
+    ]);
+    expect(model.value(a, column(model, 'record:Status'))).toBe('Completed');
+    expect(model.value(a, column(model, 'record:CreationTime'))).toBe(
+      '2026-01-02T03:04:05Z'
+    );
+    expect(chartColumn(column(model, 'record:Status'))).toBe('status');
   });
 
   it('shows a metric as one column of its Last value until another aggregation is chosen', () => {
@@ -99,12 +170,27 @@ describe('sorting the trial component list', () => {
 });
 
 describe('filtering the trial component list', () => {
-  it('shows only the rows a query matched', () => {
+  it("shows the server's rows for the narrowed selection, and all again when cleared", () => {
     const model = loaded();
-    model.setFilter('parameters.lr < 0.05', new Set(['b', 'c']));
+    model.setFilter('parameters.lr < 0.05', filtered(RUNS, ['b', 'c']));
     expect(model.rows.map(r => r.name)).toEqual(['b', 'c']);
+    expect(model.query).toBe('parameters.lr < 0.05');
+    expect(model.selection).toEqual({
+      components: ['a', 'b', 'c'],
+      search: { query: 'parameters.lr < 0.05' }
+    });
     model.setFilter('', null);
     expect(model.rows).toHaveLength(3);
+    expect(model.selection).toEqual({ components: ['a', 'b', 'c'] });
+  });
+
+  it('keeps the columns and their choices while filtering', () => {
+    const model = loaded();
+    model.setColumnHidden('table:optimizer', true);
+    const before = model.columns.map(c => c.id);
+    model.setFilter('q', filtered(RUNS, ['a']));
+    expect(model.columns.map(c => c.id)).toEqual(before);
+    expect(model.visibleColumns.map(c => c.label)).not.toContain('optimizer');
   });
 
   it('shows only parameters whose values differ when asked', () => {
@@ -119,7 +205,7 @@ describe('filtering the trial component list', () => {
     const runs = [RUNS[0], component('e', 0.1, 'adam', [0.4])];
     const model = loaded(runs);
     model.differingOnly = true;
-    model.setFilter('q', new Set(['a']));
+    model.setFilter('q', filtered(runs, ['a']));
     const shown = model.visibleColumns.map(c => c.label);
     expect(shown).not.toContain('lr');
     expect(shown).not.toContain('optimizer');
@@ -132,6 +218,7 @@ describe('exports of the trial component list', () => {
     model.toggleSort('table:lr');
     const lines = model.toCsv().trim().split('\r\n');
     expect(lines[0]).toBe(tableOf(RUNS).columns.join(','));
+    expect(lines[0]).not.toContain('Status');
     expect(lines.slice(1).map(line => line.split(',')[0])).toEqual([
       'c',
       'b',
@@ -147,11 +234,12 @@ describe('exports of the trial component list', () => {
 
   it('copies Python that rebuilds the shown rows with ExperimentAnalytics', () => {
     const model = loaded();
-    model.setFilter('q', new Set(['a', 'c']));
+    model.setFilter('q', filtered(RUNS, ['a', 'c']));
     const code = notebookSnippet(model);
     expect(code).toContain('from smx_lab.analytics import ExperimentAnalytics');
     expect(code).toContain('"Operator": "In"');
     expect(code).toContain('names = [\n    "a",\n    "c",\n]');
+    expect(code).toContain('values = [\n    "a,c",\n]');
     expect(code).not.toContain('"b"');
     expect(code).not.toContain('parameter_names');
   });
@@ -162,5 +250,15 @@ describe('exports of the trial component list', () => {
     const code = notebookSnippet(model);
     expect(code).toContain('parameter_names=[\n            "lr",\n        ]');
     expect(code).not.toContain('metric_names');
+  });
+
+  it('splits names into In values of at most 20 names and 1,024 characters', () => {
+    const many = Array.from({ length: 45 }, (_, i) => `run-${i}`);
+    expect(inValues(many).map(v => v.split(',').length)).toEqual([20, 20, 5]);
+    const long = Array.from({ length: 5 }, (_, i) => `${'x'.repeat(300)}${i}`);
+    for (const value of inValues(long)) {
+      expect(value.length).toBeLessThanOrEqual(1024);
+    }
+    expect(inValues(long).join(',').split(',')).toEqual(long);
   });
 });

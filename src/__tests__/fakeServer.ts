@@ -3,7 +3,7 @@
  * answers like smx-lab's REST API from a function of the test, and records every request.
  */
 import { ServerConnection } from '@jupyterlab/services';
-import { SmxLabClient } from '../api';
+import { ISelection, ITrialComponent, SmxLabClient } from '../api';
 
 export interface IRecordedRequest {
   method: string;
@@ -73,4 +73,49 @@ export function page<T>(
   total: number | null = items.length
 ): IAnswer {
   return { body: { items, next_cursor, total } };
+}
+
+/** An error answer as the server writes it. */
+export function errorAnswer(
+  status: number,
+  error: string,
+  message: string
+): IAnswer {
+  return { status, body: { error, message } };
+}
+
+/**
+ * The components of a selection as the server resolves it: the named parts are a union (the
+ * named components, those of the named trials and experiments, with `unassigned` those of no
+ * trial), each component once, in the order of `components` (creation order); `search` narrows
+ * them, or alone searches every component. `search` answers a query with the names it matches
+ * (or throws an ApiError-shaped answer for a query it refuses).
+ */
+export function selectComponents(
+  components: ITrialComponent[],
+  selection: ISelection,
+  search: (query: string) => Set<string> = () => new Set()
+): ITrialComponent[] {
+  const names = new Set(selection.components ?? []);
+  const trials = new Set(selection.trials ?? []);
+  const experiments = new Set(selection.experiments ?? []);
+  const scoped =
+    names.size > 0 ||
+    trials.size > 0 ||
+    experiments.size > 0 ||
+    !!selection.unassigned;
+  let selected = components.filter(
+    c =>
+      !scoped ||
+      names.has(c.TrialComponentName) ||
+      c.Parents.some(
+        p => trials.has(p.TrialName) || experiments.has(p.ExperimentName)
+      ) ||
+      (!!selection.unassigned && c.Parents.length === 0)
+  );
+  if (selection.search && 'query' in selection.search) {
+    const matched = search(selection.search.query);
+    selected = selected.filter(c => matched.has(c.TrialComponentName));
+  }
+  return selected;
 }

@@ -1,5 +1,6 @@
-import { IListOptions, IPage } from '../api';
-import { Listing } from '../sidebar/listing';
+import { ApiError, IListOptions, IPage } from '../api';
+import { PanelLocation } from '../model';
+import { Listing, ListingInView } from '../sidebar/listing';
 
 /** A server-side list of `total` names, paged by an offset cursor. */
 function pagedNames(total: number, calls: IListOptions[]) {
@@ -101,5 +102,108 @@ describe('Listing', () => {
     listing.dispose();
     await loading;
     expect(listing.items.length).toBe(0);
+  });
+});
+
+describe('ListingInView', () => {
+  const HOME: PanelLocation = { level: 'experiments' };
+  const TRIALS: PanelLocation = { level: 'trials', experiment: 'mnist' };
+
+  /** A listing whose first page waits until `answer` (or `refuse`) is called. */
+  function pending(names: string[]) {
+    let answer: () => void = () => undefined;
+    let refuse: (error: ApiError) => void = () => undefined;
+    const listing = new Listing<string>(
+      () =>
+        new Promise<IPage<string>>((resolve, reject) => {
+          answer = () =>
+            resolve({ items: names, next_cursor: null, total: names.length });
+          refuse = reject;
+        }),
+      {},
+      100
+    );
+    const loaded = listing.ensure(0);
+    return {
+      listing,
+      answer: () => {
+        answer();
+        return loaded;
+      },
+      refuse: (error: ApiError) => {
+        refuse(error);
+        return loaded;
+      }
+    };
+  }
+
+  it('shows a new listing once it loads, with one signal for every listing', async () => {
+    const view = new ListingInView<string>();
+    let changes = 0;
+    view.changed.connect(() => changes++);
+    const first = pending(['a', 'b']);
+    view.show(first.listing, HOME);
+    expect(view.shown).toBe(first.listing);
+    await first.answer();
+    expect(view.shown?.items).toEqual(['a', 'b']);
+    expect(changes).toBe(2);
+    view.dispose();
+  });
+
+  it('keeps the last rows of the same location in view while a new search loads', async () => {
+    const view = new ListingInView<string>();
+    const all = pending(['a', 'b', 'ab']);
+    view.show(all.listing, HOME);
+    await all.answer();
+    const search = pending(['ab']);
+    view.show(search.listing, HOME);
+    expect(view.current).toBe(search.listing);
+    expect(view.shown).toBe(all.listing);
+    expect(all.listing.items).toEqual(['a', 'b', 'ab']);
+    await search.answer();
+    expect(view.shown).toBe(search.listing);
+    view.dispose();
+  });
+
+  it('does not show the rows of another level while the new one loads', async () => {
+    const view = new ListingInView<string>();
+    const home = pending(['mnist']);
+    view.show(home.listing, HOME);
+    await home.answer();
+    const trials = pending(['cnn-1']);
+    view.show(trials.listing, TRIALS);
+    expect(view.shown).toBe(trials.listing);
+    expect(view.shownLocation).toEqual(TRIALS);
+    view.dispose();
+  });
+
+  it('keeps the last rows under a query the server refuses, and says why', async () => {
+    const view = new ListingInView<string>();
+    const all = pending(['a']);
+    view.show(all.listing, HOME);
+    await all.answer();
+    const bad = pending([]);
+    view.show(bad.listing, HOME);
+    await bad.refuse(
+      new ApiError(400, { error: 'invalid_query', message: 'expected a value' })
+    );
+    expect(view.queryFailure?.message).toBe('expected a value');
+    expect(view.shown).toBe(all.listing);
+    expect(view.shownLocation).toEqual(HOME);
+    view.dispose();
+  });
+
+  it('disposes the listing it replaces, and the current one with itself', async () => {
+    const view = new ListingInView<string>();
+    const first = pending(['a']);
+    view.show(first.listing, HOME);
+    const second = pending(['b']);
+    view.show(second.listing, HOME);
+    // The first listing's late answer is ignored.
+    await first.answer();
+    expect(first.listing.items).toEqual([]);
+    view.dispose();
+    await second.answer();
+    expect(second.listing.items).toEqual([]);
   });
 });

@@ -1,9 +1,28 @@
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { ISelectedRow, LocationModel, SelectionModel } from '../model';
+
+/** A translator that brackets every message of smx_lab's domain, to see which texts go through it. */
+const bracketing: ITranslator = {
+  languageCode: 'xx',
+  load: (domain: string): TranslationBundle => {
+    const english = nullTranslator.load(domain);
+    const mark = (text: string) => (domain === 'smx_lab' ? `⟨${text}⟩` : text);
+    return {
+      __: (msgid: string, ...args: any[]) => mark(english.__(msgid, ...args)),
+      _n: (msgid: string, plural: string, n: number, ...args: any[]) =>
+        mark(english._n(msgid, plural, n, ...args))
+    } as TranslationBundle;
+  }
+};
 
 describe('LocationModel', () => {
   it('starts at Home with a single crumb', () => {
     const model = new LocationModel();
-    expect(model.location).toEqual({ level: 'experiments' });
+    expect(model.current).toEqual({ level: 'experiments' });
     expect(model.crumbs.map(c => c.label)).toEqual(['Home']);
   });
 
@@ -11,7 +30,7 @@ describe('LocationModel', () => {
     const model = new LocationModel();
     model.drillDown('mnist');
     model.drillDown('cnn-3');
-    expect(model.location).toEqual({
+    expect(model.current).toEqual({
       level: 'components',
       experiment: 'mnist',
       trial: 'cnn-3'
@@ -21,17 +40,17 @@ describe('LocationModel', () => {
 
   it('does not drill below trial components', () => {
     const model = new LocationModel();
-    model.location = { level: 'components', experiment: 'e', trial: 't' };
+    model.current = { level: 'components', experiment: 'e', trial: 't' };
     expect(model.drillDown('tc')).toBe(false);
   });
 
   it('goes up one level at a time and stops at Home', () => {
     const model = new LocationModel();
-    model.location = { level: 'components', experiment: 'e', trial: 't' };
+    model.current = { level: 'components', experiment: 'e', trial: 't' };
     expect(model.up()).toBe(true);
-    expect(model.location).toEqual({ level: 'trials', experiment: 'e' });
+    expect(model.current).toEqual({ level: 'trials', experiment: 'e' });
     expect(model.up()).toBe(true);
-    expect(model.location).toEqual({ level: 'experiments' });
+    expect(model.current).toEqual({ level: 'experiments' });
     expect(model.up()).toBe(false);
   });
 
@@ -39,23 +58,32 @@ describe('LocationModel', () => {
     const model = new LocationModel();
     const seen: unknown[] = [];
     model.changed.connect((_, location) => seen.push(location));
-    model.location = { level: 'trials', experiment: 'e' };
-    model.location = { level: 'trials', experiment: 'e' };
+    model.current = { level: 'trials', experiment: 'e' };
+    model.current = { level: 'trials', experiment: 'e' };
     expect(seen).toEqual([{ level: 'trials', experiment: 'e' }]);
   });
 
   it('names the unassigned level in the breadcrumb', () => {
     const model = new LocationModel();
-    model.location = { level: 'unassigned' };
+    model.current = { level: 'unassigned' };
     expect(model.crumbs.map(c => c.label)).toEqual([
       'Home',
       'Unassigned trial components'
     ]);
   });
 
+  it("names Home and the unassigned level in the user's language", () => {
+    const model = new LocationModel({ translator: bracketing });
+    model.current = { level: 'unassigned' };
+    expect(model.crumbs.map(c => c.label)).toEqual([
+      '⟨Home⟩',
+      '⟨Unassigned trial components⟩'
+    ]);
+  });
+
   it('gives each crumb the location it leads to', () => {
     const model = new LocationModel();
-    model.location = { level: 'components', experiment: 'e', trial: 't' };
+    model.current = { level: 'components', experiment: 'e', trial: 't' };
     expect(model.crumbs[1].location).toEqual({
       level: 'trials',
       experiment: 'e'

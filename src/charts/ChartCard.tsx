@@ -4,20 +4,26 @@
  */
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import type { View } from 'vega';
-import { ApiError, SmxLabClient, VegaLiteSpec } from '../api';
+import {
+  ApiError,
+  IChartTypeDescription,
+  SmxLabClient,
+  VegaLiteSpec
+} from '../api';
 import { downloadText, downloadUrl } from '../compare/csv';
 import { TrialComponentListModel } from '../compare/listModel';
 import { VegaChart } from '../details/VegaChart';
 import {
-  CHART_TYPES,
   ChartType,
   chartRequest,
   columnOptions,
   DataType,
+  dataTypeOf,
+  describe,
   IChartProperties,
   metricNames,
   pickersOf,
-  TIME_SERIES_CHARTS,
+  requiredOf,
   XAxisChoice
 } from './chartRequest';
 import { chartDataCsv, reductionNote, zoomOf, zoomRange } from './usermeta';
@@ -28,6 +34,8 @@ const ZOOM_DELAY_MS = 400;
 export interface IChartCardProps {
   client: SmxLabClient;
   model: TrialComponentListModel;
+  /** The chart types the server draws, as `GET info` describes them. */
+  chartTypes: IChartTypeDescription[];
   initial: IChartProperties;
   index: number;
   chartPoints: number;
@@ -36,7 +44,7 @@ export interface IChartCardProps {
 }
 
 export function ChartCard(props: IChartCardProps): JSX.Element {
-  const { client, model, chartPoints, index } = props;
+  const { client, model, chartTypes, chartPoints, index } = props;
   const [properties, setProperties] = useState(props.initial);
   const [xRange, setXRange] = useState<[number, number] | null>(null);
   const [spec, setSpec] = useState<VegaLiteSpec | null>(null);
@@ -45,8 +53,8 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
   const [drawnKey, setDrawnKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const view = useRef<View | null>(null);
-  const components = model.rows.map(row => row.name);
-  const request = chartRequest(properties, components, {
+  const description = describe(chartTypes, properties.chartType);
+  const request = chartRequest(properties, description, model.selection, {
     maxPoints: chartPoints,
     xRange
   });
@@ -111,7 +119,7 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
     }
   };
   const note = spec ? reductionNote(spec) : null;
-  const label = CHART_TYPES.find(t => t.id === properties.chartType)?.label;
+  const label = description?.label ?? properties.chartType;
   return (
     <section
       className="smx-ChartCard"
@@ -179,6 +187,7 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
       </div>
       <ChartProperties
         model={model}
+        chartTypes={chartTypes}
         properties={properties}
         onChange={update}
       />
@@ -192,6 +201,7 @@ function Picker(props: {
   options: { value: string; label: string }[];
   onChange: (value: string) => void;
   allowNone?: string;
+  disabled?: boolean;
 }): JSX.Element {
   return (
     <label className="smx-ChartProperties-field">
@@ -200,6 +210,7 @@ function Picker(props: {
         className="jp-mod-styled"
         aria-label={props.label}
         value={props.value}
+        disabled={props.disabled}
         onChange={event => props.onChange(event.target.value)}
       >
         {props.allowNone !== undefined && (
@@ -215,17 +226,24 @@ function Picker(props: {
   );
 }
 
+const DATA_TYPE_LABELS: Record<DataType, string> = {
+  time_series: 'Time series',
+  summary: 'Summary statistics'
+};
+
 function ChartProperties(props: {
   model: TrialComponentListModel;
+  chartTypes: IChartTypeDescription[];
   properties: IChartProperties;
   onChange: (change: Partial<IChartProperties>) => void;
 }): JSX.Element {
-  const { model, properties, onChange } = props;
+  const { model, chartTypes, properties, onChange } = props;
   const options = columnOptions(model);
   const numeric = options.filter(option => option.numeric);
   const metrics = metricNames(model).map(m => ({ value: m, label: m }));
-  const show = pickersOf(properties);
-  const timeSeriesAllowed = TIME_SERIES_CHARTS.includes(properties.chartType);
+  const description = describe(chartTypes, properties.chartType);
+  const show = pickersOf(properties, description);
+  const required = requiredOf(description, dataTypeOf(properties, description));
   const chartType = properties.chartType;
   // y needs numbers (importance: a metric statistic); x and color take any column.
   const yOptions =
@@ -237,19 +255,19 @@ function ChartProperties(props: {
       <h3 className="smx-Details-sectionTitle">Chart properties</h3>
       <Picker
         label="Data type"
-        value={timeSeriesAllowed ? properties.dataType : 'summary'}
-        options={[
-          ...(timeSeriesAllowed
-            ? [{ value: 'time_series', label: 'Time series' }]
-            : []),
-          { value: 'summary', label: 'Summary statistics' }
-        ]}
+        value={dataTypeOf(properties, description)}
+        options={show.dataTypes.map(dataType => ({
+          value: dataType,
+          label: DATA_TYPE_LABELS[dataType] ?? dataType
+        }))}
+        // A chart type that draws one data type offers no choice.
+        disabled={show.dataTypes.length < 2}
         onChange={value => onChange({ dataType: value as DataType })}
       />
       <Picker
         label="Chart type"
         value={chartType}
-        options={CHART_TYPES.map(t => ({ value: t.id, label: t.label }))}
+        options={chartTypes.map(t => ({ value: t.chart_type, label: t.label }))}
         onChange={value => onChange({ chartType: value as ChartType })}
       />
       {show.metric && (
@@ -278,7 +296,8 @@ function ChartProperties(props: {
           label="X"
           value={properties.x}
           options={options}
-          allowNone={chartType === 'bar' ? 'Each component' : undefined}
+          // An x the chart does without (a bar's) may be left out: a bar per component.
+          allowNone={required.includes('x') ? undefined : 'Each component'}
           onChange={value => onChange({ x: value })}
         />
       )}
@@ -315,26 +334,26 @@ function ChartProperties(props: {
         </label>
       )}
       {show.logY && (
-        <>
-          <label className="smx-ChartProperties-check">
-            <input
-              type="checkbox"
-              checked={properties.logY}
-              onChange={event => onChange({ logY: event.target.checked })}
-            />
-            Log y
-          </label>
-          <label className="smx-ChartProperties-check">
-            <input
-              type="checkbox"
-              checked={properties.ignoreOutliers}
-              onChange={event =>
-                onChange({ ignoreOutliers: event.target.checked })
-              }
-            />
-            Ignore outliers
-          </label>
-        </>
+        <label className="smx-ChartProperties-check">
+          <input
+            type="checkbox"
+            checked={properties.logY}
+            onChange={event => onChange({ logY: event.target.checked })}
+          />
+          Log y
+        </label>
+      )}
+      {show.ignoreOutliers && (
+        <label className="smx-ChartProperties-check">
+          <input
+            type="checkbox"
+            checked={properties.ignoreOutliers}
+            onChange={event =>
+              onChange({ ignoreOutliers: event.target.checked })
+            }
+          />
+          Ignore outliers
+        </label>
       )}
       {show.bins && (
         <label className="smx-ChartProperties-field">

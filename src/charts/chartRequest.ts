@@ -1,27 +1,22 @@
 /**
  * A chart's properties (what the Chart properties pane edits) and the `chart` request they make.
- * The server owns every chart type's definition; this module only says which request fields each
- * chart reads, because the server refuses fields a chart does not use.
+ * The server owns every chart type: `GET info` describes each (its label, the data types it draws
+ * and the request fields it reads for each), and a request carries only the fields its type and
+ * data type read, because the server refuses the others.
  */
-import { IChartRequest, SUMMARY_STATISTICS, SummaryStatistic } from '../api';
-import { chartColumn, IListColumn } from '../compare/columns';
+import {
+  ChartDataType,
+  IChartRequest,
+  IChartTypeDescription,
+  ISelection,
+  SummaryStatistic
+} from '../api';
+import { chartColumn, IListColumn, statisticsOf } from '../compare/columns';
 import { TrialComponentListModel } from '../compare/listModel';
 
-export const CHART_TYPES = [
-  { id: 'line', label: 'Line' },
-  { id: 'scatter', label: 'Scatter' },
-  { id: 'bar', label: 'Bar' },
-  { id: 'histogram', label: 'Histogram' },
-  { id: 'box', label: 'Box' },
-  { id: 'parallel', label: 'Parallel coordinates' },
-  { id: 'importance', label: 'Parameter importance' }
-] as const;
-export type ChartType = (typeof CHART_TYPES)[number]['id'];
-export type DataType = 'time_series' | 'summary';
+export type ChartType = string;
+export type DataType = ChartDataType;
 export type XAxisChoice = 'step' | 'time' | 'relative_time';
-
-/** Chart types that draw time series (the others draw summary statistics only). */
-export const TIME_SERIES_CHARTS: ChartType[] = ['line', 'scatter'];
 
 export interface IChartProperties {
   chartType: ChartType;
@@ -39,6 +34,11 @@ export interface IChartProperties {
   bins: number;
 }
 
+export interface IChartRequestOptions {
+  maxPoints?: number;
+  xRange?: [number, number] | null;
+}
+
 export interface IColumnOption {
   /** The chart request's column name. */
   value: string;
@@ -47,11 +47,85 @@ export interface IColumnOption {
   numeric: boolean;
 }
 
+/** The request fields the properties pane can fill; a type's other fields are left to defaults. */
+type FilledField = Exclude<
+  keyof IChartRequest,
+  | 'chart_type'
+  | 'data_type'
+  | 'selection'
+  | 'components'
+  | 'title'
+  | 'width'
+  | 'height'
+>;
+
+/** Each field's value from the properties, or undefined to leave it to the server's default. */
+const FIELD_VALUES: {
+  [F in FilledField]?: (
+    properties: IChartProperties,
+    options: IChartRequestOptions
+  ) => IChartRequest[F] | undefined;
+} = {
+  metrics: p => (p.metric ? [p.metric] : undefined),
+  x_axis: p => p.xAxis,
+  max_points: (_, o) => o.maxPoints || undefined,
+  x_range: (_, o) => o.xRange ?? undefined,
+  smoothing: p => (p.smoothing > 0 ? p.smoothing : undefined),
+  log_y: p => p.logY || undefined,
+  ignore_outliers: p => p.ignoreOutliers || undefined,
+  x: p => p.x || undefined,
+  y: p => p.y || undefined,
+  color: p => p.color || undefined,
+  bins: p => p.bins
+};
+
+/** The description of a chart type, if the server describes it. */
+export function describe(
+  chartTypes: readonly IChartTypeDescription[],
+  chartType: ChartType
+): IChartTypeDescription | undefined {
+  return chartTypes.find(description => description.chart_type === chartType);
+}
+
+/** The data types a chart type draws (the first is its default). */
+export function dataTypesOf(
+  description: IChartTypeDescription | undefined
+): DataType[] {
+  return description?.data_types.length ? description.data_types : ['summary'];
+}
+
+/** The data type a chart draws: the one chosen, if its type draws it, else the type's first. */
+export function dataTypeOf(
+  properties: IChartProperties,
+  description: IChartTypeDescription | undefined
+): DataType {
+  const dataTypes = dataTypesOf(description);
+  return dataTypes.includes(properties.dataType)
+    ? properties.dataType
+    : dataTypes[0];
+}
+
+/** The request fields a chart type reads for a data type, as the server describes them. */
+export function fieldsOf(
+  description: IChartTypeDescription | undefined,
+  dataType: DataType
+): string[] {
+  return description?.fields[dataType] ?? [];
+}
+
+/** The request fields a chart type needs for a data type, as the server describes them. */
+export function requiredOf(
+  description: IChartTypeDescription | undefined,
+  dataType: DataType
+): string[] {
+  return description?.required[dataType] ?? [];
+}
+
 /** The x / y / color choices: the list's columns, a metric once per statistic. */
 export function columnOptions(model: TrialComponentListModel): IColumnOption[] {
   const rows = model.table.rows;
-  const isNumeric = (column: IListColumn, tableColumn?: string): boolean => {
-    const name = tableColumn ?? column.tableColumn;
+  const isNumeric = (column: IListColumn): boolean => {
+    const name = column.tableColumn;
     if (!name) {
       return false;
     }
@@ -63,10 +137,10 @@ export function columnOptions(model: TrialComponentListModel): IColumnOption[] {
   const options: IColumnOption[] = [];
   for (const column of model.columns) {
     if (column.metric !== undefined) {
-      for (const statistic of SUMMARY_STATISTICS) {
+      for (const statistic of statisticsOf(column)) {
         options.push({
           value: chartColumn(column, statistic) as string,
-          label: `${column.metric} - ${statistic}`,
+          label: column.statistics?.[statistic] as string,
           numeric: true
         });
       }
@@ -88,11 +162,12 @@ export function metricNames(model: TrialComponentListModel): string[] {
 }
 
 /**
- * What "Add chart" starts with: a scatter of the first numeric parameter against the first
- * metric at the list's aggregation for it.
+ * What "Add chart" starts with: a scatter (or the server's first chart type) of the first numeric
+ * parameter against the first metric at the list's aggregation for it.
  */
 export function defaultProperties(
-  model: TrialComponentListModel
+  model: TrialComponentListModel,
+  chartTypes: readonly IChartTypeDescription[]
 ): IChartProperties {
   const options = columnOptions(model);
   const parameter = options.find(
@@ -103,9 +178,11 @@ export function defaultProperties(
     ? model.aggregation(metric.metric)
     : 'Last';
   const y = metric ? (chartColumn(metric, statistic) as string) : '';
+  const chart = describe(chartTypes, 'scatter') ?? chartTypes[0];
+  const dataTypes = dataTypesOf(chart);
   return {
-    chartType: 'scatter',
-    dataType: 'summary',
+    chartType: chart?.chart_type ?? 'scatter',
+    dataType: dataTypes.includes('summary') ? 'summary' : dataTypes[0],
     x: parameter?.value ?? options[0]?.value ?? '',
     y,
     color: '',
@@ -118,67 +195,37 @@ export function defaultProperties(
   };
 }
 
-/** The `chart` request of a chart, with only the fields its type and data type read. */
+/**
+ * The `chart` request of a chart: its type, data type and selection, and of its properties only
+ * the fields the server says its type reads for that data type.
+ */
 export function chartRequest(
   properties: IChartProperties,
-  components: string[],
-  options: { maxPoints?: number; xRange?: [number, number] | null } = {}
+  description: IChartTypeDescription | undefined,
+  selection: ISelection,
+  options: IChartRequestOptions = {}
 ): IChartRequest {
-  const { chartType } = properties;
-  const dataType: DataType = TIME_SERIES_CHARTS.includes(chartType)
-    ? properties.dataType
-    : 'summary';
+  const dataType = dataTypeOf(properties, description);
   const request: IChartRequest = {
-    chart_type: chartType,
+    chart_type: properties.chartType,
     data_type: dataType,
-    components
+    selection
   };
-  if (dataType === 'time_series') {
-    request.x_axis = properties.xAxis;
-    if (properties.metric) {
-      request.metrics = [properties.metric];
+  for (const field of fieldsOf(description, dataType)) {
+    const value = FIELD_VALUES[field as FilledField]?.(properties, options);
+    if (value !== undefined) {
+      Object.assign(request, { [field]: value });
     }
-    if (options.maxPoints) {
-      request.max_points = options.maxPoints;
-    }
-    if (options.xRange) {
-      request.x_range = options.xRange;
-    }
-    if (chartType === 'line' && properties.smoothing > 0) {
-      request.smoothing = properties.smoothing;
-    }
-  } else {
-    const uses: Record<ChartType, ('x' | 'y' | 'color')[]> = {
-      line: ['x', 'y', 'color'],
-      scatter: ['x', 'y', 'color'],
-      bar: ['x', 'y', 'color'],
-      histogram: ['x'],
-      box: ['x', 'y'],
-      parallel: ['color'],
-      importance: ['y']
-    };
-    for (const field of uses[chartType]) {
-      if (properties[field]) {
-        request[field] = properties[field];
-      }
-    }
-  }
-  if (chartType === 'line' || chartType === 'scatter') {
-    if (properties.logY) {
-      request.log_y = true;
-    }
-    if (properties.ignoreOutliers) {
-      request.ignore_outliers = true;
-    }
-  }
-  if (chartType === 'histogram') {
-    request.bins = properties.bins;
   }
   return request;
 }
 
-/** Which pickers the properties pane shows for a chart. */
-export function pickersOf(properties: IChartProperties): {
+/** Which pickers the properties pane shows for a chart: those of the fields its type reads. */
+export function pickersOf(
+  properties: IChartProperties,
+  description: IChartTypeDescription | undefined
+): {
+  dataTypes: DataType[];
   x: boolean;
   y: boolean;
   color: boolean;
@@ -186,25 +233,22 @@ export function pickersOf(properties: IChartProperties): {
   xAxis: boolean;
   smoothing: boolean;
   logY: boolean;
+  ignoreOutliers: boolean;
   bins: boolean;
 } {
-  const { chartType } = properties;
-  const timeSeries =
-    TIME_SERIES_CHARTS.includes(chartType) &&
-    properties.dataType === 'time_series';
-  const summaryUses = (field: 'x' | 'y' | 'color') =>
-    !timeSeries &&
-    Object.keys(
-      chartRequest({ ...properties, x: 'x', y: 'y', color: 'c' }, ['c'])
-    ).includes(field);
+  const fields = new Set(
+    fieldsOf(description, dataTypeOf(properties, description))
+  );
   return {
-    x: summaryUses('x'),
-    y: summaryUses('y'),
-    color: summaryUses('color'),
-    metric: timeSeries,
-    xAxis: timeSeries,
-    smoothing: timeSeries && chartType === 'line',
-    logY: chartType === 'line' || chartType === 'scatter',
-    bins: chartType === 'histogram'
+    dataTypes: dataTypesOf(description),
+    x: fields.has('x'),
+    y: fields.has('y'),
+    color: fields.has('color'),
+    metric: fields.has('metrics'),
+    xAxis: fields.has('x_axis'),
+    smoothing: fields.has('smoothing'),
+    logY: fields.has('log_y'),
+    ignoreOutliers: fields.has('ignore_outliers'),
+    bins: fields.has('bins')
   };
 }

@@ -2,7 +2,7 @@
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { ISignal } from '@lumino/signaling';
 import React from 'react';
-import { SmxLabClient } from '../api';
+import { IChartTypeDescription, SmxLabClient } from '../api';
 import { TrialComponentListModel } from '../compare/listModel';
 import { ChartCard } from './ChartCard';
 import { defaultProperties, IChartProperties } from './chartRequest';
@@ -10,6 +10,8 @@ import { defaultProperties, IChartProperties } from './chartRequest';
 export interface IChartsWidgetOptions {
   client: SmxLabClient;
   model: TrialComponentListModel;
+  /** The chart types the server draws, as `GET info` describes them. */
+  chartTypes: IChartTypeDescription[];
   chartPoints: number;
   title: string;
   themeChanged?: ISignal<unknown, unknown>;
@@ -40,7 +42,9 @@ export class ChartsWidget extends ReactWidget {
   addChart(initial?: IChartProperties): void {
     this._charts.push({
       key: ++chartKeys,
-      initial: initial ?? defaultProperties(this.options.model)
+      initial:
+        initial ??
+        defaultProperties(this.options.model, this.options.chartTypes)
     });
     this.update();
   }
@@ -57,11 +61,13 @@ export class ChartsWidget extends ReactWidget {
   }
 
   protected render(): JSX.Element {
+    const drawable = this.options.chartTypes.length > 0;
     return (
       <div className="smx-Charts">
         <div className="smx-Charts-toolbar">
           <button
             className="jp-mod-styled jp-mod-accept"
+            disabled={!drawable}
             onClick={() => this.addChart()}
           >
             Add chart
@@ -70,21 +76,29 @@ export class ChartsWidget extends ReactWidget {
             {this.options.model.rows.length} trial components
           </span>
         </div>
-        {this._charts.map((chart, index) => (
-          <ChartCard
-            key={chart.key}
-            client={this.options.client}
-            model={this.options.model}
-            initial={chart.initial}
-            index={index}
-            chartPoints={this.options.chartPoints}
-            themeVersion={this._themeVersion}
-            onRemove={() => {
-              this._charts = this._charts.filter(c => c !== chart);
-              this.update();
-            }}
-          />
-        ))}
+        {!drawable && (
+          <div className="smx-VegaChart-error" role="alert">
+            The server describes no chart types: it may be older than this
+            panel.
+          </div>
+        )}
+        {drawable &&
+          this._charts.map((chart, index) => (
+            <ChartCard
+              key={chart.key}
+              client={this.options.client}
+              model={this.options.model}
+              chartTypes={this.options.chartTypes}
+              initial={chart.initial}
+              index={index}
+              chartPoints={this.options.chartPoints}
+              themeVersion={this._themeVersion}
+              onRemove={() => {
+                this._charts = this._charts.filter(c => c !== chart);
+                this.update();
+              }}
+            />
+          ))}
       </div>
     );
   }

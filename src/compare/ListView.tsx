@@ -4,9 +4,9 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import React, { useEffect, useReducer, useRef, useState } from 'react';
-import { SUMMARY_STATISTICS, SummaryStatistic } from '../api';
+import { ITable, SummaryStatistic } from '../api';
 import { formatNumber } from '../format';
-import { CATEGORIES, DISPLAY_NAME_COLUMN, IListColumn } from './columns';
+import { CATEGORIES, IListColumn, statisticsOf } from './columns';
 import { IListRow, TrialComponentListModel } from './listModel';
 
 export const LIST_ROW_HEIGHT = 28;
@@ -15,8 +15,11 @@ export const PINNED_COLUMN_WIDTH = 240;
 
 export interface IListViewProps {
   model: TrialComponentListModel;
-  /** Runs a typed query; the names it matched, or throws an error whose message is shown. */
-  runQuery: (query: string) => Promise<Set<string>>;
+  /**
+   * The server's table of the list's selection narrowed by a typed query, or throws an error whose
+   * message is shown.
+   */
+  filter: (query: string) => Promise<ITable>;
   onExportCsv: () => void;
   onCopyCode: () => void;
   onAddChart: () => void;
@@ -58,29 +61,42 @@ function ListToolbar(
     onToggleProperties: () => void;
   }
 ): JSX.Element {
-  const { model, runQuery } = props;
+  const { model, filter } = props;
   const [text, setText] = useState(model.query);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Only the answer to the latest filter (or clearing it) applies.
+  const latest = useRef(0);
+  const clear = () => {
+    latest.current++;
+    model.setFilter('', null);
+    setError(null);
+    setBusy(false);
+  };
   const apply = async () => {
     const query = text.trim();
     if (!query) {
-      model.setFilter('', null);
-      setError(null);
+      clear();
       return;
     }
+    const attempt = ++latest.current;
     setBusy(true);
     try {
-      model.setFilter(query, await runQuery(query));
-      setError(null);
+      const table = await filter(query);
+      if (attempt === latest.current) {
+        model.setFilter(query, table);
+        setError(null);
+      }
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason));
+      if (attempt === latest.current) {
+        setError(reason instanceof Error ? reason.message : String(reason));
+      }
     } finally {
-      setBusy(false);
+      if (attempt === latest.current) {
+        setBusy(false);
+      }
     }
   };
-  const total = model.table.rows.length;
-  const shown = model.rows.length;
   return (
     <div className="smx-CompareList-toolbar">
       <form
@@ -101,9 +117,8 @@ function ListToolbar(
           aria-describedby="smx-compare-query-error"
           onChange={event => {
             setText(event.target.value);
-            if (!event.target.value.trim() && model.query) {
-              model.setFilter('', null);
-              setError(null);
+            if (!event.target.value.trim() && (model.query || busy)) {
+              clear();
             }
           }}
         />
@@ -122,9 +137,7 @@ function ListToolbar(
         Show only differing parameters
       </label>
       <span className="smx-CompareList-count" aria-live="polite">
-        {shown === total
-          ? `${total} trial components`
-          : `${shown} of ${total} trial components`}
+        {countText(model)}
       </span>
       <span className="smx-CompareList-actions">
         <button
@@ -160,11 +173,25 @@ function ListToolbar(
   );
 }
 
+/** "3 trial components", "1 of 3 trial components", and what the server's cap left out. */
+function countText(model: TrialComponentListModel): string {
+  const all = model.selectionTable;
+  const shown = model.table;
+  const count =
+    shown.total !== all.total
+      ? `${shown.total} of ${all.total} trial components`
+      : `${all.total} trial components`;
+  return shown.truncated
+    ? `${count} (the first ${shown.rows.length} listed)`
+    : count;
+}
+
 function AggregationSelect(props: {
   model: TrialComponentListModel;
-  metric: string;
+  column: IListColumn;
 }): JSX.Element {
-  const { model, metric } = props;
+  const { model, column } = props;
+  const metric = column.metric as string;
   return (
     <select
       className="smx-CompareList-aggregation"
@@ -174,7 +201,7 @@ function AggregationSelect(props: {
         model.setAggregation(metric, event.target.value as SummaryStatistic)
       }
     >
-      {SUMMARY_STATISTICS.map(statistic => (
+      {statisticsOf(column).map(statistic => (
         <option key={statistic} value={statistic}>
           {statistic}
         </option>
@@ -219,7 +246,7 @@ function TableProperties(props: {
                       type="checkbox"
                       checked={!model.isColumnHidden(column.id)}
                       // The pinned name column always shows.
-                      disabled={column.tableColumn === DISPLAY_NAME_COLUMN}
+                      disabled={column.kind === 'display_name'}
                       onChange={event =>
                         model.setColumnHidden(column.id, !event.target.checked)
                       }
@@ -227,7 +254,7 @@ function TableProperties(props: {
                     {column.label}
                   </label>
                   {column.metric !== undefined && (
-                    <AggregationSelect model={model} metric={column.metric} />
+                    <AggregationSelect model={model} column={column} />
                   )}
                 </div>
               ))}
@@ -248,10 +275,7 @@ function cellText(value: unknown, column: IListColumn): string {
   if (Array.isArray(value)) {
     return value.join(', ');
   }
-  if (
-    column.recordField === 'CreationTime' ||
-    column.recordField === 'LastModifiedTime'
-  ) {
+  if (column.kind === 'time') {
     const date = new Date(String(value));
     return isNaN(date.getTime()) ? String(value) : date.toLocaleString();
   }
@@ -296,7 +320,7 @@ function HeaderCell(props: {
         </span>
       </button>
       {column.metric !== undefined && (
-        <AggregationSelect model={model} metric={column.metric} />
+        <AggregationSelect model={model} column={column} />
       )}
     </div>
   );

@@ -1,12 +1,11 @@
 /**
- * The columns of the trial component list. Their names and order are the REST `table` answer's
- * (ExperimentAnalytics'); the component records only say which kind each column is (a parameter,
- * a metric, an input or an output artifact) and add Status, Created and Last modified, which the
- * table does not carry.
+ * The columns of the trial component list, from the REST `table` answer's descriptors: the
+ * server says what each column is (a parameter, a metric's statistic, an artifact's field, a
+ * record column), so nothing is read out of a column's name.
  */
 import {
-  ITable,
-  ITrialComponent,
+  ColumnKind,
+  IColumnDescriptor,
   SUMMARY_STATISTICS,
   SummaryStatistic
 } from '../api';
@@ -24,122 +23,125 @@ export const CATEGORIES = [
 ] as const;
 export type ColumnCategory = (typeof CATEGORIES)[number];
 
-/** The table's identity columns, as ExperimentAnalytics names them. */
+/** The name column of a table whose descriptors do not say (ExperimentAnalytics' name). */
 export const NAME_COLUMN = 'TrialComponentName';
-export const DISPLAY_NAME_COLUMN = 'DisplayName';
-const TRIAL_COLUMNS = new Set([
-  NAME_COLUMN,
-  DISPLAY_NAME_COLUMN,
-  'Trials',
-  'Experiments'
-]);
-const SOURCE_COLUMN = 'SourceArn';
-const STATISTIC_SUFFIX = new RegExp(` - (${SUMMARY_STATISTICS.join('|')})$`);
-const ARTIFACT_SUFFIX = / - (MediaType|Value)$/;
 
-/** A column of the list: one table column, a metric (six table columns), or a record field. */
+/** The record columns every row carries besides ExperimentAnalytics' (Status and the times). */
+const RECORD_KINDS: ReadonlySet<ColumnKind> = new Set(['status', 'time']);
+
+const CATEGORY_OF: Record<ColumnKind, ColumnCategory> = {
+  name: 'Trial',
+  display_name: 'Trial',
+  trials: 'Trial',
+  experiments: 'Trial',
+  source: 'Source',
+  parameter: 'Parameters',
+  metric: 'Metrics',
+  input_artifact: 'Input artifacts',
+  output_artifact: 'Output artifacts',
+  status: 'Status',
+  time: 'Created'
+};
+
+/** The headers of the record columns, as the sidebar names them. */
+const RECORD_LABELS: Record<string, string> = {
+  Status: 'Status',
+  CreationTime: 'Created',
+  LastModifiedTime: 'Last modified'
+};
+
+/** A column of the list: one table column, or a metric (one table column per statistic). */
 export interface IListColumn {
+  /** `table:<column>`, `metric:<metric>` or `record:<column>`; stable across answers. */
   id: string;
-  /** The header: the table's column name; a metric's carries its aggregation. */
+  /** The header: the table's column name; a metric's is its name (the statistic is chosen). */
   label: string;
   category: ColumnCategory;
-  /** Metric columns: the metric, whose `<metric> - <statistic>` table column is shown. */
+  kind: ColumnKind;
+  /** Metric columns: the metric, and the table column of each statistic the table has. */
   metric?: string;
-  /** Columns read from the table row under this name. */
+  statistics?: Partial<Record<SummaryStatistic, string>>;
+  /** Parameter columns: the parameter. */
+  parameter?: string;
+  /** Every column but a metric's: the row key its values are read from. */
   tableColumn?: string;
-  /** Columns read from the component record (Status, Created, Last modified). */
-  recordField?: 'Status' | 'CreationTime' | 'LastModifiedTime';
 }
 
-/** The table column a metric shows for a statistic: ExperimentAnalytics' `<metric> - <statistic>`. */
-export function metricTableColumn(
-  metric: string,
-  statistic: SummaryStatistic
-): string {
-  return `${metric} - ${statistic}`;
+/** The category a time column belongs to: Created, or Last modified. */
+function categoryOf(descriptor: IColumnDescriptor): ColumnCategory {
+  if (descriptor.kind === 'time' && descriptor.name === 'LastModifiedTime') {
+    return 'Last modified';
+  }
+  return CATEGORY_OF[descriptor.kind] ?? 'Parameters';
 }
 
 /**
- * The list's columns in the table's order: a metric's six statistic columns become one column at
- * the place of the first, and the record columns follow the name columns.
+ * The list's columns in the table's order: a metric's statistic columns become one column at the
+ * place of the first, and the record columns (Status, Created, Last modified) follow the display
+ * name.
  */
 export function listColumns(
-  table: ITable,
-  records: Iterable<ITrialComponent>
+  descriptors: readonly IColumnDescriptor[]
 ): IListColumn[] {
-  const parameters = new Set<string>();
-  const metrics = new Set<string>();
-  const inputs = new Set<string>();
-  const outputs = new Set<string>();
-  for (const record of records) {
-    Object.keys(record.Parameters ?? {}).forEach(name => parameters.add(name));
-    (record.Metrics ?? []).forEach(m => metrics.add(m.MetricName));
-    Object.keys(record.InputArtifacts ?? {}).forEach(name => inputs.add(name));
-    Object.keys(record.OutputArtifacts ?? {}).forEach(name =>
-      outputs.add(name)
-    );
-  }
   const columns: IListColumn[] = [];
-  const seenMetrics = new Set<string>();
-  for (const name of table.columns) {
-    const statistic = STATISTIC_SUFFIX.exec(name);
-    const metric = statistic ? name.slice(0, statistic.index) : null;
-    const artifact = ARTIFACT_SUFFIX.exec(name);
-    const artifactName = artifact ? name.slice(0, artifact.index) : null;
-    if (metric !== null && metrics.has(metric) && !parameters.has(name)) {
-      if (!seenMetrics.has(metric)) {
-        seenMetrics.add(metric);
-        columns.push({
-          id: `metric:${metric}`,
-          label: metric,
+  const records: IListColumn[] = [];
+  const metrics = new Map<string, IListColumn>();
+  for (const descriptor of descriptors) {
+    const { name, kind } = descriptor;
+    if (kind === 'metric' && descriptor.metric !== undefined) {
+      let column = metrics.get(descriptor.metric);
+      if (!column) {
+        column = {
+          id: `metric:${descriptor.metric}`,
+          label: descriptor.metric,
           category: 'Metrics',
-          metric
-        });
+          kind,
+          metric: descriptor.metric,
+          statistics: {}
+        };
+        metrics.set(descriptor.metric, column);
+        columns.push(column);
+      }
+      if (descriptor.statistic) {
+        column.statistics![descriptor.statistic] = name;
       }
       continue;
     }
-    let category: ColumnCategory = 'Parameters';
-    if (TRIAL_COLUMNS.has(name)) {
-      category = 'Trial';
-    } else if (name === SOURCE_COLUMN) {
-      category = 'Source';
-    } else if (parameters.has(name)) {
-      category = 'Parameters';
-    } else if (artifactName !== null && outputs.has(artifactName)) {
-      category = 'Output artifacts';
-    } else if (artifactName !== null && inputs.has(artifactName)) {
-      category = 'Input artifacts';
+    if (RECORD_KINDS.has(kind)) {
+      records.push({
+        id: `record:${name}`,
+        label: RECORD_LABELS[name] ?? name,
+        category: categoryOf(descriptor),
+        kind,
+        tableColumn: name
+      });
+      continue;
     }
     columns.push({
       id: `table:${name}`,
       label: name,
-      category,
-      tableColumn: name
+      category: categoryOf(descriptor),
+      kind,
+      tableColumn: name,
+      ...(kind === 'parameter'
+        ? { parameter: descriptor.parameter ?? name }
+        : {})
     });
-    if (name === DISPLAY_NAME_COLUMN) {
-      columns.push(
-        {
-          id: 'record:Status',
-          label: 'Status',
-          category: 'Status',
-          recordField: 'Status'
-        },
-        {
-          id: 'record:CreationTime',
-          label: 'Created',
-          category: 'Created',
-          recordField: 'CreationTime'
-        },
-        {
-          id: 'record:LastModifiedTime',
-          label: 'Last modified',
-          category: 'Last modified',
-          recordField: 'LastModifiedTime'
-        }
-      );
-    }
   }
+  const displayName = columns.findIndex(c => c.kind === 'display_name');
+  columns.splice(
+    displayName >= 0 ? displayName + 1 : columns.length,
+    0,
+    ...records
+  );
   return columns;
+}
+
+/** The statistics a metric column can show, in SageMaker's order. */
+export function statisticsOf(column: IListColumn): SummaryStatistic[] {
+  return SUMMARY_STATISTICS.filter(
+    statistic => column.statistics?.[statistic] !== undefined
+  );
 }
 
 /**
@@ -150,24 +152,26 @@ export function chartColumn(
   column: IListColumn,
   statistic: SummaryStatistic = 'Last'
 ): string | null {
-  if (column.metric !== undefined) {
-    return `metrics.${column.metric}.${statistic.toLowerCase()}`;
-  }
-  if (column.recordField === 'Status') {
-    return 'status';
-  }
-  switch (column.tableColumn) {
-    case NAME_COLUMN:
+  switch (column.kind) {
+    case 'metric':
+      return column.metric === undefined
+        ? null
+        : `metrics.${column.metric}.${statistic.toLowerCase()}`;
+    case 'parameter':
+      return column.parameter === undefined
+        ? null
+        : `parameters.${column.parameter}`;
+    case 'status':
+      return 'status';
+    case 'name':
       return 'name';
-    case DISPLAY_NAME_COLUMN:
+    case 'display_name':
       return 'display_name';
-    case 'Trials':
+    case 'trials':
       return 'trial';
-    case 'Experiments':
+    case 'experiments':
       return 'experiment';
+    default:
+      return null;
   }
-  if (column.category === 'Parameters' && column.tableColumn) {
-    return `parameters.${column.tableColumn}`;
-  }
-  return null;
 }

@@ -1,44 +1,59 @@
 /**
- * State of one trial component list: the table from the server, which columns show, each metric's
- * aggregation, the sort, the query filter and "Show only differing parameters". Rows and columns
- * are derived on demand and cached until something changes.
+ * State of one trial component list: the server's `table` answer for the selection (and, while a
+ * query filters the list, its answer for the narrowed selection), which columns show, each
+ * metric's aggregation, the sort and "Show only differing parameters". Rows and columns are
+ * derived on demand and cached until something changes.
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { ITable, ITrialComponent, SortOrder, SummaryStatistic } from '../api';
+import {
+  IColumnDescriptor,
+  ISelection,
+  ITable,
+  SortOrder,
+  SummaryStatistic
+} from '../api';
 import {
   ColumnCategory,
-  DISPLAY_NAME_COLUMN,
   IListColumn,
   listColumns,
-  metricTableColumn,
   NAME_COLUMN
 } from './columns';
 import { toCsv } from './csv';
+import { narrowed } from './selection';
 
 export interface IListSort {
   columnId: string;
   order: SortOrder;
 }
 
-/** A row of the list: the table's row and the component's record. */
+/** A row of the list: the table's row, by column name. */
 export interface IListRow {
   name: string;
   values: Record<string, unknown>;
-  record?: ITrialComponent;
 }
 
 const DEFAULT_AGGREGATION: SummaryStatistic = 'Last';
 
+export const EMPTY_TABLE: ITable = {
+  columns: [],
+  descriptors: [],
+  rows: [],
+  total: 0,
+  truncated: false
+};
+
 export class TrialComponentListModel {
-  private _table: ITable = { columns: [], rows: [] };
-  private _records = new Map<string, ITrialComponent>();
+  private _table: ITable = EMPTY_TABLE;
+  private _selection: ISelection = {};
+  private _filtered: ITable | null = null;
+  private _query = '';
   private _columns: IListColumn[] = [];
+  private _csvColumns: string[] = [];
+  private _nameColumn = NAME_COLUMN;
   private _hiddenCategories = new Set<ColumnCategory>();
   private _hiddenColumns = new Set<string>();
   private _aggregation = new Map<string, SummaryStatistic>();
   private _sort: IListSort | null = null;
-  private _matching: Set<string> | null = null;
-  private _query = '';
   private _differingOnly = false;
   private _rows: IListRow[] | null = null;
   private _visible: IListColumn[] | null = null;
@@ -48,18 +63,31 @@ export class TrialComponentListModel {
     return this._changed;
   }
 
-  /** A new table and the records of its components. */
-  setTable(table: ITable, records: Iterable<ITrialComponent>): void {
+  /** The server's table of a selection; any query filter is dropped. */
+  setTable(table: ITable, selection: ISelection): void {
     this._table = table;
-    this._records = new Map(
-      [...records].map(record => [record.TrialComponentName, record])
-    );
-    this._columns = listColumns(table, this._records.values());
+    this._selection = selection;
+    this._filtered = null;
+    this._query = '';
+    this.deriveColumns();
     this.invalidate();
   }
 
+  /** The table whose rows the list shows: the filtered one while a query filters. */
   get table(): ITable {
+    return this._filtered ?? this._table;
+  }
+
+  /** The table of the whole selection, unfiltered. */
+  get selectionTable(): ITable {
     return this._table;
+  }
+
+  /** The selection of the rows shown: the list's, narrowed by the query filter if any. */
+  get selection(): ISelection {
+    return this._filtered
+      ? narrowed(this._selection, this._query)
+      : this._selection;
   }
 
   /** Every column the list can show, hidden or not. */
@@ -67,9 +95,9 @@ export class TrialComponentListModel {
     return this._columns;
   }
 
-  /** The names of every component in the list, filtered or not. */
+  /** The names of the components whose rows the list shows, in the server's order. */
   get componentNames(): string[] {
-    return this._table.rows.map(row => String(row[NAME_COLUMN]));
+    return this.table.rows.map(row => String(row[this._nameColumn]));
   }
 
   isCategoryHidden(category: ColumnCategory): boolean {
@@ -137,47 +165,45 @@ export class TrialComponentListModel {
     return this._query;
   }
 
-  /** The rows a typed query matched (their names), or null to show every row. */
-  setFilter(query: string, matching: Set<string> | null): void {
-    this._query = matching ? query : '';
-    this._matching = matching;
+  /**
+   * The server's answer for the selection narrowed by a typed query, or null to show every row of
+   * the selection again.
+   */
+  setFilter(query: string, table: ITable | null): void {
+    this._query = table ? query : '';
+    this._filtered = table;
+    this.deriveColumns();
     this.invalidate();
   }
 
-  /** The value a cell shows: a metric's at its aggregation, a record's field, a table value. */
+  /** The value a cell shows: a metric's at its aggregation, otherwise the row's. */
   value(row: IListRow, column: IListColumn): unknown {
     if (column.metric !== undefined) {
-      return row.values[
-        metricTableColumn(column.metric, this.aggregation(column.metric))
-      ];
+      const name = column.statistics?.[this.aggregation(column.metric)];
+      return name === undefined ? undefined : row.values[name];
     }
-    if (column.recordField === 'Status') {
-      return row.record?.Status?.PrimaryStatus;
-    }
-    if (column.recordField) {
-      return row.record?.[column.recordField];
-    }
-    return column.tableColumn ? row.values[column.tableColumn] : undefined;
+    return column.tableColumn === undefined
+      ? undefined
+      : row.values[column.tableColumn];
   }
 
-  /** The header of a column: a metric's names its aggregation, as the table column does. */
+  /** The header of a column: a metric's is its table column at the aggregation chosen. */
   label(column: IListColumn): string {
-    return column.metric !== undefined
-      ? metricTableColumn(column.metric, this.aggregation(column.metric))
-      : column.label;
+    if (column.metric === undefined) {
+      return column.label;
+    }
+    const statistic = this.aggregation(column.metric);
+    return column.statistics?.[statistic] ?? `${column.metric} - ${statistic}`;
   }
 
-  /** The rows shown: filtered by the query, in the sort's order. */
+  /** The rows shown: the server's (filtered by the query, if any), in the sort's order. */
   get rows(): IListRow[] {
     if (this._rows === null) {
-      let rows: IListRow[] = this._table.rows.map(values => {
-        const name = String(values[NAME_COLUMN]);
-        return { name, values, record: this._records.get(name) };
-      });
-      if (this._matching) {
-        const matching = this._matching;
-        rows = rows.filter(row => matching.has(row.name));
-      }
+      const nameColumn = this._nameColumn;
+      let rows: IListRow[] = this.table.rows.map(values => ({
+        name: String(values[nameColumn]),
+        values
+      }));
       const sort = this._sort;
       const column = sort && this._columns.find(c => c.id === sort.columnId);
       if (sort && column) {
@@ -196,7 +222,7 @@ export class TrialComponentListModel {
     if (this._visible === null) {
       const rows = this.rows;
       this._visible = this._columns.filter(column => {
-        if (column.tableColumn === DISPLAY_NAME_COLUMN) {
+        if (column.kind === 'display_name') {
           return true;
         }
         if (
@@ -211,7 +237,7 @@ export class TrialComponentListModel {
         return true;
       });
       const pinned = this._visible.findIndex(
-        column => column.tableColumn === DISPLAY_NAME_COLUMN
+        column => column.kind === 'display_name'
       );
       if (pinned > 0) {
         this._visible.unshift(...this._visible.splice(pinned, 1));
@@ -220,12 +246,35 @@ export class TrialComponentListModel {
     return this._visible;
   }
 
-  /** The shown rows as CSV, with the REST `table` columns as the header. */
+  /** The shown rows as CSV, with the REST `table` columns (ExperimentAnalytics') as the header. */
   toCsv(): string {
     return toCsv(
-      this._table.columns,
+      this._csvColumns,
       this.rows.map(row => row.values)
     );
+  }
+
+  /**
+   * The columns of the selection's table, and of the filtered one's that it lacks (a filter can
+   * reach components past the server's cap), so the column choices stay put while filtering.
+   */
+  private deriveColumns(): void {
+    const descriptors: IColumnDescriptor[] = [...this._table.descriptors];
+    const csvColumns = [...this._table.columns];
+    if (this._filtered) {
+      const known = new Set(descriptors.map(d => d.name));
+      descriptors.push(
+        ...this._filtered.descriptors.filter(d => !known.has(d.name))
+      );
+      const listed = new Set(csvColumns);
+      csvColumns.push(
+        ...this._filtered.columns.filter(name => !listed.has(name))
+      );
+    }
+    this._columns = listColumns(descriptors);
+    this._csvColumns = csvColumns;
+    this._nameColumn =
+      descriptors.find(d => d.kind === 'name')?.name ?? NAME_COLUMN;
   }
 
   private invalidate(): void {

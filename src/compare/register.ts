@@ -3,9 +3,13 @@
  * list, add a chart of it, copy the selected names. The widgets live in the main area.
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  MainAreaWidget,
+  showErrorMessage,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { ISignal } from '@lumino/signaling';
-import { SmxLabClient } from '../api';
+import { IChartTypeDescription, SmxLabClient } from '../api';
 import { ChartsWidget } from '../charts/widget';
 import { CommandIDs } from '../commands';
 import { ExperimentsPanel } from '../sidebar/panel';
@@ -31,7 +35,30 @@ export function registerCompare(options: ICompareOptions): void {
     namespace: 'smx-lab-charts'
   });
 
-  const openCharts = (model: TrialComponentListModel, title: string) => {
+  // The chart types the server draws, from `GET info`: asked once, again only after a failure.
+  let described: Promise<IChartTypeDescription[]> | null = null;
+  const chartTypes = (): Promise<IChartTypeDescription[]> => {
+    if (!described) {
+      described = client.info().then(info => info.chart_types ?? []);
+      described.catch(() => {
+        described = null;
+      });
+    }
+    return described;
+  };
+
+  const openCharts = async (
+    model: TrialComponentListModel,
+    title: string
+  ): Promise<void> => {
+    let types: IChartTypeDescription[];
+    try {
+      types = await chartTypes();
+    } catch (reason) {
+      void showErrorMessage('Charts could not be opened', reason as Error);
+      return;
+    }
+    // Looked for after the wait, so two quick clicks add two charts to one tab.
     const open = charts.find(widget => widget.content.model === model);
     if (open) {
       open.content.addChart();
@@ -41,6 +68,7 @@ export function registerCompare(options: ICompareOptions): void {
     const content = new ChartsWidget({
       client,
       model,
+      chartTypes: types,
       chartPoints: options.chartPoints(),
       title: title.replace(/^Compare/, 'Charts'),
       themeChanged: options.themeChanged
@@ -64,7 +92,7 @@ export function registerCompare(options: ICompareOptions): void {
       client,
       selection,
       copy,
-      addChart: model => openCharts(model, content.title.label)
+      addChart: model => void openCharts(model, content.title.label)
     });
     const widget = new MainAreaWidget({ content });
     widget.id = content.id;
@@ -97,7 +125,7 @@ export function registerCompare(options: ICompareOptions): void {
       const list = openList();
       if (list) {
         await list.ready;
-        openCharts(list.model, list.title.label);
+        await openCharts(list.model, list.title.label);
       }
     }
   });

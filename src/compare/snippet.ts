@@ -2,8 +2,35 @@
  * "Copy as notebook code": Python that rebuilds the list's table with
  * `smx_lab.analytics.ExperimentAnalytics`, the same columns the REST `table` route returns.
  */
-import { inValues } from './expand';
 import { TrialComponentListModel } from './listModel';
+
+/** SageMaker's limits on an `In` filter: members per list and characters per value. */
+const IN_MEMBERS = 20;
+const IN_VALUE_LENGTH = 1024;
+
+/** Names joined into `In` filter values within SageMaker's limits. */
+export function inValues(names: string[]): string[] {
+  const values: string[] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    const added = (current.length ? 1 : 0) + name.length;
+    if (
+      current.length &&
+      (current.length >= IN_MEMBERS || length + added > IN_VALUE_LENGTH)
+    ) {
+      values.push(current.join(','));
+      current = [];
+      length = 0;
+    }
+    length += current.length ? name.length + 1 : name.length;
+    current.push(name);
+  }
+  if (current.length) {
+    values.push(current.join(','));
+  }
+  return values;
+}
 
 /** A Python string literal for any text (JSON's escapes are valid Python). */
 function pythonString(text: string): string {
@@ -23,7 +50,7 @@ export function notebookSnippet(model: TrialComponentListModel): string {
   const names = model.rows.map(row => row.name);
   const shown = model.visibleColumns;
   const hiddenParameters = model.columns.some(
-    column => column.category === 'Parameters' && !shown.includes(column)
+    column => column.parameter !== undefined && !shown.includes(column)
   );
   const hiddenMetrics = model.columns.some(
     column => column.metric !== undefined && !shown.includes(column)
@@ -33,8 +60,8 @@ export function notebookSnippet(model: TrialComponentListModel): string {
     options.push(
       `parameter_names=${pythonList(
         shown
-          .filter(column => column.category === 'Parameters')
-          .map(column => column.tableColumn as string),
+          .filter(column => column.parameter !== undefined)
+          .map(column => column.parameter as string),
         '            '
       )},`
     );

@@ -1,19 +1,18 @@
 /**
- * The trial component list's main-area widget: expands the selection to components, asks the
- * server for their `table`, and wires the list's actions (query, exports, Add chart).
+ * The trial component list's main-area widget: asks the server for the `table` of what was
+ * selected in the sidebar (one request; the server gathers the components), and wires the list's
+ * actions (query filter, exports, Add chart).
  */
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
-import { ApiError, IPage, ITrialComponent, SmxLabClient } from '../api';
+import { ApiError, ISelection, ITable, SmxLabClient } from '../api';
 import { ISelectedRow } from '../model';
 import { ErrorState, LoadingState } from '../states';
 import { downloadText } from './csv';
-import { expandSelection } from './expand';
-import { TrialComponentListModel } from './listModel';
+import { EMPTY_TABLE, TrialComponentListModel } from './listModel';
 import { ListView } from './ListView';
+import { isEmptySelection, narrowed, selectionOf } from './selection';
 import { notebookSnippet } from './snippet';
-
-const SEARCH_PAGE = 100;
 
 export interface ITrialComponentListOptions {
   client: SmxLabClient;
@@ -28,6 +27,8 @@ let counter = 0;
 
 export class TrialComponentList extends ReactWidget {
   readonly model = new TrialComponentListModel();
+  /** The server's selection of the sidebar's rows: named as selected, never expanded here. */
+  readonly tableSelection: ISelection;
   private _state: 'loading' | 'ready' | ApiError = 'loading';
   private _ready: Promise<void>;
 
@@ -38,6 +39,7 @@ export class TrialComponentList extends ReactWidget {
     this.title.label = listTitle(options.selection);
     this.title.caption = options.selection.map(row => row.name).join(', ');
     this.title.closable = true;
+    this.tableSelection = selectionOf(options.selection);
     this._ready = this.load();
   }
 
@@ -50,20 +52,16 @@ export class TrialComponentList extends ReactWidget {
     return this.options.selection;
   }
 
+  /** One `table` request for the whole selection. */
   async load(): Promise<void> {
-    const { client, selection } = this.options;
+    const selection = this.tableSelection;
     this._state = 'loading';
     this.update();
     try {
-      const records: ITrialComponent[] = await expandSelection(
-        client,
-        selection
-      );
-      const names = records.map(record => record.TrialComponentName);
-      const table = names.length
-        ? await client.table({ components: names })
-        : { columns: [], rows: [] };
-      this.model.setTable(table, records);
+      const table = isEmptySelection(selection)
+        ? EMPTY_TABLE
+        : await this.options.client.table({ selection });
+      this.model.setTable(table, selection);
       this._state = 'ready';
     } catch (reason) {
       this._state =
@@ -74,25 +72,11 @@ export class TrialComponentList extends ReactWidget {
     this.update();
   }
 
-  /** The names of the components a typed query matches among this list's. */
-  private async runQuery(query: string): Promise<Set<string>> {
-    const { client } = this.options;
-    const listed = new Set(this.model.componentNames);
-    const matching = new Set<string>();
-    let cursor: string | null = null;
-    do {
-      const page: IPage<ITrialComponent> = await client.search({
-        resource: 'ExperimentTrialComponent',
-        query,
-        limit: SEARCH_PAGE,
-        cursor
-      });
-      page.items
-        .filter(item => listed.has(item.TrialComponentName))
-        .forEach(item => matching.add(item.TrialComponentName));
-      cursor = page.items.length ? page.next_cursor : null;
-    } while (cursor && matching.size < listed.size);
-    return matching;
+  /** The table of the selection narrowed by a typed query: one request, the server searches. */
+  private filter(query: string): Promise<ITable> {
+    return this.options.client.table({
+      selection: narrowed(this.tableSelection, query)
+    });
   }
 
   protected render(): JSX.Element {
@@ -106,7 +90,7 @@ export class TrialComponentList extends ReactWidget {
     return (
       <ListView
         model={this.model}
-        runQuery={query => this.runQuery(query)}
+        filter={query => this.filter(query)}
         onExportCsv={() =>
           downloadText(this.model.toCsv(), 'trial-components.csv')
         }

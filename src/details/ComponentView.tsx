@@ -4,14 +4,20 @@
  * that is InProgress reloads itself on the settings' interval, so metrics logged from a running
  * notebook appear while it runs.
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import { ISignal, Signal } from '@lumino/signaling';
-import React, { useCallback, useEffect, useState } from 'react';
-import { ApiError, ITrialComponent, SmxLabClient } from '../api';
+import { ISignal } from '@lumino/signaling';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, ITrialComponent } from '../api';
 import { formatDuration, formatTime } from '../format';
 import { beakerIcon } from '../icons';
 import { ErrorState, LoadingState } from '../states';
 import { StatusBadge } from '../StatusBadge';
+import type { ISmxLabClient } from '../tokens';
 import { MetricsTab } from './MetricsTab';
 import {
   ArtifactsTab,
@@ -30,6 +36,22 @@ export const TABS = [
 ] as const;
 export type TabName = (typeof TABS)[number];
 
+/** A tab's label in the user's language (the English names are the tabs' ids). */
+function tabLabel(tab: TabName, trans: TranslationBundle): string {
+  switch (tab) {
+    case 'Metrics':
+      return trans.__('Metrics');
+    case 'Parameters':
+      return trans.__('Parameters');
+    case 'Artifacts':
+      return trans.__('Artifacts');
+    case 'AWS Settings':
+      return trans.__('AWS Settings');
+    case 'Trial Mappings':
+      return trans.__('Trial Mappings');
+  }
+}
+
 export interface IViewSettings {
   /** Seconds between reloads of an InProgress component; 0 turns it off. */
   refreshInterval: number;
@@ -38,14 +60,17 @@ export interface IViewSettings {
 }
 
 export interface IComponentDetailsProps {
-  client: SmxLabClient;
+  client: ISmxLabClient;
   name: string;
   settings: IViewSettings;
   actions: ITabActions;
-  refreshRequested: ISignal<unknown, void>;
-  themeChanged?: ISignal<unknown, unknown>;
+  /** How many times a refresh was asked for from outside: every change loads the component again. */
+  refreshes?: number;
+  /** Changes when the theme changes: the charts are drawn again in its colors. */
+  themeVersion?: number;
   /** Told the display name once known, for the tab's title. */
   onLoaded?: (component: ITrialComponent) => void;
+  translator?: ITranslator;
 }
 
 export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
@@ -54,17 +79,23 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
     name,
     settings,
     actions,
-    refreshRequested,
-    themeChanged,
-    onLoaded
+    refreshes = 0,
+    themeVersion = 0,
+    onLoaded,
+    translator
   } = props;
+  const trans = useMemo(
+    () => (translator ?? nullTranslator).load('smx_lab'),
+    [translator]
+  );
   const [component, setComponent] = useState<ITrialComponent | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [version, setVersion] = useState(0);
-  const [themeVersion, setThemeVersion] = useState(0);
+  // Reloads asked for here (Retry, the InProgress interval), besides those from outside.
+  const [reloads, setReloads] = useState(0);
+  const version = reloads + refreshes;
   const [tab, setTab] = useState<TabName>('Metrics');
 
-  const reload = useCallback(() => setVersion(count => count + 1), []);
+  const reload = useCallback(() => setReloads(count => count + 1), []);
 
   useEffect(() => {
     let cancelled = false;
@@ -91,24 +122,6 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
     };
   }, [client, name, version]);
 
-  useEffect(() => {
-    refreshRequested.connect(reload);
-    return () => {
-      refreshRequested.disconnect(reload);
-    };
-  }, [refreshRequested, reload]);
-
-  useEffect(() => {
-    if (!themeChanged) {
-      return;
-    }
-    const redraw = () => setThemeVersion(count => count + 1);
-    themeChanged.connect(redraw);
-    return () => {
-      themeChanged.disconnect(redraw);
-    };
-  }, [themeChanged]);
-
   const inProgress = component?.Status?.PrimaryStatus === 'InProgress';
   useEffect(() => {
     if (!inProgress || settings.refreshInterval <= 0) {
@@ -122,9 +135,9 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
     return (
       <div className="smx-Details">
         {error ? (
-          <ErrorState error={error} onRetry={reload} />
+          <ErrorState error={error} onRetry={reload} translator={translator} />
         ) : (
-          <LoadingState what={name} />
+          <LoadingState what={name} translator={translator} />
         )}
       </div>
     );
@@ -132,13 +145,17 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
 
   return (
     <div className="smx-Details" data-component={component.TrialComponentName}>
-      <Header component={component} />
+      <Header component={component} translator={translator} />
       {error && (
         <div className="smx-Details-staleWarning" role="status">
-          Showing the last loaded state: {error.message}
+          {trans.__('Showing the last loaded state: %1', error.message)}
         </div>
       )}
-      <div className="smx-Tabs" role="tablist" aria-label="Trial component">
+      <div
+        className="smx-Tabs"
+        role="tablist"
+        aria-label={trans.__('Trial component')}
+      >
         {TABS.map(name => (
           <button
             key={name}
@@ -148,11 +165,15 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
             className={`smx-Tabs-tab${tab === name ? ' smx-mod-active' : ''}`}
             onClick={() => setTab(name)}
           >
-            {name}
+            {tabLabel(name, trans)}
           </button>
         ))}
       </div>
-      <div className="smx-Tabs-panel" role="tabpanel" aria-label={tab}>
+      <div
+        className="smx-Tabs-panel"
+        role="tabpanel"
+        aria-label={tabLabel(tab, trans)}
+      >
         {tab === 'Metrics' && (
           <MetricsTab
             client={client}
@@ -160,35 +181,64 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
             chartPoints={settings.chartPoints}
             version={version}
             themeVersion={themeVersion}
+            translator={translator}
           />
         )}
         {tab === 'Parameters' && (
-          <ParametersTab component={component} actions={actions} />
+          <ParametersTab
+            component={component}
+            actions={actions}
+            translator={translator}
+          />
         )}
         {tab === 'Artifacts' && (
-          <ArtifactsTab component={component} actions={actions} />
+          <ArtifactsTab
+            component={component}
+            actions={actions}
+            translator={translator}
+          />
         )}
         {tab === 'AWS Settings' && (
-          <AwsSettingsTab component={component} actions={actions} />
+          <AwsSettingsTab
+            component={component}
+            actions={actions}
+            translator={translator}
+          />
         )}
         {tab === 'Trial Mappings' && (
-          <TrialMappingsTab component={component} actions={actions} />
+          <TrialMappingsTab
+            component={component}
+            actions={actions}
+            translator={translator}
+          />
         )}
       </div>
     </div>
   );
 }
 
-function Header(props: { component: ITrialComponent }): JSX.Element {
-  const { component } = props;
+function Header(props: {
+  component: ITrialComponent;
+  translator?: ITranslator;
+}): JSX.Element {
+  const { component, translator } = props;
+  const trans = (translator ?? nullTranslator).load('smx_lab');
   const status = component.Status;
-  const duration = formatDuration(component.StartTime, component.EndTime);
+  const duration = formatDuration(
+    component.StartTime,
+    component.EndTime,
+    translator
+  );
   return (
     <header className="smx-Details-header">
       <div className="smx-Details-titleRow">
         <h2 className="smx-Details-title">{component.DisplayName}</h2>
         {status && (
-          <StatusBadge status={status.PrimaryStatus} message={status.Message} />
+          <StatusBadge
+            status={status.PrimaryStatus}
+            message={status.Message}
+            translator={translator}
+          />
         )}
       </div>
       {component.DisplayName !== component.TrialComponentName && (
@@ -200,7 +250,7 @@ function Header(props: { component: ITrialComponent }): JSX.Element {
       <dl className="smx-Details-facts">
         {component.Source && (
           <>
-            <dt>Source</dt>
+            <dt>{trans.__('Source')}</dt>
             <dd className="smx-Details-value">
               {component.Source.SourceType
                 ? `${component.Source.SourceType}: `
@@ -209,11 +259,11 @@ function Header(props: { component: ITrialComponent }): JSX.Element {
             </dd>
           </>
         )}
-        <dt>Start</dt>
+        <dt>{trans.__('Start')}</dt>
         <dd>{formatTime(component.StartTime) || '—'}</dd>
-        <dt>End</dt>
+        <dt>{trans.__('End')}</dt>
         <dd>{formatTime(component.EndTime) || '—'}</dd>
-        <dt>Duration</dt>
+        <dt>{trans.__('Duration')}</dt>
         <dd>{duration || '—'}</dd>
       </dl>
     </header>
@@ -221,26 +271,35 @@ function Header(props: { component: ITrialComponent }): JSX.Element {
 }
 
 export interface IComponentViewOptions {
-  client: SmxLabClient;
+  client: ISmxLabClient;
   name: string;
   settings: IViewSettings;
   actions: ITabActions;
+  /** The theme manager's signal: the charts are drawn again in the new theme's colors. */
   themeChanged?: ISignal<unknown, unknown>;
+  translator?: ITranslator;
 }
 
 /** The Lumino widget of one trial component; the restorer reopens it by name. */
 export class ComponentView extends ReactWidget {
-  private _refreshRequested = new Signal<this, void>(this);
   private _settings: IViewSettings;
+  private _translator: ITranslator;
+  // Each refresh and each change of theme renders the view again with a new count.
+  private _refreshes = 0;
+  private _themeVersion = 0;
 
   constructor(private readonly options: IComponentViewOptions) {
     super();
+    this._translator = options.translator ?? nullTranslator;
+    const trans = this._translator.load('smx_lab');
     this.addClass('smx-ComponentView');
     this._settings = options.settings;
     this.title.label = options.name;
-    this.title.caption = `Trial component ${options.name}`;
+    this.title.caption = trans.__('Trial component %1', options.name);
     this.title.icon = beakerIcon;
     this.title.closable = true;
+    // Disconnected on disposal (Signal.clearData of the widget).
+    options.themeChanged?.connect(this._onThemeChanged, this);
   }
 
   get componentName(): string {
@@ -253,7 +312,8 @@ export class ComponentView extends ReactWidget {
   }
 
   refresh(): void {
-    this._refreshRequested.emit();
+    this._refreshes++;
+    this.update();
   }
 
   protected render(): JSX.Element {
@@ -263,12 +323,18 @@ export class ComponentView extends ReactWidget {
         name={this.options.name}
         settings={this._settings}
         actions={this.options.actions}
-        refreshRequested={this._refreshRequested}
-        themeChanged={this.options.themeChanged}
+        refreshes={this._refreshes}
+        themeVersion={this._themeVersion}
         onLoaded={component => {
           this.title.label = component.DisplayName;
         }}
+        translator={this._translator}
       />
     );
+  }
+
+  private _onThemeChanged(): void {
+    this._themeVersion++;
+    this.update();
   }
 }

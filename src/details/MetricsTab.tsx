@@ -3,35 +3,68 @@
  * store as points arrive) and a line chart per metric by step or by time. The chart specs come
  * from the server's `chart` route, the one definition of a line chart that the magics share.
  */
-import React, { useEffect, useState } from 'react';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+import React, { useEffect, useMemo, useState } from 'react';
 import {
   ApiError,
   ITrialComponent,
-  SmxLabClient,
   SUMMARY_STATISTICS,
+  SummaryStatistic,
   VegaLiteSpec,
   XAxis
 } from '../api';
 import { formatNumber } from '../format';
+import type { ISmxLabClient } from '../tokens';
 import { VegaChart } from './VegaChart';
 
+/** A summary statistic's column title (SageMaker's names, translatable). */
+function statisticTitle(
+  statistic: SummaryStatistic,
+  trans: TranslationBundle
+): string {
+  switch (statistic) {
+    case 'Min':
+      return trans.__('Min');
+    case 'Max':
+      return trans.__('Max');
+    case 'Avg':
+      return trans.__('Avg');
+    case 'StdDev':
+      return trans.__('StdDev');
+    case 'Last':
+      return trans.__('Last');
+    case 'Count':
+      return trans.__('Count');
+  }
+}
+
 export interface IMetricsTabProps {
-  client: SmxLabClient;
+  client: ISmxLabClient;
   component: ITrialComponent;
   chartPoints: number;
   /** Changes on every refresh of the component: the charts ask the server again. */
   version: number;
   themeVersion: number;
+  translator?: ITranslator;
 }
 
 export function MetricsTab(props: IMetricsTabProps): JSX.Element {
-  const { client, component, chartPoints, version, themeVersion } = props;
+  const { client, component, chartPoints, version, themeVersion, translator } =
+    props;
+  const trans = useMemo(
+    () => (translator ?? nullTranslator).load('smx_lab'),
+    [translator]
+  );
   const [xAxis, setXAxis] = useState<XAxis>('step');
   const metrics = component.Metrics ?? [];
   if (metrics.length === 0) {
     return (
       <div className="smx-Details-empty">
-        This trial component has no metrics yet.
+        {trans.__('This trial component has no metrics yet.')}
       </div>
     );
   }
@@ -40,10 +73,10 @@ export function MetricsTab(props: IMetricsTabProps): JSX.Element {
       <table className="smx-Details-table smx-MetricsTable">
         <thead>
           <tr>
-            <th scope="col">Metric</th>
+            <th scope="col">{trans.__('Metric')}</th>
             {SUMMARY_STATISTICS.map(statistic => (
               <th scope="col" key={statistic} className="smx-u-number">
-                {statistic}
+                {statisticTitle(statistic, trans)}
               </th>
             ))}
           </tr>
@@ -62,11 +95,11 @@ export function MetricsTab(props: IMetricsTabProps): JSX.Element {
         </tbody>
       </table>
       <div className="smx-MetricsTab-chartsHeader">
-        <h3 className="smx-Details-sectionTitle">Charts</h3>
+        <h3 className="smx-Details-sectionTitle">{trans.__('Charts')}</h3>
         <div
           className="smx-SegmentedControl"
           role="radiogroup"
-          aria-label="X axis"
+          aria-label={trans.__('X axis')}
         >
           {(['step', 'time'] as XAxis[]).map(axis => (
             <button
@@ -76,7 +109,7 @@ export function MetricsTab(props: IMetricsTabProps): JSX.Element {
               className={xAxis === axis ? 'smx-mod-active' : ''}
               onClick={() => setXAxis(axis)}
             >
-              {axis === 'step' ? 'Step' : 'Time'}
+              {axis === 'step' ? trans.__('Step') : trans.__('Time')}
             </button>
           ))}
         </div>
@@ -92,6 +125,8 @@ export function MetricsTab(props: IMetricsTabProps): JSX.Element {
             chartPoints={chartPoints}
             version={version}
             themeVersion={themeVersion}
+            translator={translator}
+            trans={trans}
           />
         ))}
       </div>
@@ -100,15 +135,18 @@ export function MetricsTab(props: IMetricsTabProps): JSX.Element {
 }
 
 function MetricChart(props: {
-  client: SmxLabClient;
+  client: ISmxLabClient;
   component: string;
   metric: string;
   xAxis: XAxis;
   chartPoints: number;
   version: number;
   themeVersion: number;
+  translator?: ITranslator;
+  trans: TranslationBundle;
 }): JSX.Element {
-  const { client, component, metric, xAxis, chartPoints, version } = props;
+  const { client, component, metric, xAxis, chartPoints, version, trans } =
+    props;
   const [spec, setSpec] = useState<VegaLiteSpec | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -146,16 +184,23 @@ function MetricChart(props: {
     <div className="smx-MetricChart" data-metric={metric}>
       {error ? (
         <div className="smx-VegaChart-error" role="alert">
-          The chart of {metric} could not be loaded: {error}
+          {trans.__('The chart of %1 could not be loaded: %2', metric, error)}
         </div>
       ) : spec ? (
         <VegaChart
           spec={spec}
           themeVersion={props.themeVersion}
-          label={`${metric} by ${xAxis}`}
+          label={
+            xAxis === 'step'
+              ? trans.__('%1 by step', metric)
+              : trans.__('%1 by time', metric)
+          }
+          translator={props.translator}
         />
       ) : (
-        <div className="smx-MetricChart-loading">Loading {metric}…</div>
+        <div className="smx-MetricChart-loading">
+          {trans.__('Loading %1…', metric)}
+        </div>
       )}
     </div>
   );

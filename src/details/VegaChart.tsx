@@ -2,6 +2,7 @@
  * Renders a Vega-Lite v5 spec from the server with vega-embed, in the theme's colors.
  * vega-embed is loaded on first use, so the sidebar does not pay for it.
  */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import React, { useEffect, useRef, useState } from 'react';
 import type { View } from 'vega';
 import { VegaLiteSpec } from '../api';
@@ -14,10 +15,12 @@ export interface IVegaChartProps {
   label: string;
   /** Receives the rendered vega view (for exports and signal listeners), null when it goes. */
   onView?: (view: View | null) => void;
+  translator?: ITranslator;
 }
 
 export function VegaChart(props: IVegaChartProps): JSX.Element {
   const { spec, themeVersion, label, onView } = props;
+  const trans = (props.translator ?? nullTranslator).load('smx_lab');
   const host = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -72,7 +75,7 @@ export function VegaChart(props: IVegaChartProps): JSX.Element {
       <div ref={host} className="smx-VegaChart-host" />
       {error && (
         <div className="smx-VegaChart-error" role="alert">
-          The chart could not be drawn: {error}
+          {trans.__('The chart could not be drawn: %1', error)}
         </div>
       )}
     </div>

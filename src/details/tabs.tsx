@@ -2,6 +2,11 @@
  * The component view's tabs other than Metrics: Parameters, Artifacts, AWS Settings and Trial
  * Mappings. Every value is rendered as a React text node: names and values come from users.
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { copyIcon, fileIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 import { IArtifact, IParent, ITrialComponent, parameterValue } from '../api';
@@ -14,16 +19,28 @@ export interface ITabActions {
   reveal: (experiment: string, trial?: string) => void;
 }
 
+/** The props every tab takes. */
+export interface ITabProps {
+  component: ITrialComponent;
+  actions: ITabActions;
+  translator?: ITranslator;
+}
+
+function bundle(translator?: ITranslator): TranslationBundle {
+  return (translator ?? nullTranslator).load('smx_lab');
+}
+
 function CopyButton(props: {
   text: string;
-  what: string;
+  /** The button's title, e.g. "Copy value of lr", already translated. */
+  title: string;
   copy: (text: string) => void;
 }): JSX.Element {
   return (
     <button
       className="smx-IconButton"
-      title={`Copy ${props.what}`}
-      aria-label={`Copy ${props.what}`}
+      title={props.title}
+      aria-label={props.title}
       onClick={() => props.copy(props.text)}
     >
       <copyIcon.react tag="span" />
@@ -35,23 +52,21 @@ function Empty(props: { children: React.ReactNode }): JSX.Element {
   return <div className="smx-Details-empty">{props.children}</div>;
 }
 
-export function ParametersTab(props: {
-  component: ITrialComponent;
-  actions: ITabActions;
-}): JSX.Element {
+export function ParametersTab(props: ITabProps): JSX.Element {
+  const trans = bundle(props.translator);
   const entries = Object.entries(props.component.Parameters ?? {});
   if (entries.length === 0) {
-    return <Empty>This trial component has no parameters.</Empty>;
+    return <Empty>{trans.__('This trial component has no parameters.')}</Empty>;
   }
   return (
     <table className="smx-Details-table smx-ParametersTable">
       <thead>
         <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Value</th>
-          <th scope="col">Type</th>
+          <th scope="col">{trans.__('Name')}</th>
+          <th scope="col">{trans.__('Value')}</th>
+          <th scope="col">{trans.__('Type')}</th>
           <th scope="col">
-            <span className="smx-u-visuallyHidden">Copy</span>
+            <span className="smx-u-visuallyHidden">{trans.__('Copy')}</span>
           </th>
         </tr>
       </thead>
@@ -62,11 +77,13 @@ export function ParametersTab(props: {
             <tr key={name} data-parameter={name}>
               <td>{name}</td>
               <td className="smx-Details-value">{String(value)}</td>
-              <td>{type}</td>
+              <td>
+                {type === 'Number' ? trans.__('Number') : trans.__('String')}
+              </td>
               <td>
                 <CopyButton
                   text={String(value)}
-                  what={`value of ${name}`}
+                  title={trans.__('Copy value of %1', name)}
                   copy={props.actions.copy}
                 />
               </td>
@@ -94,7 +111,9 @@ export function localPath(value: string): string {
 function ArtifactRows(props: {
   artifacts: Record<string, IArtifact>;
   actions: ITabActions;
+  trans: TranslationBundle;
 }): JSX.Element {
+  const { trans } = props;
   return (
     <>
       {Object.entries(props.artifacts).map(([name, artifact]) => {
@@ -107,14 +126,14 @@ function ArtifactRows(props: {
             <td className="smx-Details-actions">
               <CopyButton
                 text={artifact.Value}
-                what={`location of ${name}`}
+                title={trans.__('Copy location of %1', name)}
                 copy={props.actions.copy}
               />
               {!remote && (
                 <button
                   className="smx-IconButton"
-                  title={`Open ${name} in JupyterLab`}
-                  aria-label={`Open ${name} in JupyterLab`}
+                  title={trans.__('Open %1 in JupyterLab', name)}
+                  aria-label={trans.__('Open %1 in JupyterLab', name)}
                   onClick={() =>
                     props.actions.openPath(localPath(artifact.Value))
                   }
@@ -134,27 +153,35 @@ function ArtifactTable(props: {
   title: string;
   artifacts: Record<string, IArtifact>;
   actions: ITabActions;
+  trans: TranslationBundle;
 }): JSX.Element {
+  const { trans } = props;
   const count = Object.keys(props.artifacts).length;
   return (
     <section className="smx-Details-section">
       <h3 className="smx-Details-sectionTitle">{props.title}</h3>
       {count === 0 ? (
-        <Empty>None.</Empty>
+        <Empty>{trans.__('None.')}</Empty>
       ) : (
         <table className="smx-Details-table">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Value</th>
-              <th scope="col">Media type</th>
+              <th scope="col">{trans.__('Name')}</th>
+              <th scope="col">{trans.__('Value')}</th>
+              <th scope="col">{trans.__('Media type')}</th>
               <th scope="col">
-                <span className="smx-u-visuallyHidden">Actions</span>
+                <span className="smx-u-visuallyHidden">
+                  {trans.__('Actions')}
+                </span>
               </th>
             </tr>
           </thead>
           <tbody>
-            <ArtifactRows artifacts={props.artifacts} actions={props.actions} />
+            <ArtifactRows
+              artifacts={props.artifacts}
+              actions={props.actions}
+              trans={trans}
+            />
           </tbody>
         </table>
       )}
@@ -162,22 +189,22 @@ function ArtifactTable(props: {
   );
 }
 
-export function ArtifactsTab(props: {
-  component: ITrialComponent;
-  actions: ITabActions;
-}): JSX.Element {
+export function ArtifactsTab(props: ITabProps): JSX.Element {
   const { component, actions } = props;
+  const trans = bundle(props.translator);
   return (
     <div className="smx-ArtifactsTab">
       <ArtifactTable
-        title="Input artifacts"
+        title={trans.__('Input artifacts')}
         artifacts={component.InputArtifacts ?? {}}
         actions={actions}
+        trans={trans}
       />
       <ArtifactTable
-        title="Output artifacts"
+        title={trans.__('Output artifacts')}
         artifacts={component.OutputArtifacts ?? {}}
         actions={actions}
+        trans={trans}
       />
     </div>
   );
@@ -201,27 +228,26 @@ export function flattenDetail(value: unknown, prefix = ''): [string, string][] {
   return [[prefix, String(value)]];
 }
 
-export function AwsSettingsTab(props: {
-  component: ITrialComponent;
-  actions: ITabActions;
-}): JSX.Element {
+export function AwsSettingsTab(props: ITabProps): JSX.Element {
   const { component, actions } = props;
+  const trans = bundle(props.translator);
   const details = flattenDetail(component.SourceDetail ?? {});
   const rows: [string, string][] = [];
   if (component.TrialComponentArn) {
-    rows.push(['Trial component ARN', component.TrialComponentArn]);
+    rows.push([trans.__('Trial component ARN'), component.TrialComponentArn]);
   }
   if (component.Source) {
-    rows.push(['Source ARN', component.Source.SourceArn]);
+    rows.push([trans.__('Source ARN'), component.Source.SourceArn]);
     if (component.Source.SourceType) {
-      rows.push(['Source type', component.Source.SourceType]);
+      rows.push([trans.__('Source type'), component.Source.SourceType]);
     }
   }
   if (rows.length === 0 && details.length === 0) {
     return (
       <Empty>
-        No AWS settings: this trial component was not created by a SageMaker
-        job.
+        {trans.__(
+          'No AWS settings: this trial component was not created by a SageMaker job.'
+        )}
       </Empty>
     );
   }
@@ -229,14 +255,16 @@ export function AwsSettingsTab(props: {
     <div className="smx-AwsSettingsTab">
       {rows.length > 0 && (
         <section className="smx-Details-section">
-          <h3 className="smx-Details-sectionTitle">Source</h3>
-          <KeyValueTable rows={rows} copy={actions.copy} />
+          <h3 className="smx-Details-sectionTitle">{trans.__('Source')}</h3>
+          <KeyValueTable rows={rows} copy={actions.copy} trans={trans} />
         </section>
       )}
       {details.length > 0 && (
         <section className="smx-Details-section">
-          <h3 className="smx-Details-sectionTitle">Job details</h3>
-          <KeyValueTable rows={details} copy={actions.copy} />
+          <h3 className="smx-Details-sectionTitle">
+            {trans.__('Job details')}
+          </h3>
+          <KeyValueTable rows={details} copy={actions.copy} trans={trans} />
         </section>
       )}
     </div>
@@ -246,6 +274,7 @@ export function AwsSettingsTab(props: {
 function KeyValueTable(props: {
   rows: [string, string][];
   copy: (text: string) => void;
+  trans: TranslationBundle;
 }): JSX.Element {
   return (
     <table className="smx-Details-table smx-Details-keyValue">
@@ -255,7 +284,11 @@ function KeyValueTable(props: {
             <th scope="row">{key}</th>
             <td className="smx-Details-value">{value}</td>
             <td>
-              <CopyButton text={value} what={key} copy={props.copy} />
+              <CopyButton
+                text={value}
+                title={props.trans.__('Copy %1', key)}
+                copy={props.copy}
+              />
             </td>
           </tr>
         ))}
@@ -264,17 +297,16 @@ function KeyValueTable(props: {
   );
 }
 
-export function TrialMappingsTab(props: {
-  component: ITrialComponent;
-  actions: ITabActions;
-}): JSX.Element {
+export function TrialMappingsTab(props: ITabProps): JSX.Element {
+  const trans = bundle(props.translator);
   const parents: IParent[] = props.component.Parents ?? [];
   const { reveal } = props.actions;
   if (parents.length === 0) {
     return (
       <Empty>
-        This trial component belongs to no trial (it is listed under “Unassigned
-        trial components”).
+        {trans.__(
+          'This trial component belongs to no trial (it is listed under “Unassigned trial components”).'
+        )}
       </Empty>
     );
   }
@@ -282,8 +314,8 @@ export function TrialMappingsTab(props: {
     <table className="smx-Details-table smx-TrialMappingsTable">
       <thead>
         <tr>
-          <th scope="col">Trial</th>
-          <th scope="col">Experiment</th>
+          <th scope="col">{trans.__('Trial')}</th>
+          <th scope="col">{trans.__('Experiment')}</th>
         </tr>
       </thead>
       <tbody>
@@ -292,7 +324,7 @@ export function TrialMappingsTab(props: {
             <td>
               <button
                 className="smx-LinkButton"
-                title="Show this trial in the Experiments panel"
+                title={trans.__('Show this trial in the Experiments panel')}
                 onClick={() => reveal(parent.ExperimentName, parent.TrialName)}
               >
                 {parent.TrialName}
@@ -301,7 +333,9 @@ export function TrialMappingsTab(props: {
             <td>
               <button
                 className="smx-LinkButton"
-                title="Show this experiment in the Experiments panel"
+                title={trans.__(
+                  'Show this experiment in the Experiments panel'
+                )}
                 onClick={() => reveal(parent.ExperimentName)}
               >
                 {parent.ExperimentName}

@@ -1,14 +1,17 @@
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import React from 'react';
-import { ICrumb, Location } from '../model';
+import { ICrumb, PanelLocation } from '../model';
 
 /** Home › experiment › trial; every crumb but the last goes to its level. */
 export function Breadcrumb(props: {
   crumbs: ICrumb[];
-  onNavigate: (location: Location) => void;
+  onNavigate: (location: PanelLocation) => void;
+  translator?: ITranslator;
 }): JSX.Element {
   const { crumbs, onNavigate } = props;
+  const trans = (props.translator ?? nullTranslator).load('smx_lab');
   return (
-    <nav className="smx-Breadcrumb" aria-label="Location">
+    <nav className="smx-Breadcrumb" aria-label={trans.__('Location')}>
       {crumbs.map((crumb, index) => {
         const last = index === crumbs.length - 1;
         return (

@@ -1,23 +1,29 @@
 /**
  * The Experiments panel's content: search box, Refresh, breadcrumb and the table of the current
- * level, with its loading, empty and error states.
+ * level, with its loading, empty and error states. It follows its Lumino models (the location,
+ * the selection and the listing in view) with `UseSignal`.
  */
-import { refreshIcon } from '@jupyterlab/ui-components';
-import { ISignal } from '@lumino/signaling';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+import { refreshIcon, UseSignal } from '@jupyterlab/ui-components';
 import React, {
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
-  useRef,
   useState
 } from 'react';
-import { IListOptions, IPage, SmxLabClient } from '../api';
-import { Location, LocationModel, SelectionModel } from '../model';
-import { Breadcrumb } from './Breadcrumb';
-import { COLUMNS, IRow, ListItem, toRow } from './columns';
-import { Listing } from './listing';
-import { SearchBox } from './SearchBox';
+import { IListOptions, IPage } from '../api';
+import { ILocationModel, PanelLocation, SelectionModel } from '../model';
 import { EmptyState, ErrorState, levelNoun, LoadingState } from '../states';
+import type { ISmxLabClient } from '../tokens';
+import { Breadcrumb } from './Breadcrumb';
+import { IColumn, IRow, levelColumns, ListItem, toRow } from './columns';
+import { Listing, ListingInView } from './listing';
+import { SearchBox } from './SearchBox';
 import { ISort, Table } from './Table';
 
 /** How long typing pauses before the search is sent. */
@@ -26,20 +32,24 @@ export const SEARCH_DELAY = 250;
 const DEFAULT_SORT: ISort = { key: 'LastModifiedTime', order: 'Descending' };
 
 export interface IBrowserProps {
-  client: SmxLabClient;
-  location: LocationModel;
+  client: ISmxLabClient;
+  location: ILocationModel;
   selection: SelectionModel;
   pageSize: number;
   maxPageSize: number;
-  /** Emits when the user asks for a refresh (button, command). */
-  refreshRequested: ISignal<unknown, void>;
+  /**
+   * How many times a refresh was asked for from outside (the Refresh command): every change loads
+   * the current level again, as the Refresh button does.
+   */
+  refreshes?: number;
   onOpenComponent: (name: string) => void;
+  translator?: ITranslator;
 }
 
 /** The list call of a level: every level is paged from the server the same way. */
 export function fetcherFor(
-  client: SmxLabClient,
-  location: Location
+  client: ISmxLabClient,
+  location: PanelLocation
 ): (options: IListOptions) => Promise<IPage<ListItem>> {
   switch (location.level) {
     case 'experiments':
@@ -53,38 +63,34 @@ export function fetcherFor(
   }
 }
 
-/** Re-renders the calling component whenever one of the signals emits. */
-function useSignals(...signals: (ISignal<any, any> | undefined)[]): void {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const bump = () => setTick(tick => tick + 1);
-    for (const signal of signals) {
-      signal?.connect(bump);
-    }
-    return () => {
-      for (const signal of signals) {
-        signal?.disconnect(bump);
-      }
-    };
-  }, signals);
+/** The browser, drawn again whenever its location changes. */
+export function Browser(props: IBrowserProps): JSX.Element {
+  return (
+    <UseSignal signal={props.location.changed}>
+      {() => <BrowserAtLocation {...props} />}
+    </UseSignal>
+  );
 }
 
-export function Browser(props: IBrowserProps): JSX.Element {
+/** The browser's own state (search, sort, refreshes) and the listing they ask the server for. */
+function BrowserAtLocation(props: IBrowserProps): JSX.Element {
   const {
     client,
     location: locationModel,
     selection,
     pageSize,
     maxPageSize,
-    refreshRequested,
-    onOpenComponent
+    refreshes: outsideRefreshes = 0,
+    onOpenComponent,
+    translator
   } = props;
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<ISort>(DEFAULT_SORT);
   const [refreshes, setRefreshes] = useState(0);
-  useSignals(locationModel.changed, selection.changed);
-  const location = locationModel.location;
+  const listings = useMemo(() => new ListingInView<ListItem>(), []);
+  const location = locationModel.current;
+  const locationKey = JSON.stringify(location);
 
   // Typing waits for a pause before asking the server.
   useEffect(() => {
@@ -92,72 +98,114 @@ export function Browser(props: IBrowserProps): JSX.Element {
     return () => clearTimeout(timer);
   }, [text]);
 
-  useEffect(() => {
-    const refresh = () => setRefreshes(count => count + 1);
-    refreshRequested.connect(refresh);
-    return () => {
-      refreshRequested.disconnect(refresh);
-    };
-  }, [refreshRequested]);
-
   // A new level starts with an empty search box.
   useEffect(() => {
     setText('');
     setQuery('');
-  }, [location]);
+  }, [locationKey]);
 
-  const locationKey = JSON.stringify(location);
-  const listing = useMemo(() => {
-    const options: IListOptions = {
-      q: query,
-      sort: sort.key,
-      order: sort.order
-    };
-    return new Listing(
+  // A new level, search, sort or refresh asks for a new listing, in view before the next paint.
+  useLayoutEffect(() => {
+    const listing = new Listing(
       fetcherFor(client, location),
-      options,
+      { q: query, sort: sort.key, order: sort.order },
       pageSize,
       Math.max(pageSize, maxPageSize)
     );
-  }, [client, locationKey, query, sort, pageSize, maxPageSize, refreshes]);
-
-  useSignals(listing.changed);
-  // While a new search or sort loads, the rows of the previous one stay (no flash as you type).
-  const lastReady = useRef<{ listing: Listing<ListItem>; key: string } | null>(
-    null
-  );
-  if (listing.status === 'ready') {
-    lastReady.current = { listing, key: locationKey };
-  }
-  // A query the server refuses keeps the last rows in view too, under its explanation.
-  const failure = listing.error;
-  const queryFailure =
-    failure && (failure.isQueryError || failure.body.field === 'q')
-      ? failure
-      : null;
-  const previous = lastReady.current;
-  const shown =
-    (listing.status === 'loading' || queryFailure) &&
-    previous &&
-    previous.key === locationKey
-      ? previous.listing
-      : listing;
-  useEffect(() => {
+    listings.show(listing, location);
     selection.clear();
     void listing.ensure(pageSize - 1);
-    return () => listing.dispose();
-  }, [listing]);
+  }, [
+    client,
+    locationKey,
+    query,
+    sort,
+    pageSize,
+    maxPageSize,
+    refreshes,
+    outsideRefreshes
+  ]);
+
+  useEffect(() => () => listings.dispose(), [listings]);
+
+  const onRefresh = useCallback(() => setRefreshes(count => count + 1), []);
+
+  return (
+    <UseSignal signal={listings.changed}>
+      {() => (
+        <UseSignal signal={selection.changed}>
+          {() => (
+            <BrowserView
+              listings={listings}
+              location={locationModel}
+              selection={selection}
+              text={text}
+              onText={setText}
+              query={query}
+              sort={sort}
+              onSort={setSort}
+              onRefresh={onRefresh}
+              onOpenComponent={onOpenComponent}
+              translator={translator}
+            />
+          )}
+        </UseSignal>
+      )}
+    </UseSignal>
+  );
+}
+
+interface IBrowserViewProps {
+  listings: ListingInView<ListItem>;
+  location: ILocationModel;
+  selection: SelectionModel;
+  /** The text of the search box, and the search last sent (after the typing pause). */
+  text: string;
+  onText: (text: string) => void;
+  query: string;
+  sort: ISort;
+  onSort: (sort: ISort) => void;
+  onRefresh: () => void;
+  onOpenComponent: (name: string) => void;
+  translator?: ITranslator;
+}
+
+/** What the browser shows of its models, as they are now. */
+function BrowserView(props: IBrowserViewProps): JSX.Element {
+  const {
+    listings,
+    location: locationModel,
+    selection,
+    text,
+    onText,
+    query,
+    sort,
+    onSort,
+    onRefresh,
+    onOpenComponent,
+    translator
+  } = props;
+  const trans = useMemo(
+    () => (translator ?? nullTranslator).load('smx_lab'),
+    [translator]
+  );
+  const columns = useMemo(() => levelColumns(translator), [translator]);
+  const location = locationModel.current;
+  const shown = listings.shown;
+  // The level of the rows in view (they stay while the listing of a new search loads).
+  const level = (listings.shownLocation ?? location).level;
+  const queryFailure = listings.queryFailure;
 
   const rowAt = useCallback(
     (index: number): IRow | undefined => {
-      const item = shown.at(index);
-      return item ? toRow(location.level, item) : undefined;
+      const item = shown?.at(index);
+      return item ? toRow(level, item) : undefined;
     },
-    [shown, location.level]
+    [shown, level]
   );
   const onVisible = useCallback(
     (lastIndex: number) => {
-      void shown.ensure(lastIndex);
+      void shown?.ensure(lastIndex);
     },
     [shown]
   );
@@ -173,8 +221,8 @@ export function Browser(props: IBrowserProps): JSX.Element {
   );
   const onUp = useCallback(() => locationModel.up(), [locationModel]);
   const navigate = useCallback(
-    (target: Location) => {
-      locationModel.location = target;
+    (target: PanelLocation) => {
+      locationModel.current = target;
     },
     [locationModel]
   );
@@ -182,67 +230,141 @@ export function Browser(props: IBrowserProps): JSX.Element {
   const queryError = queryFailure
     ? { text: query, body: queryFailure.body }
     : null;
-  const searching = query.trim() !== '';
-
-  let body: JSX.Element;
-  if (shown.error && !queryFailure) {
-    body = (
-      <ErrorState error={shown.error} onRetry={() => void shown.retry()} />
-    );
-  } else if (shown.error) {
-    body = <div className="smx-Browser-spacer" />;
-  } else if (shown.status === 'loading') {
-    body = <LoadingState what={levelNoun(location.level)} />;
-  } else if (shown.count === 0) {
-    body = <EmptyState level={location.level} searching={searching} />;
-  } else {
-    body = (
-      <Table
-        columns={COLUMNS[location.level]}
-        count={shown.count}
-        rowAt={rowAt}
-        selection={selection}
-        sort={sort}
-        onSort={setSort}
-        onVisible={onVisible}
-        onOpen={onOpen}
-        onUp={onUp}
-        label={locationModel.crumbs.map(crumb => crumb.label).join(' › ')}
-      />
-    );
-  }
+  const crumbs = locationModel.crumbs;
 
   return (
     <div className="smx-Browser" data-level={location.level}>
       <div className="smx-Browser-toolbar">
-        <SearchBox value={text} onChange={setText} error={queryError} />
+        <SearchBox
+          value={text}
+          onChange={onText}
+          error={queryError}
+          translator={translator}
+        />
         <button
           className="smx-Browser-refresh jp-ToolbarButtonComponent"
-          title="Refresh"
-          aria-label="Refresh"
-          onClick={() => setRefreshes(count => count + 1)}
+          title={trans.__('Refresh')}
+          aria-label={trans.__('Refresh')}
+          onClick={onRefresh}
         >
           <refreshIcon.react tag="span" />
         </button>
       </div>
-      <Breadcrumb crumbs={locationModel.crumbs} onNavigate={navigate} />
+      <Breadcrumb
+        crumbs={crumbs}
+        onNavigate={navigate}
+        translator={translator}
+      />
       {location.level === 'experiments' && (
         <button
           className="smx-Browser-unassigned"
           onClick={() => navigate({ level: 'unassigned' })}
         >
-          Unassigned trial components
+          {trans.__('Unassigned trial components')}
         </button>
       )}
-      <div className="smx-Browser-body">{body}</div>
-      {shown.status === 'ready' && shown.count > 0 && (
-        <div className="smx-Browser-footer" aria-live="polite">
-          {selection.size > 1 ? `${selection.size} selected · ` : ''}
-          {shown.complete
-            ? `${shown.count} ${shown.count === 1 ? 'row' : 'rows'}`
-            : `${shown.items.length} of ${shown.count} loaded`}
-        </div>
+      <div className="smx-Browser-body">
+        <Body
+          shown={shown}
+          queryFailed={queryFailure !== null}
+          level={level}
+          searching={query.trim() !== ''}
+          columns={columns[level]}
+          rowAt={rowAt}
+          selection={selection}
+          sort={sort}
+          onSort={onSort}
+          onVisible={onVisible}
+          onOpen={onOpen}
+          onUp={onUp}
+          label={crumbs.map(crumb => crumb.label).join(' › ')}
+          translator={translator}
+        />
+      </div>
+      {shown && shown.status === 'ready' && shown.count > 0 && (
+        <Footer listing={shown} selected={selection.size} trans={trans} />
       )}
+    </div>
+  );
+}
+
+/** The table of the rows in view, or the state that stands in for it. */
+function Body(props: {
+  shown: Listing<ListItem> | null;
+  queryFailed: boolean;
+  level: PanelLocation['level'];
+  searching: boolean;
+  columns: IColumn[];
+  rowAt: (index: number) => IRow | undefined;
+  selection: SelectionModel;
+  sort: ISort;
+  onSort: (sort: ISort) => void;
+  onVisible: (lastIndex: number) => void;
+  onOpen: (row: IRow) => void;
+  onUp: () => void;
+  label: string;
+  translator?: ITranslator;
+}): JSX.Element {
+  const { shown, queryFailed, level, translator } = props;
+  if (shown?.error && !queryFailed) {
+    return (
+      <ErrorState
+        error={shown.error}
+        onRetry={() => void shown.retry()}
+        translator={translator}
+      />
+    );
+  }
+  if (shown?.error) {
+    // The query's explanation is under the search box; nothing was ready to keep in view.
+    return <div className="smx-Browser-spacer" />;
+  }
+  if (!shown || shown.status === 'loading') {
+    return (
+      <LoadingState
+        what={levelNoun(level, translator)}
+        translator={translator}
+      />
+    );
+  }
+  if (shown.count === 0) {
+    return (
+      <EmptyState
+        level={level}
+        searching={props.searching}
+        translator={translator}
+      />
+    );
+  }
+  return (
+    <Table
+      columns={props.columns}
+      count={shown.count}
+      rowAt={props.rowAt}
+      selection={props.selection}
+      sort={props.sort}
+      onSort={props.onSort}
+      onVisible={props.onVisible}
+      onOpen={props.onOpen}
+      onUp={props.onUp}
+      label={props.label}
+      translator={translator}
+    />
+  );
+}
+
+function Footer(props: {
+  listing: Listing<ListItem>;
+  selected: number;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { listing, selected, trans } = props;
+  return (
+    <div className="smx-Browser-footer" aria-live="polite">
+      {selected > 1 ? trans.__('%1 selected · ', selected) : ''}
+      {listing.complete
+        ? trans._n('%1 row', '%1 rows', listing.count)
+        : trans.__('%1 of %2 loaded', listing.items.length, listing.count)}
     </div>
   );
 }

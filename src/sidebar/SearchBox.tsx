@@ -3,6 +3,11 @@
  * language (`metrics.test:accuracy.max > 0.9 and parameters.optimizer = "sgd"`), which the server
  * parses. A query the server refuses is explained under the box, with a caret where it stopped.
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { searchIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 import { IErrorBody } from '../api';
@@ -12,10 +17,13 @@ export interface ISearchBoxProps {
   onChange: (value: string) => void;
   /** The server's explanation of a query it could not use, for the text it was given. */
   error: { text: string; body: IErrorBody } | null;
+  translator?: ITranslator;
 }
 
 export function SearchBox(props: ISearchBoxProps): JSX.Element {
   const { value, onChange, error } = props;
+  const trans = (props.translator ?? nullTranslator).load('smx_lab');
+  const search = trans.__('Search');
   return (
     <div className="smx-SearchBox">
       <div className="smx-SearchBox-field">
@@ -23,11 +31,14 @@ export function SearchBox(props: ISearchBoxProps): JSX.Element {
         <input
           className="smx-SearchBox-input"
           type="search"
-          placeholder="Search"
-          aria-label="Search"
+          placeholder={search}
+          aria-label={search}
           aria-invalid={error !== null}
           aria-describedby={error ? 'smx-search-error' : undefined}
-          title='Name words, or a query such as metrics.accuracy.max > 0.9 and parameters.optimizer = "sgd"'
+          title={trans.__(
+            'Name words, or a query such as %1',
+            'metrics.accuracy.max > 0.9 and parameters.optimizer = "sgd"'
+          )}
           spellCheck={false}
           value={value}
           onChange={event => onChange(event.target.value)}
@@ -40,7 +51,9 @@ export function SearchBox(props: ISearchBoxProps): JSX.Element {
           }}
         />
       </div>
-      {error && <QueryErrorMessage text={error.text} body={error.body} />}
+      {error && (
+        <QueryErrorMessage text={error.text} body={error.body} trans={trans} />
+      )}
     </div>
   );
 }
@@ -48,8 +61,9 @@ export function SearchBox(props: ISearchBoxProps): JSX.Element {
 function QueryErrorMessage(props: {
   text: string;
   body: IErrorBody;
+  trans: TranslationBundle;
 }): JSX.Element {
-  const { text, body } = props;
+  const { text, body, trans } = props;
   const position =
     typeof body.position === 'number'
       ? Math.max(0, Math.min(body.position, text.length))
@@ -66,7 +80,7 @@ function QueryErrorMessage(props: {
       )}
       {body.suggestions && body.suggestions.length > 0 && (
         <div className="smx-SearchBox-errorHint">
-          Did you mean {body.suggestions.join(', ')}?
+          {trans.__('Did you mean %1?', body.suggestions.join(', '))}
         </div>
       )}
     </div>

@@ -2,8 +2,19 @@
  * The sidebar's table: sortable column headers and virtualized rows (only the rows in view, plus a
  * few, are in the DOM), with file-browser-like selection by mouse and keyboard.
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState
+} from 'react';
 import { SortOrder } from '../api';
 import { SelectionModel } from '../model';
 import { columnsFor, IColumn, IRow } from './columns';
@@ -31,8 +42,9 @@ export interface ITableProps {
   onOpen: (row: IRow) => void;
   /** Backspace: up one level. */
   onUp: () => void;
-  /** Context menu on a row (the compare features declare its entries). */
+  /** The grid's accessible name (the breadcrumb's text). */
   label: string;
+  translator?: ITranslator;
 }
 
 export function Table(props: ITableProps): JSX.Element {
@@ -46,8 +58,13 @@ export function Table(props: ITableProps): JSX.Element {
     onVisible,
     onOpen,
     onUp,
-    label
+    label,
+    translator
   } = props;
+  const trans = useMemo(
+    () => (translator ?? nullTranslator).load('smx_lab'),
+    [translator]
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useWidth(scrollRef);
   const columns = columnsFor(allColumns, width);
@@ -140,6 +157,7 @@ export function Table(props: ITableProps): JSX.Element {
             column={column}
             sort={sort}
             onSort={onSort}
+            trans={trans}
           />
         ))}
       </div>
@@ -167,6 +185,8 @@ export function Table(props: ITableProps): JSX.Element {
                 selection={selection}
                 onOpen={onOpen}
                 rowAt={rowAt}
+                translator={translator}
+                trans={trans}
               />
             );
           })}
@@ -180,8 +200,9 @@ function HeaderCell(props: {
   column: IColumn;
   sort: ISort;
   onSort: (sort: ISort) => void;
+  trans: TranslationBundle;
 }): JSX.Element {
-  const { column, sort, onSort } = props;
+  const { column, sort, onSort, trans } = props;
   const active = column.sort !== undefined && column.sort === sort.key;
   const ariaSort = active
     ? sort.order === 'Ascending'
@@ -208,7 +229,7 @@ function HeaderCell(props: {
     >
       <button
         className="smx-Table-sortButton"
-        title={`Sort by ${column.title}`}
+        title={trans.__('Sort by %1', column.title)}
         onClick={() =>
           onSort({
             key,
@@ -235,11 +256,23 @@ interface IRowProps {
   selection: SelectionModel;
   rowAt: (index: number) => IRow | undefined;
   onOpen: (row: IRow) => void;
+  translator?: ITranslator;
+  trans: TranslationBundle;
 }
 
 function Row(props: IRowProps): JSX.Element {
-  const { index, top, row, columns, template, selection, rowAt, onOpen } =
-    props;
+  const {
+    index,
+    top,
+    row,
+    columns,
+    template,
+    selection,
+    rowAt,
+    onOpen,
+    translator,
+    trans
+  } = props;
   const style: React.CSSProperties = {
     transform: `translateY(${top}px)`,
     height: `${ROW_HEIGHT}px`,
@@ -254,7 +287,9 @@ function Row(props: IRowProps): JSX.Element {
         style={style}
       >
         <div className="smx-Table-cell" role="gridcell">
-          <span className="smx-Table-placeholderText">Loading…</span>
+          <span className="smx-Table-placeholderText">
+            {trans.__('Loading…')}
+          </span>
         </div>
       </div>
     );
@@ -306,7 +341,11 @@ function Row(props: IRowProps): JSX.Element {
           title={column.tooltip?.(row)}
         >
           {column.id === 'status' && row.status ? (
-            <StatusBadge status={row.status} message={row.statusMessage} />
+            <StatusBadge
+              status={row.status}
+              message={row.statusMessage}
+              translator={translator}
+            />
           ) : (
             column.text(row)
           )}

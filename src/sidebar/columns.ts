@@ -2,9 +2,11 @@
  * The rows and columns of each sidebar level: experiments (Name, Last modified), trials (Name,
  * Trial components, Last modified), trial components (Name, Status, Created, Last modified).
  */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IExperiment, ITrial, ITrialComponent, PrimaryStatus } from '../api';
 import { formatCompactTime, formatTime } from '../format';
 import { Level, ISelectedRow, RowKind, ROW_KIND } from '../model';
+import { statusLabel } from '../StatusBadge';
 
 /** One row of the table, whatever its kind. */
 export interface IRow extends ISelectedRow {
@@ -63,64 +65,67 @@ export interface IColumn {
   tooltip?(row: IRow): string;
 }
 
-const NAME: IColumn = {
-  id: 'name',
-  title: 'Name',
-  sort: 'DisplayName',
-  width: 'minmax(48px, 1fr)',
-  text: row => row.displayName || row.name,
-  tooltip: row =>
-    row.displayName && row.displayName !== row.name
-      ? `${row.displayName} (${row.name})`
-      : row.name
-};
+/** The columns of every level, titled in the user's language. */
+export function levelColumns(
+  translator?: ITranslator
+): Record<Level, IColumn[]> {
+  const trans = (translator ?? nullTranslator).load('smx_lab');
+  const name: IColumn = {
+    id: 'name',
+    title: trans.__('Name'),
+    sort: 'DisplayName',
+    width: 'minmax(48px, 1fr)',
+    text: row => row.displayName || row.name,
+    tooltip: row =>
+      row.displayName && row.displayName !== row.name
+        ? `${row.displayName} (${row.name})`
+        : row.name
+  };
+  const lastModified: IColumn = {
+    id: 'lastModified',
+    title: trans.__('Last modified'),
+    sort: 'LastModifiedTime',
+    width: '84px',
+    text: row => formatCompactTime(row.lastModified),
+    tooltip: row => formatTime(row.lastModified)
+  };
+  const components: IColumn = {
+    id: 'components',
+    title: trans.__('Trial components'),
+    width: '64px',
+    text: row =>
+      row.componentCount === undefined ? '' : String(row.componentCount)
+  };
+  const status: IColumn = {
+    id: 'status',
+    title: trans.__('Status'),
+    width: '84px',
+    text: row => (row.status ? statusLabel(row.status, translator) : '')
+  };
+  const created: IColumn = {
+    id: 'created',
+    title: trans.__('Created'),
+    sort: 'CreationTime',
+    minPanelWidth: 400,
+    width: '84px',
+    text: row => formatCompactTime(row.created),
+    tooltip: row => formatTime(row.created)
+  };
+  // Trial components need Name and Status most; the times follow as the panel widens.
+  const componentLastModified: IColumn = {
+    ...lastModified,
+    minPanelWidth: 300
+  };
+  return {
+    experiments: [name, lastModified],
+    trials: [name, components, lastModified],
+    components: [name, status, created, componentLastModified],
+    unassigned: [name, status, created, componentLastModified]
+  };
+}
 
-const LAST_MODIFIED: IColumn = {
-  id: 'lastModified',
-  title: 'Last modified',
-  sort: 'LastModifiedTime',
-  width: '84px',
-  text: row => formatCompactTime(row.lastModified),
-  tooltip: row => formatTime(row.lastModified)
-};
-
-const COMPONENTS: IColumn = {
-  id: 'components',
-  title: 'Trial components',
-  width: '64px',
-  text: row =>
-    row.componentCount === undefined ? '' : String(row.componentCount)
-};
-
-const STATUS: IColumn = {
-  id: 'status',
-  title: 'Status',
-  width: '84px',
-  text: row => row.status ?? ''
-};
-
-const CREATED: IColumn = {
-  id: 'created',
-  title: 'Created',
-  sort: 'CreationTime',
-  minPanelWidth: 400,
-  width: '84px',
-  text: row => formatCompactTime(row.created),
-  tooltip: row => formatTime(row.created)
-};
-
-/** Trial components need Name and Status most; the times follow as the panel widens. */
-const COMPONENT_LAST_MODIFIED: IColumn = {
-  ...LAST_MODIFIED,
-  minPanelWidth: 300
-};
-
-export const COLUMNS: Record<Level, IColumn[]> = {
-  experiments: [NAME, LAST_MODIFIED],
-  trials: [NAME, COMPONENTS, LAST_MODIFIED],
-  components: [NAME, STATUS, CREATED, COMPONENT_LAST_MODIFIED],
-  unassigned: [NAME, STATUS, CREATED, COMPONENT_LAST_MODIFIED]
-};
+/** The columns of every level, in English. */
+export const COLUMNS: Record<Level, IColumn[]> = levelColumns();
 
 /** The columns that fit a panel `width` pixels wide (all of them while the width is unknown). */
 export function columnsFor(

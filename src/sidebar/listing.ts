@@ -4,6 +4,7 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 import { ApiError, IListOptions, IPage } from '../api';
+import { PanelLocation, sameLocation } from '../model';
 
 export type FetchPage<T> = (options: IListOptions) => Promise<IPage<T>>;
 
@@ -131,6 +132,96 @@ export class Listing<T> {
           : new ApiError(0, { error: 'network', message: String(reason) });
     } finally {
       this._pending = null;
+    }
+    this._changed.emit();
+  }
+}
+
+/** A failure of the server to use the search text: the rows before it stay in view under it. */
+export function isQueryFailure(error: ApiError | null): boolean {
+  return !!error && (error.isQueryError || error.body.field === 'q');
+}
+
+/**
+ * The listing the sidebar's table shows, across levels, searches, sorts and refreshes. While the
+ * listing of a new search or sort loads, or when the server refuses its query, the rows of the
+ * last listing that was ready at the same location stay in view (no flash as you type). Its
+ * `changed` signal stays the same from one listing to the next, for the view's `UseSignal`.
+ */
+export class ListingInView<T> {
+  private _current: Listing<T> | null = null;
+  private _location: PanelLocation | null = null;
+  private _lastReady: { listing: Listing<T>; location: PanelLocation } | null =
+    null;
+  private _changed = new Signal<this, void>(this);
+
+  /** Emits when the listing in view changes, or loads, or fails. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** The listing of the latest request; null before the first. */
+  get current(): Listing<T> | null {
+    return this._current;
+  }
+
+  /** Why the server refused the current listing's query, or null. */
+  get queryFailure(): ApiError | null {
+    const error = this._current?.error ?? null;
+    return isQueryFailure(error) ? error : null;
+  }
+
+  /** The listing whose rows are in view: the current one, or the last ready one (see above). */
+  get shown(): Listing<T> | null {
+    const current = this._current;
+    const previous = this._lastReady;
+    if (
+      current &&
+      previous &&
+      (current.status === 'loading' || this.queryFailure) &&
+      this._location &&
+      sameLocation(previous.location, this._location)
+    ) {
+      return previous.listing;
+    }
+    return current;
+  }
+
+  /** The location of the rows in view (the level decides their columns). */
+  get shownLocation(): PanelLocation | null {
+    const shown = this.shown;
+    if (shown && shown === this._lastReady?.listing) {
+      return this._lastReady.location;
+    }
+    return this._location;
+  }
+
+  /** Makes `listing`, the rows of `location`, the current listing; the one it replaces is disposed. */
+  show(listing: Listing<T>, location: PanelLocation): void {
+    if (listing === this._current) {
+      return;
+    }
+    if (this._current) {
+      this._current.changed.disconnect(this._onChanged, this);
+      this._current.dispose();
+    }
+    this._current = listing;
+    this._location = location;
+    listing.changed.connect(this._onChanged, this);
+    this._onChanged();
+  }
+
+  dispose(): void {
+    this._current?.dispose();
+    this._current = null;
+    this._lastReady = null;
+    Signal.clearData(this);
+  }
+
+  private _onChanged(): void {
+    const current = this._current;
+    if (current && this._location && current.status === 'ready') {
+      this._lastReady = { listing: current, location: this._location };
     }
     this._changed.emit();
   }

@@ -1,25 +1,30 @@
 /** The Experiments panel: a Lumino widget in the left area holding the React browser. */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
-import { Signal } from '@lumino/signaling';
 import React from 'react';
-import { SmxLabClient } from '../api';
-import { LocationModel, SelectionModel } from '../model';
 import { beakerIcon } from '../icons';
+import { LocationModel, SelectionModel } from '../model';
+import type { IExperimentsPanel, ISmxLabClient } from '../tokens';
 import { Browser } from './Browser';
 
 export const PANEL_ID = 'smx-lab-experiments';
 
 export interface IExperimentsPanelOptions {
-  client: SmxLabClient;
+  client: ISmxLabClient;
   openComponent: (name: string) => void;
   pageSize?: number;
+  translator?: ITranslator;
 }
 
-export class ExperimentsPanel extends ReactWidget {
-  readonly location = new LocationModel();
+export class ExperimentsPanel extends ReactWidget implements IExperimentsPanel {
+  /** Where the panel is: Home, an experiment, a trial or the unassigned components. */
+  readonly location: LocationModel;
+  /** The rows selected in the current listing. */
   readonly selection = new SelectionModel();
-  private _refreshRequested = new Signal<this, void>(this);
+  private _translator: ITranslator;
+  // Refreshes asked for by command; the browser loads again on every change of the count.
+  private _refreshes = 0;
   private _pageSize: number;
   private _maxPageSize: number;
   // Nothing is asked of the store before the panel is first opened (an AWS call costs money).
@@ -27,10 +32,13 @@ export class ExperimentsPanel extends ReactWidget {
 
   constructor(private readonly options: IExperimentsPanelOptions) {
     super();
+    this._translator = options.translator ?? nullTranslator;
+    const trans = this._translator.load('smx_lab');
+    this.location = new LocationModel({ translator: this._translator });
     this.id = PANEL_ID;
     this.addClass('smx-ExperimentsPanel');
     this.title.icon = beakerIcon;
-    this.title.caption = 'Experiments';
+    this.title.caption = trans.__('Experiments');
     this._pageSize = options.pageSize ?? 100;
     this._maxPageSize = this._pageSize;
   }
@@ -48,7 +56,8 @@ export class ExperimentsPanel extends ReactWidget {
 
   /** Loads the current level again from the store. */
   refresh(): void {
-    this._refreshRequested.emit();
+    this._refreshes++;
+    this.update();
   }
 
   protected onAfterShow(msg: Message): void {
@@ -78,8 +87,9 @@ export class ExperimentsPanel extends ReactWidget {
         selection={this.selection}
         pageSize={Math.min(this._pageSize, this._maxPageSize)}
         maxPageSize={this._maxPageSize}
-        refreshRequested={this._refreshRequested}
+        refreshes={this._refreshes}
         onOpenComponent={this.options.openComponent}
+        translator={this._translator}
       />
     );
   }

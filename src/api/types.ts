@@ -1,0 +1,65 @@
+/**
+ * Friendly names for the schemas of the REST API's OpenAPI document (smx_lab/server/openapi.yaml),
+ * one for each schema, from the types `jlpm generate:api` writes to ./schema.d.ts. The names are
+ * the schema's own, prefixed with I for objects, as src/api.ts names its hand-written interfaces.
+ * `src/__tests__/apiTypes.spec.ts` fails to compile when a schema has no name here, and when the
+ * hand-written interfaces drift from these.
+ */
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+// --- Errors and the server's description of itself ---
+
+/** The body of every error answer: `{error, message, ...details}` (schema `Error`). */
+export type IErrorBody = Schemas['Error'];
+export type IInfo = Schemas['Info'];
+export type IChartTypeDescription = Schemas['ChartTypeDescription'];
+
+// --- Records (SageMaker's shapes) ---
+
+/** ISO 8601, UTC. */
+export type Time = Schemas['Time'];
+export type IUserContext = Schemas['UserContext'];
+export type Tags = Schemas['Tags'];
+/** One tag of Tags. */
+export type ITag = Tags[number];
+export type ISource = Schemas['Source'];
+export type IExperiment = Schemas['Experiment'];
+export type ITrial = Schemas['Trial'];
+/** Exactly one of NumberValue and StringValue. */
+export type IParameterValue = Schemas['ParameterValue'];
+export type IArtifact = Schemas['Artifact'];
+export type IMetricSummary = Schemas['MetricSummary'];
+export type IParent = Schemas['Parent'];
+export type ITrialComponent = Schemas['TrialComponent'];
+/** A trial component's status (not a schema of its own in the document). */
+export type IStatus = NonNullable<ITrialComponent['Status']>;
+export type PrimaryStatus = IStatus['PrimaryStatus'];
+
+// --- Pages of the list and search routes ---
+
+export type IPageFields = Schemas['PageFields'];
+export type IExperimentPage = Schemas['ExperimentPage'];
+export type ITrialPage = Schemas['TrialPage'];
+export type ITrialComponentPage = Schemas['TrialComponentPage'];
+export type ISearchPage = Schemas['SearchPage'];
+
+// --- Requests and their answers ---
+
+/** SageMaker's SearchExpression, verbatim. */
+export type ISearchExpression = Schemas['SearchExpression'];
+export type SortOrder = Schemas['SortOrder'];
+export type ISearchRequest = Schemas['SearchRequest'];
+export type IMetricsRequest = Schemas['MetricsRequest'];
+export type ISeries = Schemas['Series'];
+export type IMetricsResponse = Schemas['MetricsResponse'];
+export type NameList = Schemas['NameList'];
+/** Which trial components a request is about (filled in from Python when the server loads the document). */
+export type ISelection = Schemas['Selection'];
+export type ITableRequest = Schemas['TableRequest'];
+export type IColumnDescriptor = Schemas['ColumnDescriptor'];
+export type ITableResponse = Schemas['TableResponse'];
+/** A chart request (filled in from Python when the server loads the document). */
+export type IChartRequest = Schemas['ChartRequest'];
+export type IVegaLiteSpec = Schemas['VegaLiteSpec'];
