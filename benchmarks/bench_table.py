@@ -10,7 +10,12 @@ each the median of ``--repeat`` runs after one warm-up:
 - the same through a search: ``selection.resolve`` gathering 500 components, then
   ``build_table`` (what ``POST table {"search": ...}`` and ``ExperimentAnalytics`` do);
 - ``POST table`` with 500 names over HTTP to a real ``jupyter server`` (child process on
-  127.0.0.1, token auth): request, validation, store, shaping and JSON, end to end.
+  127.0.0.1, token auth): request, validation, store, shaping and JSON, end to end;
+- side by side on the same server, the trial component list of one whole experiment (5,000
+  components in the default store) as the panel asks for it: one ``POST table`` of the selection
+  ``{"experiments": [name]}``, against the requests the panel used to make — the experiment's
+  trials, each trial's components page by page, then ``POST table`` of every name — with the
+  number of HTTP requests each side made.
 
 Target: 100 ms for a table of 500 components. Results: ``benchmarks/results/table.json``.
 """
@@ -81,7 +86,8 @@ def main() -> int:
     finally:
         store.close()
 
-    over_http = http_timings(db, names, args.repeat)
+    experiment = sample[0].parents[0].experiment_name
+    over_http, experiment_list = http_timings(db, names, experiment, args.repeat)
 
     extra: dict[str, Any] = {"rows": len(names), "columns": len(columns), "runs": args.repeat}
     figures = [
@@ -113,6 +119,18 @@ def main() -> int:
             target=TARGET_MS,
             extra=extra,
         ),
+        Figure(
+            "list of one experiment over HTTP: one table request of the selection",
+            median(experiment_list["selection"]),
+            "ms",
+            extra={**experiment_list["extra"], "requests": 1},
+        ),
+        Figure(
+            "list of one experiment over HTTP: expanded by the client, then table by name",
+            median(experiment_list["expanded"]),
+            "ms",
+            extra={**experiment_list["extra"], "requests": experiment_list["expanded_requests"]},
+        ),
     ]
     write_result(
         "table",
@@ -126,7 +144,9 @@ def main() -> int:
     return 0
 
 
-def http_timings(db: Path, names: list[str], repeat: int) -> list[float]:
+def http_timings(
+    db: Path, names: list[str], experiment: str, repeat: int
+) -> tuple[list[float], dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="smx-lab-bench-table-") as work:
         server = JupyterServerProcess(
             Path(work), config={"SmxLabExtension": {"store": "local", "db_path": str(db)}}
@@ -134,16 +154,65 @@ def http_timings(db: Path, names: list[str], repeat: int) -> list[float]:
         with server:
             session = requests.Session()
             session.headers.update(server.headers)
-            body = {"components": names}
 
-            def call() -> None:
-                answer = session.post(server.url("table"), json=body, timeout=60)
+            def post(route: str, body: dict[str, Any]) -> Any:
+                answer = session.post(server.url(route), json=body, timeout=120)
                 if answer.status_code != 200:
                     raise SystemExit(
-                        f"POST table answered {answer.status_code}: {answer.text[:300]}"
+                        f"POST {route} answered {answer.status_code}: {answer.text[:300]}"
                     )
+                return answer.json()
 
-            return time_calls(call, repeat=repeat)
+            def get(route: str, **params: Any) -> Any:
+                answer = session.get(server.url(route), params=params, timeout=120)
+                if answer.status_code != 200:
+                    raise SystemExit(f"GET {route} answered {answer.status_code}")
+                return answer.json()
+
+            by_names = time_calls(lambda: post("table", {"components": names}), repeat=repeat)
+            requests_made = [0]
+
+            def expanded() -> Any:
+                # What the panel did before a table took a selection: page the experiment's
+                # trials, page each trial's components (100 a page), then ask for the table.
+                made = 0
+
+                def pages(route: str) -> list[Any]:
+                    nonlocal made
+                    items: list[Any] = []
+                    cursor = None
+                    while True:
+                        made += 1
+                        page = get(route, limit=100, **({"cursor": cursor} if cursor else {}))
+                        items.extend(page["items"])
+                        cursor = page["next_cursor"]
+                        if not cursor or not page["items"]:
+                            return items
+
+                trials = pages(f"experiments/{experiment}/trials")
+                found: dict[str, None] = {}
+                for trial in trials:
+                    for component in pages(f"trials/{trial['TrialName']}/components"):
+                        found.setdefault(component["TrialComponentName"])
+                made += 1
+                table = post("table", {"components": list(found)})
+                requests_made[0] = made
+                return table
+
+            def one_request() -> Any:
+                return post("table", {"selection": {"experiments": [experiment]}})
+
+            rows = len(one_request()["rows"])
+            if len(expanded()["rows"]) != rows:
+                raise SystemExit("the two ways of listing the experiment disagree")
+            quick = repeat // 3 or 1  # each run lists thousands of components
+            experiment_list = {
+                "selection": time_calls(one_request, repeat=quick),
+                "expanded": time_calls(expanded, repeat=quick),
+                "expanded_requests": requests_made[0],
+                "extra": {"experiment": experiment, "rows": rows, "runs": quick},
+            }
+            return by_names, experiment_list
 
 
 if __name__ == "__main__":

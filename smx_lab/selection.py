@@ -150,7 +150,12 @@ def resolve(
     """The selection's trial components, each once, at most ``limit`` of them (None: all); each
     part in the order asked (named components in the order named)."""
     found: dict[str, TrialComponent] = {}
-    for batch in _part_batches(store, selection, {"sort_by": sort_by, "sort_order": sort_order}):
+
+    def room() -> int:  # how many more a page should bring
+        return PAGE_SIZE if limit is None else max(1, min(PAGE_SIZE, limit - len(found)))
+
+    order = {"sort_by": sort_by, "sort_order": sort_order}
+    for batch in _part_batches(store, selection, order, room):
         for component in batch:
             found.setdefault(component.trial_component_name, component)
             if limit is not None and len(found) >= limit:
@@ -159,7 +164,7 @@ def resolve(
 
 
 def _part_batches(
-    store: Store, selection: Selection, order: dict[str, Any]
+    store: Store, selection: Selection, order: dict[str, Any], room: Callable[[], int]
 ) -> Iterator[list[TrialComponent]]:
     """Each part's components in turn, fetched lazily so a limit stops the fetching."""
     search = selection.search
@@ -176,7 +181,7 @@ def _part_batches(
         fetch = _scoped_pages(store, scope, search, **order)
         cursor: str | None = None
         while True:  # page by page, so that a limit stops the fetching
-            listed = fetch(cursor, PAGE_SIZE)
+            listed = fetch(cursor, room())
             yield listed.items
             cursor = listed.next_cursor
             if not cursor or not listed.items:

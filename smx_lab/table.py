@@ -120,6 +120,12 @@ def metric_columns(metric_name: str) -> tuple[str, ...]:
     return tuple(metric_column(metric_name, statistic) for statistic in SUMMARY_STATISTICS)
 
 
+@lru_cache(maxsize=4096)
+def artifact_columns(artifact_name: str) -> tuple[str, ...]:
+    """``<artifact> - MediaType`` and ``<artifact> - Value``: one artifact's columns, in order."""
+    return tuple(artifact_column(artifact_name, field) for field in ARTIFACT_FIELDS)
+
+
 _FIXED_KINDS = {
     NAME_COLUMN: "name",
     DISPLAY_NAME_COLUMN: "display_name",
@@ -127,6 +133,8 @@ _FIXED_KINDS = {
     TRIALS_COLUMN: "trials",
     EXPERIMENTS_COLUMN: "experiments",
 }
+
+_LEADING = ("name", "display_name", "source")
 
 #: The REST table's columns after ExperimentAnalytics' own: what the list shows of each record.
 RECORD_DESCRIPTORS: tuple[dict[str, Any], ...] = (
@@ -151,34 +159,36 @@ def describe_columns(
     """What each table column holds, told by where the components' values come from rather than
     by the column's name (a parameter may be called ``loss - Max``): ``{name, kind, ...}`` with
     the parameter, the metric and statistic, or the artifact and field."""
-    known: dict[str, dict[str, Any]] = {}
+    parameters: set[str] = set()
+    metrics: set[str] = set()
+    inputs: set[str] = set()
+    outputs: set[str] = set()
     for component in components:
-        for name in component.parameters:
-            known.setdefault(name, {"kind": "parameter", "parameter": name})
-        for summary in component.metrics:
-            for statistic, column in zip(
-                SUMMARY_STATISTICS, metric_columns(summary.metric_name), strict=True
-            ):
-                known.setdefault(
-                    column,
-                    {"kind": "metric", "metric": summary.metric_name, "statistic": statistic},
-                )
-        for kind, artifacts in (
-            ("input_artifact", component.input_artifacts),
-            ("output_artifact", component.output_artifacts),
-        ):
-            for name in artifacts:
-                for field in ARTIFACT_FIELDS:
-                    known.setdefault(
-                        artifact_column(name, field),
-                        {"kind": kind, "artifact": name, "field": field},
-                    )
-    return [
-        {"name": column, "kind": _FIXED_KINDS[column]}
-        if column in _FIXED_KINDS
-        else {"name": column, **known[column]}
-        for column in columns
-    ]
+        parameters.update(component.parameters)
+        metrics.update(summary.metric_name for summary in component.metrics)
+        inputs.update(component.input_artifacts)
+        outputs.update(component.output_artifacts)
+    # In the order component_row writes a row's keys, so that where two sources share a column
+    # name, the one whose value the row holds describes it.
+    known: dict[str, dict[str, Any]] = {
+        column: {"kind": kind} for column, kind in _FIXED_KINDS.items() if kind in _LEADING
+    }
+    known.update((name, {"kind": "parameter", "parameter": name}) for name in parameters)
+    for metric in metrics:
+        for statistic, column in zip(SUMMARY_STATISTICS, metric_columns(metric), strict=True):
+            known[column] = {"kind": "metric", "metric": metric, "statistic": statistic}
+    for kind, artifacts in (("input_artifact", inputs), ("output_artifact", outputs)):
+        for name in artifacts:
+            for field in ARTIFACT_FIELDS:
+                known[artifact_column(name, field)] = {
+                    "kind": kind,
+                    "artifact": name,
+                    "field": field,
+                }
+    known.update(
+        (column, {"kind": kind}) for column, kind in _FIXED_KINDS.items() if kind not in _LEADING
+    )
+    return [{"name": column, **known[column]} for column in columns]
 
 
 def _artifact_columns(
@@ -188,8 +198,9 @@ def _artifact_columns(
     for name in sorted(artifacts):
         if name_filter is not None and name not in name_filter:
             continue
-        out[artifact_column(name, "MediaType")] = artifacts[name].media_type
-        out[artifact_column(name, "Value")] = artifacts[name].value
+        media_type_column, value_column = artifact_columns(name)
+        out[media_type_column] = artifacts[name].media_type
+        out[value_column] = artifacts[name].value
     return out
 
 

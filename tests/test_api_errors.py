@@ -224,6 +224,19 @@ class TestUnknownStoreKindInTheEnvironment:
         assert "SMX_LAB_STORE" in error["message"]
 
 
+class TestAStoreClassThatIsNoStore:
+    @pytest.fixture
+    def smx_lab_config(self, api_db_path: Path) -> dict[str, Any]:
+        return {"store_class": "collections.OrderedDict", "db_path": str(api_db_path)}
+
+    async def test_routes_answer_503_naming_the_setting_not_another_store(self, api: Api) -> None:
+        error = (await api.request("GET", "experiments", {}, expect=503)).body
+
+        assert error["field"] == "store_class"
+        assert "smx_lab.stores.base.Store" in error["message"]
+        assert "OrderedDict" in error["message"]
+
+
 class RecordingStore(LocalStore):
     """The embedded store, noting which thread runs each call."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from smx_lab.model import Artifact, MetricSummary, Parent, Source, TrialComponent
-from smx_lab.table import build_table
+from smx_lab.table import build_table, describe_columns
 
 
 def summary(name: str, values: list[float]) -> MetricSummary:
@@ -165,3 +165,56 @@ def test_empty_name_filter_keeps_everything_as_the_sdk_does() -> None:
 
 def test_no_components_make_an_empty_table() -> None:
     assert build_table([]) == ([], [])
+
+
+def test_each_column_is_described_by_what_it_holds() -> None:
+    component = training_component()
+    columns, _ = build_table([component])
+
+    described = {d["name"]: d for d in describe_columns(columns, [component])}
+
+    assert [d for d in described] == columns
+    assert described["TrialComponentName"] == {"name": "TrialComponentName", "kind": "name"}
+    assert described["SourceArn"]["kind"] == "source"
+    assert described["lr"] == {"name": "lr", "kind": "parameter", "parameter": "lr"}
+    assert described["train:loss - StdDev"] == {
+        "name": "train:loss - StdDev",
+        "kind": "metric",
+        "metric": "train:loss",
+        "statistic": "StdDev",
+    }
+    assert described["code - Value"]["kind"] == "input_artifact"
+    assert described["model - MediaType"] == {
+        "name": "model - MediaType",
+        "kind": "output_artifact",
+        "artifact": "model",
+        "field": "MediaType",
+    }
+    assert (described["Trials"]["kind"], described["Experiments"]["kind"]) == (
+        "trials",
+        "experiments",
+    )
+
+
+def test_a_parameter_named_like_a_metric_column_is_a_parameter() -> None:
+    component = TrialComponent(trial_component_name="odd", parameters={"loss - Max": 3.0})
+    columns, rows = build_table([component])
+
+    described = {d["name"]: d["kind"] for d in describe_columns(columns, [component])}
+
+    assert described["loss - Max"] == "parameter"
+    assert rows[0]["loss - Max"] == 3.0
+
+
+def test_where_a_parameter_and_a_metric_share_a_column_the_value_held_describes_it() -> None:
+    component = TrialComponent(
+        trial_component_name="clash",
+        parameters={"loss - Max": 3.0},
+        metrics=[summary("loss", [1.0, 2.0])],
+    )
+    columns, rows = build_table([component])
+
+    described = {d["name"]: d["kind"] for d in describe_columns(columns, [component])}
+
+    assert rows[0]["loss - Max"] == 2.0
+    assert described["loss - Max"] == "metric"

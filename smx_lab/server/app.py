@@ -47,12 +47,22 @@ def api_pattern(path: str) -> str:
     return API_PREFIX + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
 
 
+def _short(value: object) -> str:
+    """A configured value named briefly: a class by its dotted name, anything else by repr."""
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, str):  # also the command line's DeferredConfigString
+        return repr(str(value)[:200])
+    return repr(value)[:200]
+
+
 class SmxLabExtension(ExtensionApp):
     """smx-lab's REST API, served by jupyter-server under ``{base_url}/smx-lab/api/``."""
 
     name = "smx_lab"
 
-    # The route table: (OpenAPI path template, handler). One line per route of DESIGN.md's table.
+    # The route table: (OpenAPI path template, handler), one line per route; openapi.yaml documents
+    # each, and a test keeps the two equal.
     routes: ClassVar[list[tuple[str, type[SmxLabHandler]]]] = [
         ("info", InfoHandler),
         ("openapi.json", OpenAPIHandler),
@@ -116,9 +126,27 @@ class SmxLabExtension(ExtensionApp):
 
     def resolved_store_class(self) -> type[Store]:
         """The configured ``store_class``, else the class that ``store`` names. Resolved when the
-        store is built, not when the extension loads: a bad ``store`` value must become a 503
-        with its reason, not an extension that is missing."""
+        store is built, not when the extension loads: a bad value must become a 503 with its
+        reason, not an extension that is missing or, worse, serving another store."""
+        configured = self._configured("store_class")
+        if configured is not None and self.store_class is None:
+            # The trait refused it while the configuration loaded (jupyter-server logs that and
+            # goes on with the default): say so on every route instead of serving another store.
+            raise StoreError(
+                "SmxLabExtension.store_class must be a subclass of smx_lab.stores.base.Store; "
+                f"{_short(configured)} is not one",
+                field="store_class",
+            )
         return self.store_class or factory.store_class(self.store or None)
+
+    def _configured(self, name: str) -> Any:
+        """A setting as the configuration gave it, whether or not its trait took it (the server's
+        configuration too: jupyter-server links the extension before handing it over)."""
+        for config in (self.config, getattr(self.serverapp, "config", None)):
+            section = config.get(type(self).__name__, {}) if config is not None else {}
+            if name in section:
+                return section[name]
+        return None
 
     def build_store(self) -> tuple[Store | None, SmxError | None]:
         """The configured store, or the error that prevented building it (the server still starts
