@@ -26,7 +26,11 @@ module.exports = {
   automock: false,
   setupFiles: [...baseConfig.setupFiles, '<rootDir>/jest.setup.js'],
   reporters: ['default'],
-  collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts'],
+  collectCoverageFrom: [
+    'src/**/*.{ts,tsx}',
+    '!src/**/*.d.ts',
+    '!src/api/schema.ts'
+  ],
   coverageReporters: ['lcov', 'text'],
   testRegex: 'src/.*/.*.spec.ts[x]?$',
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]

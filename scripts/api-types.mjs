@@ -1,13 +1,15 @@
 // The request and answer types of the REST API, generated from its OpenAPI document.
 //
-//   node scripts/api-types.mjs          writes src/api/schema.d.ts      (jlpm generate:api)
+//   node scripts/api-types.mjs          writes src/api/schema.ts        (jlpm generate:api)
 //   node scripts/api-types.mjs --check  fails when that file is stale  (jlpm check:api)
 //
-// The document is smx_lab/server/openapi.yaml as the server serves it, with the schemas it embeds
-// from Python (ChartRequest, Selection): `python -m smx_lab.server.openapi` prints it. The Python
-// is $PYTHON, else the active virtual environment's, else the repository's .venv (or
+// The document is smx_lab/server/openapi.yaml as the server serves it, with the schemas it fills
+// in from Python (ChartRequest, ChartType, Selection): `python -m smx_lab.server.openapi` prints it.
+// The Python is $PYTHON, else the active virtual environment's, else the repository's .venv (or
 // $SMX_LAB_VENV), else python3. The output goes through prettier with the repository's settings,
-// so `jlpm lint:check` accepts it as written and the check compares like with like.
+// so `jlpm lint:check` accepts it as written and the check compares like with like. It is a .ts
+// file of types only, not a .d.ts (which tsc does not copy to lib/), so that the built package's
+// declarations find it; eslint leaves it alone (.eslintignore).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,7 +22,7 @@ import * as prettier from 'prettier';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DOCUMENT = 'smx_lab/server/openapi.yaml';
-const OUTPUT = join(root, 'src', 'api', 'schema.d.ts');
+const OUTPUT = join(root, 'src', 'api', 'schema.ts');
 
 const BANNER = `/**
  * The schemas and operations of the REST API, as TypeScript types: ${DOCUMENT} as the
@@ -91,7 +93,7 @@ async function main() {
   }
   // The fresh types go to a temporary file, kept when they differ so that they can be compared.
   const scratch = await mkdtemp(join(tmpdir(), 'smx-lab-api-'));
-  const fresh = join(scratch, 'schema.d.ts');
+  const fresh = join(scratch, 'schema.ts');
   await writeFile(fresh, text);
   const current = await readFile(OUTPUT, 'utf-8').catch(() => null);
   if (current === text) {

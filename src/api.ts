@@ -1,16 +1,67 @@
 /**
  * The typed client of smx-lab's REST API (`{base_url}/smx-lab/api/`).
  *
- * The interfaces mirror `smx_lab/model.py`'s `to_dict()` shapes, which are SageMaker's own
- * (PascalCase), so the words a boto3 user knows are the words used here. This module is the only
+ * Its request and answer types are generated from the API's OpenAPI document
+ * (smx_lab/server/openapi.yaml, as `python -m smx_lab.server.openapi` serves it) by
+ * `jlpm generate:api` into ./api/schema.ts and named in ./api/types.ts: this module exports them
+ * under the names the rest of the frontend uses and keeps no copy of a schema, so what the frontend
+ * reads and sends is what the document says (and the server's tests hold its answers to the
+ * document). The records are SageMaker's shapes (PascalCase, as `smx_lab/model.py`'s `to_dict()`
+ * writes them), so the words a boto3 user knows are the words used here. This module is the only
  * place in the frontend that talks to the server.
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import type * as gen from './api/types';
+import type {
+  ChartDataType,
+  ChartType,
+  ColumnKind,
+  IArtifact,
+  IChartTypeDescription,
+  IColumnDescriptor,
+  IErrorBody,
+  IExperiment,
+  IInfo,
+  IMetricsRequest,
+  IMetricsResponse,
+  IMetricSummary,
+  IParameterValue,
+  IParent,
+  ISearchRequest,
+  ISelection,
+  ISeries,
+  ISource,
+  IStatus,
+  ITag,
+  ITrial,
+  ITrialComponent,
+  IUserContext,
+  PrimaryStatus,
+  Resource,
+  SummaryStatistic,
+  XAxis
+} from './api/types';
 
-export type PrimaryStatus =
-  'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+// --- Records (SageMaker's shapes) ---
 
+export type {
+  IArtifact,
+  IExperiment,
+  IMetricSummary,
+  IParameterValue,
+  IParent,
+  ISource,
+  IStatus,
+  ITag,
+  ITrial,
+  ITrialComponent,
+  IUserContext,
+  PrimaryStatus,
+  SummaryStatistic
+};
+
+/** The statistics of a metric summary, in the order the table's metric columns come. */
 export const SUMMARY_STATISTICS = [
   'Min',
   'Max',
@@ -18,126 +69,44 @@ export const SUMMARY_STATISTICS = [
   'StdDev',
   'Last',
   'Count'
-] as const;
-export type SummaryStatistic = (typeof SUMMARY_STATISTICS)[number];
+] as const satisfies readonly SummaryStatistic[];
 
-export type Resource =
-  'Experiment' | 'ExperimentTrial' | 'ExperimentTrialComponent';
+/**
+ * One page of a list or a search: its records (`items`, typed per record as the document's
+ * ExperimentPage, TrialPage and TrialComponentPage type them) and the document's PageFields.
+ */
+export type IPage<T> = { items: T[] } & gen.IPageFields;
 
-export interface ISource {
-  SourceArn: string;
-  SourceType?: string;
-}
+/** The records a search of each resource answers. */
+export type SearchRecord<R extends Resource> = R extends 'Experiment'
+  ? IExperiment
+  : R extends 'ExperimentTrial'
+    ? ITrial
+    : ITrialComponent;
 
-export interface IStatus {
-  PrimaryStatus: PrimaryStatus;
-  Message?: string;
-}
+// --- The server, and the routes' requests and answers ---
 
-export interface IArtifact {
-  Value: string;
-  MediaType?: string;
-}
+export type {
+  ChartDataType,
+  ChartType,
+  ColumnKind,
+  IChartTypeDescription,
+  IColumnDescriptor,
+  IErrorBody,
+  IInfo,
+  IMetricsRequest,
+  IMetricsResponse,
+  ISearchRequest,
+  ISelection,
+  ISeries,
+  Resource,
+  XAxis
+};
 
-export interface IParent {
-  TrialName: string;
-  ExperimentName: string;
-}
-
-export interface IUserContext {
-  UserProfileName: string;
-}
-
-export interface ITag {
-  Key: string;
-  Value: string;
-}
-
-export interface IMetricSummary {
-  MetricName: string;
-  Min: number;
-  Max: number;
-  Avg: number;
-  StdDev: number;
-  Last: number;
-  Count: number;
-  TimeStamp?: string;
-  SourceArn?: string;
-}
-
-/** A parameter value as SageMaker writes it: exactly one of the two keys. */
-export interface IParameterValue {
-  NumberValue?: number;
-  StringValue?: string;
-}
-
-export interface IExperiment {
-  ExperimentName: string;
-  ExperimentArn?: string;
-  DisplayName: string;
-  Description?: string;
-  Source?: ISource;
-  CreationTime?: string;
-  CreatedBy?: IUserContext;
-  LastModifiedTime?: string;
-  Tags?: ITag[];
-  TrialCount?: number;
-}
-
-export interface ITrial {
-  TrialName: string;
-  TrialArn?: string;
-  DisplayName: string;
-  ExperimentName: string;
-  Source?: ISource;
-  CreationTime?: string;
-  CreatedBy?: IUserContext;
-  LastModifiedTime?: string;
-  Tags?: ITag[];
-  TrialComponentCount?: number;
-}
-
-export interface ITrialComponent {
-  TrialComponentName: string;
-  TrialComponentArn?: string;
-  DisplayName: string;
-  Status?: IStatus;
-  Source?: ISource;
-  StartTime?: string;
-  EndTime?: string;
-  CreationTime?: string;
-  CreatedBy?: IUserContext;
-  LastModifiedTime?: string;
-  LastModifiedBy?: IUserContext;
-  Parameters: Record<string, IParameterValue>;
-  InputArtifacts: Record<string, IArtifact>;
-  OutputArtifacts: Record<string, IArtifact>;
-  Metrics: IMetricSummary[];
-  Tags?: ITag[];
-  Parents: IParent[];
-  /** The SageMaker job behind the component (instance type, job status, ...), when there is one. */
-  SourceDetail?: Record<string, unknown>;
-}
-
-export interface IPage<T> {
-  items: T[];
-  next_cursor: string | null;
-  total: number | null;
-}
-
-export interface IInfo {
-  version: string;
-  store: { kind: 'local' | 'sagemaker'; description: string } & Record<
-    string,
-    unknown
-  >;
-  capabilities: string[];
-  openapi: string;
-  page_size_cap: number;
-  /** What each chart type of the `chart` route draws and reads (see IChartTypeDescription). */
-  chart_types: IChartTypeDescription[];
-}
-
+/**
+ * The spellings of a sort order the panel sends; the API's SortOrder also takes `asc`, `desc`
+ * and any case.
+ */
 export type SortOrder = 'Ascending' | 'Descending';
 
 /** What the list routes take: `q` is plain words (a name substring) or the typed query language. */
@@ -149,161 +118,38 @@ export interface IListOptions {
   cursor?: string | null;
 }
 
-export interface ISearchRequest {
-  resource: Resource;
-  query?: string;
-  search_expression?: Record<string, unknown>;
-  sort_by?: string;
-  sort_order?: SortOrder;
-  limit?: number;
-  cursor?: string | null;
-}
-
-export type XAxis = 'step' | 'time';
-
-export interface IMetricsRequest {
-  queries: { component: string; metric: string }[];
-  x_axis?: XAxis;
-  max_points?: number;
-  x_range?: [number, number];
-}
-
-export interface ISeries {
-  component: string;
-  metric: string;
-  x_axis: XAxis;
-  x: number[];
-  y: number[];
-  raw_count: number;
-  reduced: boolean;
-}
-
-// --- Compare: selection, table, chart (the trial component list and its charts) ---
-
 /**
- * Which trial components a `table` or `chart` request is about. The named parts are a union (every
- * component of the experiments, of the trials, the components named, and with `unassigned` those
- * of no trial); `search` narrows them, or alone searches every component. At least one part.
+ * A `table` request: the selection, optionally narrowed by name lists. The server still takes
+ * the older `components` and `search` instead of `selection` (one-part selections); the frontend
+ * sends `selection`.
  */
-export interface ISelection {
-  components?: string[];
-  trials?: string[];
-  experiments?: string[];
-  unassigned?: boolean;
-  search?: { query: string } | { search_expression: Record<string, unknown> };
-}
-
-export type ChartDataType = 'time_series' | 'summary';
-
-/** One chart type of the `chart` route, as `GET info` describes it. */
-export interface IChartTypeDescription {
-  chart_type: string;
-  label: string;
-  data_types: ChartDataType[];
-  /**
-   * The request fields the type reads per data type, besides chart_type, data_type, selection,
-   * title, width and height (the server refuses the others).
-   */
-  fields: Partial<Record<ChartDataType, string[]>>;
-  required: Partial<Record<ChartDataType, string[]>>;
-}
-
-/** A chart request (`smx_lab.charts.CHART_REQUEST_SCHEMA`); the server builds the spec. */
-export interface IChartRequest {
-  chart_type: string;
-  data_type?: ChartDataType;
-  selection?: ISelection;
-  /**
-   * @deprecated The old selector, still accepted by the server (the component view's metric
-   * charts use it); send `selection`.
-   */
-  components?: string[];
-  metrics?: string[];
-  x_axis?: 'step' | 'time' | 'relative_time';
-  max_points?: number;
-  x_range?: [number, number];
-  smoothing?: number;
-  /** Summary charts: chart column names (`parameters.lr`, `metrics.loss.max`, `trial`, ...). */
-  x?: string;
-  y?: string;
-  color?: string;
-  columns?: string[];
-  statistic?: SummaryStatistic;
-  log_y?: boolean;
-  ignore_outliers?: boolean;
-  bins?: number;
-  title?: string;
-  width?: number;
-  height?: number;
-}
-
-/** A `table` request: the selection, optionally narrowed by name lists. */
-export interface ITableRequest {
-  selection: ISelection;
-  metric_names?: string[];
-  parameter_names?: string[];
-  input_artifact_names?: string[];
-  output_artifact_names?: string[];
-}
-
-export type ColumnKind =
-  | 'name'
-  | 'display_name'
-  | 'source'
-  | 'parameter'
-  | 'metric'
-  | 'input_artifact'
-  | 'output_artifact'
-  | 'trials'
-  | 'experiments'
-  | 'status'
-  | 'time';
-
-/** What a column of the `table` answer holds, so nothing has to be read out of its name. */
-export interface IColumnDescriptor {
-  name: string;
-  kind: ColumnKind;
-  /** Metric columns: the metric and the statistic of it the column holds. */
-  metric?: string;
-  statistic?: SummaryStatistic;
-  /** Parameter columns: the parameter. */
-  parameter?: string;
-  /** Artifact columns: the artifact and which of its fields the column holds. */
-  artifact?: string;
-  field?: 'MediaType' | 'Value';
-}
+export type ITableRequest = Omit<
+  gen.ITableRequest,
+  'components' | 'search' | 'selection'
+> &
+  Required<Pick<gen.ITableRequest, 'selection'>>;
 
 /**
  * The components of a selection as rows. `columns` are ExperimentAnalytics' (named and ordered as
  * it names them); `descriptors` describe them in the same order, then the record columns every row
  * also carries: `Status` (the PrimaryStatus), `CreationTime` and `LastModifiedTime` (ISO or null).
+ * `total` is null when the server's cap (10,000 rows) cut the rows (`truncated`).
  */
-export interface ITable {
-  columns: string[];
-  descriptors: IColumnDescriptor[];
-  rows: Record<string, unknown>[];
-  /** Components of the selection; more than the rows when `truncated`. */
-  total: number;
-  /** True when the server's cap (10,000 rows) cut the rows. */
-  truncated: boolean;
-}
+export type ITable = gen.ITableResponse;
 
-// --- end of Compare ---
+/**
+ * A chart request (`smx_lab.charts.CHART_REQUEST_SCHEMA`); the server builds the spec. The server
+ * still takes the older selectors `components`, `search`, `experiment` and `trial` instead of
+ * `selection` (one-part selections); the frontend sends `selection`.
+ */
+export type IChartRequest = Omit<
+  gen.IChartRequest,
+  'components' | 'search' | 'experiment' | 'trial' | 'selection'
+> &
+  Required<Pick<gen.IChartRequest, 'selection'>>;
 
 /** A Vega-Lite v5 spec as the server builds it. */
-export type VegaLiteSpec = Record<string, unknown> & { $schema: string };
-
-/** The body of every error answer: `{error, message, ...details}`. */
-export interface IErrorBody {
-  error: string;
-  message: string;
-  field?: string;
-  kind?: string;
-  name?: string;
-  position?: number;
-  expected?: string[];
-  suggestions?: string[];
-}
+export type VegaLiteSpec = gen.IVegaLiteSpec;
 
 /** An error answer of the API, or a failure to reach it (`status` 0). */
 export class ApiError extends Error {
@@ -385,11 +231,14 @@ export class SmxLabClient {
     return this.request('GET', `components/${encodeURIComponent(name)}`);
   }
 
-  search<T = ITrialComponent>(request: ISearchRequest): Promise<IPage<T>> {
+  /** A page of the records of one resource (trial components when `resource` is not given). */
+  search<R extends Resource = 'ExperimentTrialComponent'>(
+    request: ISearchRequest & { resource?: R }
+  ): Promise<IPage<SearchRecord<R>>> {
     return this.request('POST', 'search', {}, request);
   }
 
-  metrics(request: IMetricsRequest): Promise<{ series: ISeries[] }> {
+  metrics(request: IMetricsRequest): Promise<IMetricsResponse> {
     return this.request('POST', 'metrics', {}, request);
   }
 
@@ -482,8 +331,8 @@ export function parameterValue(value: IParameterValue): {
   value: string | number;
   type: 'Number' | 'String';
 } {
-  if (value.NumberValue !== undefined && value.NumberValue !== null) {
+  if ('NumberValue' in value) {
     return { value: value.NumberValue, type: 'Number' };
   }
-  return { value: value.StringValue ?? '', type: 'String' };
+  return { value: value.StringValue, type: 'String' };
 }

@@ -174,8 +174,7 @@ const panelPlugin: JupyterFrontEndPlugin<IExperimentsPanel> = {
     });
     registerCompare({
       app,
-      // The compare views still take the class; they call its public methods only.
-      client: client as SmxLabClient,
+      client,
       panel,
       copy: actions.copy,
       chartPoints: () => current.chartPoints,

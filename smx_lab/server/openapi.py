@@ -40,6 +40,11 @@ def _spec() -> dict[str, Any]:
     spec["components"]["schemas"]["ChartRequest"] = chart_schema
     # So is a selection's, in the selection layer.
     spec["components"]["schemas"]["Selection"] = copy.deepcopy(SELECTION_SCHEMA)
+    # A chart type as info describes it is the request's chart_type (every chart type, by name).
+    spec["components"]["schemas"]["ChartType"] = {
+        **copy.deepcopy(CHART_REQUEST_SCHEMA["properties"]["chart_type"]),
+        "description": "A chart type of the chart route.",
+    }
     return spec
 
 

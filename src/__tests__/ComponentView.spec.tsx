@@ -208,7 +208,7 @@ describe('Trial component view', () => {
     expect(chart?.body).toEqual({
       chart_type: 'line',
       data_type: 'time_series',
-      components: ['cnn-1-training'],
+      selection: { components: ['cnn-1-training'] },
       metrics: ['test:accuracy'],
       x_axis: 'step',
       max_points: 500,

@@ -1,4 +1,4 @@
-import { IChartTypeDescription, VegaLiteSpec } from '../api';
+import { ChartType, IChartTypeDescription, VegaLiteSpec } from '../api';
 import {
   chartRequest,
   columnOptions,
@@ -96,7 +96,8 @@ describe('chart pickers', () => {
   it("start with the server's first chart type when it draws no scatter", () => {
     const properties = defaultProperties(loaded(), [
       {
-        chart_type: 'ridge',
+        // A chart type the OpenAPI document of this frontend does not know (a newer server's).
+        chart_type: 'ridge' as ChartType,
         label: 'Ridge',
         data_types: ['time_series'],
         fields: { time_series: ['metrics'] },
@@ -190,7 +191,11 @@ describe('chart requests', () => {
 
   it('send only what it knows of a type the server does not describe', () => {
     expect(
-      chartRequest({ ...BASE, chartType: 'new' }, undefined, SELECTION)
+      chartRequest(
+        { ...BASE, chartType: 'new' as ChartType },
+        undefined,
+        SELECTION
+      )
     ).toEqual({
       chart_type: 'new',
       data_type: 'summary',
@@ -237,7 +242,7 @@ describe('chart requests', () => {
     };
     const properties = {
       ...BASE,
-      chartType: 'line',
+      chartType: 'line' as const,
       dataType: 'time_series' as const
     };
     expect(pickersOf(properties, summaryLine).dataTypes).toEqual(['summary']);

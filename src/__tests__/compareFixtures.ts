@@ -75,11 +75,12 @@ const RECORD_DESCRIPTORS: IColumnDescriptor[] = [
 
 /**
  * The `table` answer for components: ExperimentAnalytics' columns in its order, described, then
- * the record columns; `total` is the selection's count (more than the rows when truncated).
+ * the record columns. As the server's: with a `cap` below the components, only the first `cap`
+ * rows, `truncated` and a `total` of null.
  */
 export function tableOf(
   components: ITrialComponent[],
-  options: { total?: number; cap?: number } = {}
+  options: { cap?: number } = {}
 ): ITable {
   const described = new Map<string, IColumnDescriptor>();
   const add = (
@@ -109,7 +110,7 @@ export function tableOf(
       add(
         row,
         { name, kind: 'parameter', parameter: name },
-        value.NumberValue ?? value.StringValue
+        'NumberValue' in value ? value.NumberValue : value.StringValue
       );
     }
     for (const metric of c.Metrics) {
@@ -168,7 +169,7 @@ export function tableOf(
       ...Object.fromEntries(columns.map(name => [name, row[name] ?? null])),
       ...record
     })),
-    total: options.total ?? components.length,
+    total: listed.length < components.length ? null : components.length,
     truncated: listed.length < components.length
   };
 }

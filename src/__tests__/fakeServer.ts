@@ -113,8 +113,9 @@ export function selectComponents(
       ) ||
       (!!selection.unassigned && c.Parents.length === 0)
   );
-  if (selection.search && 'query' in selection.search) {
-    const matched = search(selection.search.query);
+  const query = selection.search?.query;
+  if (query !== undefined) {
+    const matched = search(query);
     selected = selected.filter(c => matched.has(c.TrialComponentName));
   }
   return selected;

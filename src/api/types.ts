@@ -1,9 +1,10 @@
 /**
  * Friendly names for the schemas of the REST API's OpenAPI document (smx_lab/server/openapi.yaml),
- * one for each schema, from the types `jlpm generate:api` writes to ./schema.d.ts. The names are
- * the schema's own, prefixed with I for objects, as src/api.ts names its hand-written interfaces.
- * `src/__tests__/apiTypes.spec.ts` fails to compile when a schema has no name here, and when the
- * hand-written interfaces drift from these.
+ * one for each schema, from the types `jlpm generate:api` writes to ./schema.ts, and for a few
+ * parts of them (an enum, a record's status). The names are the schema's own, prefixed with I for
+ * objects. src/api.ts exports these as the client's request and answer types;
+ * `src/__tests__/apiTypes.spec.ts` fails to compile when a schema has no name here, and when
+ * src/api.ts declares a type of its own instead of these.
  */
 import type { components } from './schema';
 
@@ -14,7 +15,14 @@ type Schemas = components['schemas'];
 /** The body of every error answer: `{error, message, ...details}` (schema `Error`). */
 export type IErrorBody = Schemas['Error'];
 export type IInfo = Schemas['Info'];
+/** One chart type of the `chart` route, as `GET info` describes it. */
 export type IChartTypeDescription = Schemas['ChartTypeDescription'];
+/** The name of a chart type (`line`, `scatter`, ...). */
+export type ChartType = Schemas['ChartType'];
+/** What a chart draws: metric series over steps or time, or one value per component. */
+export type ChartDataType = Schemas['ChartDataType'];
+/** Request field names per data type (ChartTypeDescription's `fields` and `required`). */
+export type IFieldsByDataType = Schemas['FieldsByDataType'];
 
 // --- Records (SageMaker's shapes) ---
 
@@ -31,6 +39,8 @@ export type ITrial = Schemas['Trial'];
 export type IParameterValue = Schemas['ParameterValue'];
 export type IArtifact = Schemas['Artifact'];
 export type IMetricSummary = Schemas['MetricSummary'];
+/** The statistics of a metric summary, as the table's metric columns name them. */
+export type SummaryStatistic = NonNullable<IColumnDescriptor['statistic']>;
 export type IParent = Schemas['Parent'];
 export type ITrialComponent = Schemas['TrialComponent'];
 /** A trial component's status (not a schema of its own in the document). */
@@ -51,14 +61,20 @@ export type ISearchPage = Schemas['SearchPage'];
 export type ISearchExpression = Schemas['SearchExpression'];
 export type SortOrder = Schemas['SortOrder'];
 export type ISearchRequest = Schemas['SearchRequest'];
+/** The resource a search looks through (ExperimentTrialComponent when not given). */
+export type Resource = NonNullable<ISearchRequest['resource']>;
 export type IMetricsRequest = Schemas['MetricsRequest'];
 export type ISeries = Schemas['Series'];
+/** A metric series' x axis: steps, or seconds since the epoch. */
+export type XAxis = ISeries['x_axis'];
 export type IMetricsResponse = Schemas['MetricsResponse'];
 export type NameList = Schemas['NameList'];
 /** Which trial components a request is about (filled in from Python when the server loads the document). */
 export type ISelection = Schemas['Selection'];
 export type ITableRequest = Schemas['TableRequest'];
 export type IColumnDescriptor = Schemas['ColumnDescriptor'];
+/** Where a table column's values come from. */
+export type ColumnKind = IColumnDescriptor['kind'];
 export type ITableResponse = Schemas['TableResponse'];
 /** A chart request (filled in from Python when the server loads the document). */
 export type IChartRequest = Schemas['ChartRequest'];

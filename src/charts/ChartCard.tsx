@@ -4,15 +4,11 @@
  */
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import type { View } from 'vega';
-import {
-  ApiError,
-  IChartTypeDescription,
-  SmxLabClient,
-  VegaLiteSpec
-} from '../api';
+import { ApiError, IChartTypeDescription, VegaLiteSpec } from '../api';
 import { downloadText, downloadUrl } from '../compare/csv';
 import { TrialComponentListModel } from '../compare/listModel';
 import { VegaChart } from '../details/VegaChart';
+import type { ISmxLabClient } from '../tokens';
 import {
   ChartType,
   chartRequest,
@@ -32,7 +28,7 @@ import { chartDataCsv, reductionNote, zoomOf, zoomRange } from './usermeta';
 const ZOOM_DELAY_MS = 400;
 
 export interface IChartCardProps {
-  client: SmxLabClient;
+  client: ISmxLabClient;
   model: TrialComponentListModel;
   /** The chart types the server draws, as `GET info` describes them. */
   chartTypes: IChartTypeDescription[];

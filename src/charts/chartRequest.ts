@@ -6,6 +6,7 @@
  */
 import {
   ChartDataType,
+  ChartType as ApiChartType,
   IChartRequest,
   IChartTypeDescription,
   ISelection,
@@ -14,9 +15,9 @@ import {
 import { chartColumn, IListColumn, statisticsOf } from '../compare/columns';
 import { TrialComponentListModel } from '../compare/listModel';
 
-export type ChartType = string;
+export type ChartType = ApiChartType;
 export type DataType = ChartDataType;
-export type XAxisChoice = 'step' | 'time' | 'relative_time';
+export type XAxisChoice = NonNullable<IChartRequest['x_axis']>;
 
 export interface IChartProperties {
   chartType: ChartType;
@@ -50,13 +51,7 @@ export interface IColumnOption {
 /** The request fields the properties pane can fill; a type's other fields are left to defaults. */
 type FilledField = Exclude<
   keyof IChartRequest,
-  | 'chart_type'
-  | 'data_type'
-  | 'selection'
-  | 'components'
-  | 'title'
-  | 'width'
-  | 'height'
+  'chart_type' | 'data_type' | 'selection' | 'title' | 'width' | 'height'
 >;
 
 /** Each field's value from the properties, or undefined to leave it to the server's default. */

@@ -2,13 +2,14 @@
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { ISignal } from '@lumino/signaling';
 import React from 'react';
-import { IChartTypeDescription, SmxLabClient } from '../api';
+import { IChartTypeDescription } from '../api';
 import { TrialComponentListModel } from '../compare/listModel';
+import type { ISmxLabClient } from '../tokens';
 import { ChartCard } from './ChartCard';
 import { defaultProperties, IChartProperties } from './chartRequest';
 
 export interface IChartsWidgetOptions {
-  client: SmxLabClient;
+  client: ISmxLabClient;
   model: TrialComponentListModel;
   /** The chart types the server draws, as `GET info` describes them. */
   chartTypes: IChartTypeDescription[];

@@ -173,17 +173,26 @@ function ListToolbar(
   );
 }
 
-/** "3 trial components", "1 of 3 trial components", and what the server's cap left out. */
+/**
+ * "3 trial components", "1 of 3 trial components", and what the server's cap left out: a table
+ * the cap cut has no total, only more components than its rows.
+ */
 function countText(model: TrialComponentListModel): string {
-  const all = model.selectionTable;
-  const shown = model.table;
+  const all = countOf(model.selectionTable);
+  const shown = countOf(model.table);
   const count =
-    shown.total !== all.total
-      ? `${shown.total} of ${all.total} trial components`
-      : `${all.total} trial components`;
-  return shown.truncated
-    ? `${count} (the first ${shown.rows.length} listed)`
+    shown !== all
+      ? `${shown} of ${all} trial components`
+      : `${all} trial components`;
+  return model.table.truncated
+    ? `${count} (the first ${model.table.rows.length} listed)`
     : count;
+}
+
+function countOf(table: ITable): string {
+  return table.total === null
+    ? `more than ${table.rows.length}`
+    : String(table.total);
 }
 
 function AggregationSelect(props: {

@@ -9,16 +9,17 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { ISignal } from '@lumino/signaling';
-import { IChartTypeDescription, SmxLabClient } from '../api';
+import { IChartTypeDescription } from '../api';
 import { ChartsWidget } from '../charts/widget';
 import { CommandIDs } from '../commands';
 import { ExperimentsPanel } from '../sidebar/panel';
+import type { ISmxLabClient } from '../tokens';
 import { TrialComponentListModel } from './listModel';
 import { TrialComponentList } from './widget';
 
 export interface ICompareOptions {
   app: JupyterFrontEnd;
-  client: SmxLabClient;
+  client: ISmxLabClient;
   panel: ExperimentsPanel;
   copy: (text: string) => void;
   chartPoints: () => number;

@@ -5,9 +5,10 @@
  */
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
-import { ApiError, ISelection, ITable, SmxLabClient } from '../api';
+import { ApiError, ISelection, ITable } from '../api';
 import { ISelectedRow } from '../model';
 import { ErrorState, LoadingState } from '../states';
+import type { ISmxLabClient } from '../tokens';
 import { downloadText } from './csv';
 import { EMPTY_TABLE, TrialComponentListModel } from './listModel';
 import { ListView } from './ListView';
@@ -15,7 +16,7 @@ import { isEmptySelection, narrowed, selectionOf } from './selection';
 import { notebookSnippet } from './snippet';
 
 export interface ITrialComponentListOptions {
-  client: SmxLabClient;
+  client: ISmxLabClient;
   /** What was selected in the sidebar: experiments, trials and components. */
   selection: ISelectedRow[];
   copy: (text: string) => void;

@@ -155,7 +155,7 @@ function MetricChart(props: {
       .chart({
         chart_type: 'line',
         data_type: 'time_series',
-        components: [component],
+        selection: { components: [component] },
         metrics: [metric],
         x_axis: xAxis,
         max_points: chartPoints,

@@ -236,6 +236,8 @@ export interface components {
       MediaType?: string;
       Value: string;
     };
+    /** @enum {string} */
+    ChartDataType: 'time_series' | 'summary';
     /** ChartRequest */
     ChartRequest: {
       bins?: number;
@@ -303,18 +305,26 @@ export interface components {
       /** @description parameters.<name>, metrics.<name>.<statistic>, name, display_name, trial, experiment or status */
       y?: string;
     } & (unknown | unknown | unknown | unknown | unknown);
+    /**
+     * @description A chart type of the chart route.
+     * @enum {string}
+     */
+    ChartType:
+      | 'line'
+      | 'scatter'
+      | 'bar'
+      | 'histogram'
+      | 'box'
+      | 'parallel'
+      | 'importance';
     ChartTypeDescription: {
-      chart_type: string;
-      data_types: ('time_series' | 'summary')[];
+      chart_type: components['schemas']['ChartType'];
+      data_types: components['schemas']['ChartDataType'][];
       /** @description Per data type, the request fields this chart reads besides the common ones. */
-      fields: {
-        [key: string]: string[];
-      };
+      fields: components['schemas']['FieldsByDataType'];
       label: string;
       /** @description Per data type, the fields this chart needs. */
-      required: {
-        [key: string]: string[];
-      };
+      required: components['schemas']['FieldsByDataType'];
     };
     ColumnDescriptor: {
       /** @description kind input_artifact/output_artifact: its name. */
@@ -373,8 +383,13 @@ export interface components {
       TrialCount?: number;
     };
     ExperimentPage: {
-      items?: components['schemas']['Experiment'][];
+      items: components['schemas']['Experiment'][];
     } & components['schemas']['PageFields'];
+    /** @description Request field names, for each data type the chart draws. */
+    FieldsByDataType: {
+      summary?: string[];
+      time_series?: string[];
+    };
     Info: {
       capabilities: (
         'browse' | 'search' | 'typed_query' | 'metrics' | 'table' | 'chart'
@@ -427,8 +442,8 @@ export interface components {
       series: components['schemas']['Series'][];
     };
     NameList: string[];
+    /** @description The fields every page has besides its `items`, which each page schema types (ExperimentPage, TrialPage, TrialComponentPage). */
     PageFields: {
-      items: unknown[];
       /** @description Pass as `cursor` for the next page; null on the last page. */
       next_cursor: string | null;
       /** @description Parts of the search the store evaluated itself after fetching, because the backend cannot express them (SageMaker store only). */
@@ -576,16 +591,18 @@ export interface components {
       TrialComponentName: string;
     };
     TrialComponentPage: {
-      items?: components['schemas']['TrialComponent'][];
+      items: components['schemas']['TrialComponent'][];
     } & components['schemas']['PageFields'];
     TrialPage: {
-      items?: components['schemas']['Trial'][];
+      items: components['schemas']['Trial'][];
     } & components['schemas']['PageFields'];
     UserContext: {
-      UserProfileName?: string;
+      UserProfileName: string;
     };
     VegaLiteSpec: {
       $schema: string;
+    } & {
+      [key: string]: unknown;
     };
   };
   responses: {
