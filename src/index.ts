@@ -178,7 +178,8 @@ const panelPlugin: JupyterFrontEndPlugin<IExperimentsPanel> = {
       panel,
       copy: actions.copy,
       chartPoints: () => current.chartPoints,
-      themeChanged: themeManager?.themeChanged
+      themeChanged: themeManager?.themeChanged,
+      translator
     });
 
     if (restorer) {

@@ -6,6 +6,7 @@ import {
   waitFor,
   within
 } from '@testing-library/react';
+import { ITranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import React from 'react';
 import { IChartTypeDescription } from '../api';
@@ -14,6 +15,7 @@ import { defaultProperties } from '../charts/chartRequest';
 import { ChartsWidget } from '../charts/widget';
 import { TrialComponentListModel } from '../compare/listModel';
 import {
+  bracketing,
   CHART_TYPES,
   RUNS,
   RUNS_SELECTION,
@@ -39,7 +41,8 @@ function loaded(): TrialComponentListModel {
 function renderCard(
   route: (request: IRecordedRequest) => IAnswer,
   chartTypes: IChartTypeDescription[] = CHART_TYPES,
-  model = loaded()
+  model = loaded(),
+  translator?: ITranslator
 ) {
   const server = fakeServer(route);
   render(
@@ -52,6 +55,7 @@ function renderCard(
       chartPoints={500}
       themeVersion={0}
       onRemove={jest.fn()}
+      translator={translator}
     />
   );
   return server;
@@ -179,6 +183,127 @@ describe('a chart of the trial component list', () => {
       'The chart could not be made: y: <b>parameters.optimizer</b> holds text'
     );
     expect(alert.querySelector('b')).toBeNull();
+  });
+});
+
+describe("a chart in the user's language", () => {
+  it("puts its texts through the translator, and leaves the server's chart type labels as they are", async () => {
+    renderCard(() => ({ body: SPEC }), CHART_TYPES, loaded(), bracketing);
+    expect(
+      await screen.findByRole('figure', { name: '⟨Scatter chart⟩' })
+    ).toBeTruthy();
+    const card = screen.getByRole('region', { name: '⟨Chart 1⟩' });
+    expect(within(card).getByText('⟨Chart 1: Scatter⟩')).toBeTruthy();
+    expect(
+      await within(card).findByText(
+        `⟨${(5000).toLocaleString()} points reduced to 100⟩`
+      )
+    ).toBeTruthy();
+    for (const name of [
+      '⟨Export PNG⟩',
+      '⟨Export SVG⟩',
+      '⟨Export data CSV⟩',
+      '⟨Remove chart 1⟩'
+    ]) {
+      expect(within(card).getByRole('button', { name })).toBeTruthy();
+    }
+    expect(within(card).getByText('⟨Remove⟩')).toBeTruthy();
+
+    const pane = within(card).getByRole('complementary', {
+      name: '⟨Chart properties⟩'
+    });
+    const optionsOf = (label: string) =>
+      [
+        ...(
+          within(pane).getByRole('combobox', {
+            name: label
+          }) as HTMLSelectElement
+        ).options
+      ].map(option => option.text);
+    expect(optionsOf('⟨Chart type⟩')).toEqual(
+      CHART_TYPES.map(type => type.label)
+    );
+    expect(optionsOf('⟨Data type⟩')).toEqual([
+      '⟨Summary statistics⟩',
+      '⟨Time series⟩'
+    ]);
+    // The columns are the table's names; the panel's own Status column is translated.
+    expect(optionsOf('⟨X⟩')).toEqual(
+      expect.arrayContaining(['lr', 'accuracy - Max', '⟨Status⟩'])
+    );
+    expect(optionsOf('⟨Y⟩')).toContain('accuracy - Max');
+    expect(optionsOf('⟨Color⟩')[0]).toBe('⟨By component⟩');
+    expect(
+      within(pane).getByRole('checkbox', { name: '⟨Log y⟩' })
+    ).toBeTruthy();
+    expect(
+      within(pane).getByRole('checkbox', { name: '⟨Ignore outliers⟩' })
+    ).toBeTruthy();
+
+    fireEvent.change(
+      within(pane).getByRole('combobox', { name: '⟨Data type⟩' }),
+      { target: { value: 'time_series' } }
+    );
+    expect(optionsOf('⟨X axis⟩')).toEqual([
+      '⟨Step⟩',
+      '⟨Wall time⟩',
+      '⟨Relative time⟩'
+    ]);
+    expect(optionsOf('⟨Metric⟩')).toEqual(['⟨Every metric⟩', 'accuracy']);
+  });
+
+  it('explains a refused chart through the translator', async () => {
+    renderCard(
+      () => ({
+        status: 400,
+        body: { error: 'invalid', message: 'y holds text', field: 'y' }
+      }),
+      CHART_TYPES,
+      loaded(),
+      bracketing
+    );
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      '⟨The chart could not be made: y holds text⟩'
+    );
+  });
+
+  it('gives its translator to the chart tab and its cards', async () => {
+    const widget = new ChartsWidget({
+      client: fakeServer(() => ({ body: SPEC })).client,
+      model: loaded(),
+      chartTypes: CHART_TYPES,
+      chartPoints: 500,
+      title: 'Charts: mnist',
+      translator: bracketing
+    });
+    await act(async () => {
+      Widget.attach(widget, document.body);
+      widget.addChart();
+    });
+    expect(
+      within(widget.node).getByRole('button', { name: '⟨Add chart⟩' })
+    ).toBeTruthy();
+    expect(within(widget.node).getByText('⟨3 trial components⟩')).toBeTruthy();
+    expect(
+      await within(widget.node).findByRole('region', { name: '⟨Chart 1⟩' })
+    ).toBeTruthy();
+    act(() => widget.dispose());
+
+    const empty = new ChartsWidget({
+      client: fakeServer(() => ({ body: SPEC })).client,
+      model: loaded(),
+      chartTypes: [],
+      chartPoints: 500,
+      title: 'Charts: mnist',
+      translator: bracketing
+    });
+    await act(async () => {
+      Widget.attach(empty, document.body);
+    });
+    expect(within(empty.node).getByRole('alert').textContent).toBe(
+      '⟨The server describes no chart types: it may be older than this panel.⟩'
+    );
+    act(() => empty.dispose());
   });
 });
 

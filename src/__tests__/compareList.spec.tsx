@@ -6,15 +6,23 @@ import {
   waitFor,
   within
 } from '@testing-library/react';
+import { ITranslator } from '@jupyterlab/translation';
 import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import React from 'react';
 import { ITable, ITrialComponent } from '../api';
 import { TrialComponentListModel } from '../compare/listModel';
 import { ListView } from '../compare/ListView';
+import { notebookSnippet } from '../compare/snippet';
 import { TrialComponentList } from '../compare/widget';
 import { ISelectedRow } from '../model';
-import { compareServer, component, RUNS, tableOf } from './compareFixtures';
+import {
+  bracketing,
+  compareServer,
+  component,
+  RUNS,
+  tableOf
+} from './compareFixtures';
 
 // jsdom lays nothing out; the grid reports the size of a browser tab so the virtualizer renders.
 const GRID_SIZE = { clientWidth: 1000, clientHeight: 600 };
@@ -48,7 +56,8 @@ function model(
 
 function renderList(
   list: TrialComponentListModel,
-  filter: (query: string) => Promise<ITable> = async () => tableOf([])
+  filter: (query: string) => Promise<ITable> = async () => tableOf([]),
+  translator?: ITranslator
 ) {
   return render(
     <ListView
@@ -57,6 +66,7 @@ function renderList(
       onExportCsv={jest.fn()}
       onCopyCode={jest.fn()}
       onAddChart={jest.fn()}
+      translator={translator}
     />
   );
 }
@@ -148,6 +158,113 @@ describe('the trial component list', () => {
     renderList(model([odd]));
     expect(pinnedNames()).toEqual([html]);
     expect(document.querySelector('.smx-CompareList img')).toBeNull();
+  });
+
+  it('renders again on every change of its model, made from anywhere', () => {
+    const list = model();
+    const view = renderList(list);
+    expect(pinnedNames()).toEqual(['Run a', 'Run b', 'Run c']);
+    act(() => list.toggleSort('table:lr'));
+    expect(pinnedNames()).toEqual(['Run c', 'Run b', 'Run a']);
+    act(() => list.setFilter('parameters.lr = 0.01', tableOf([RUNS[1]])));
+    expect(pinnedNames()).toEqual(['Run b']);
+    expect(screen.getByText('1 of 3 trial components')).toBeTruthy();
+    act(() => {
+      list.differingOnly = true;
+    });
+    expect(
+      (
+        screen.getByRole('checkbox', {
+          name: 'Show only differing parameters'
+        }) as HTMLInputElement
+      ).checked
+    ).toBe(true);
+    // Gone from the page, the view no longer listens: changes render nothing and throw nothing.
+    view.unmount();
+    expect(() => act(() => list.setFilter('', null))).not.toThrow();
+    expect(document.querySelector('.smx-CompareList')).toBeNull();
+  });
+
+  it('counts one trial component in the singular', () => {
+    renderList(model([RUNS[0]]));
+    expect(screen.getByText('1 trial component')).toBeTruthy();
+  });
+
+  it('puts its texts through the translator, and not the data', () => {
+    const list = model();
+    renderList(list, undefined, bracketing);
+    const box = screen.getByRole('searchbox', {
+      name: '⟨Filter rows with a query⟩'
+    });
+    expect(box.getAttribute('placeholder')).toBe(
+      '⟨Filter with a query, e.g. metrics.test:accuracy.max > 0.9⟩'
+    );
+    for (const name of [
+      '⟨Filter⟩',
+      '⟨Table properties⟩',
+      '⟨Export CSV⟩',
+      '⟨Copy as notebook code⟩',
+      '⟨Add chart⟩'
+    ]) {
+      expect(screen.getByRole('button', { name })).toBeTruthy();
+    }
+    expect(
+      screen.getByRole('checkbox', { name: '⟨Show only differing parameters⟩' })
+    ).toBeTruthy();
+    expect(screen.getByText('⟨3 trial components⟩')).toBeTruthy();
+
+    // The headers: the panel's record columns translated, the table's names left as they are.
+    const created = screen.getByRole('button', { name: '⟨Created⟩' });
+    expect(created.getAttribute('title')).toBe('⟨⟨Created⟩: click to sort⟩');
+    expect(screen.getByRole('button', { name: 'lr' })).toBeTruthy();
+    expect(
+      screen.getByRole('button', { name: 'accuracy - Last' })
+    ).toBeTruthy();
+    expect(pinnedNames()).toEqual(['Run a', 'Run b', 'Run c']);
+    const aggregation = screen.getAllByRole('combobox', {
+      name: '⟨Data aggregation of accuracy⟩'
+    })[0] as HTMLSelectElement;
+    expect([...aggregation.options].map(o => [o.value, o.text])).toEqual([
+      ['Min', '⟨Min⟩'],
+      ['Max', '⟨Max⟩'],
+      ['Avg', '⟨Avg⟩'],
+      ['StdDev', '⟨StdDev⟩'],
+      ['Last', '⟨Last⟩'],
+      ['Count', '⟨Count⟩']
+    ]);
+
+    // The column chooser: its categories and the record columns translated, names as they are.
+    fireEvent.click(screen.getByRole('button', { name: '⟨Table properties⟩' }));
+    const pane = screen.getByRole('complementary', {
+      name: '⟨Table properties⟩'
+    });
+    expect(
+      [...pane.querySelectorAll('legend')].map(legend => legend.textContent)
+    ).toEqual(
+      [
+        'Trial',
+        'Metrics',
+        'Parameters',
+        'Input artifacts',
+        'Output artifacts',
+        'Status',
+        'Created',
+        'Last modified'
+      ].map(category => `⟨${category}⟩`)
+    );
+    expect(within(pane).getByRole('heading').textContent).toBe(
+      '⟨Table properties⟩'
+    );
+    expect(within(pane).getByRole('checkbox', { name: 'lr' })).toBeTruthy();
+    expect(
+      within(pane).getAllByRole('checkbox', { name: '⟨Last modified⟩' })
+    ).toHaveLength(2);
+    // What leaves the panel as data or code stays as the table names it.
+    expect(list.toCsv().split('\r\n')[0]).toBe(tableOf(RUNS).columns.join(','));
+    act(() => list.toggleSort('record:CreationTime'));
+    expect(notebookSnippet(list)).toContain(
+      '# rows sorted by Created (Ascending)'
+    );
   });
 
   it('keeps the DOM small for 5,000 components × 300 columns', () => {

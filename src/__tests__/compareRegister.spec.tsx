@@ -1,6 +1,7 @@
 import { act, waitFor } from '@testing-library/react';
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget } from '@jupyterlab/apputils';
+import { ITranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 import { ChartsWidget } from '../charts/widget';
@@ -8,7 +9,8 @@ import { CommandIDs } from '../commands';
 import { registerCompare } from '../compare/register';
 import { ISelectedRow } from '../model';
 import { ExperimentsPanel } from '../sidebar/panel';
-import { compareServer, RUNS } from './compareFixtures';
+import { TrialComponentList } from '../compare/widget';
+import { bracketing, compareServer, RUNS } from './compareFixtures';
 
 // jsdom has no canvas: vega measures text without one (it estimates), as it does in Node.
 beforeAll(() => {
@@ -18,7 +20,7 @@ beforeAll(() => {
 });
 
 /** The compare commands over a fake shell and a sidebar whose selection is `rows`. */
-function setUp(rows: ISelectedRow[]) {
+function setUp(rows: ISelectedRow[], translator?: ITranslator) {
   const server = compareServer(RUNS);
   const added: Widget[] = [];
   const app = {
@@ -39,7 +41,8 @@ function setUp(rows: ISelectedRow[]) {
     client: server.client,
     panel,
     copy: jest.fn(),
-    chartPoints: () => 500
+    chartPoints: () => 500,
+    translator
   });
   return { server, app, added };
 }
@@ -75,6 +78,39 @@ describe('the compare commands', () => {
       data_type: 'summary',
       selection: { trials: ['trial-a'], components: ['c'] }
     });
+    act(() => added.forEach(widget => widget.dispose()));
+  });
+
+  it('put their labels and their tabs through the translator', async () => {
+    const { app, added } = setUp(
+      [
+        { kind: 'Trial', name: 'trial-a', experiment: 'mnist' },
+        { kind: 'TrialComponent', name: 'c' }
+      ],
+      bracketing
+    );
+    const { commands } = app;
+    expect(commands.label(CommandIDs.openInList)).toBe(
+      '⟨Open in trial component list⟩'
+    );
+    expect(commands.label(CommandIDs.addChart)).toBe('⟨Add chart⟩');
+    expect(commands.label(CommandIDs.copyName)).toBe('⟨Copy name⟩');
+    await act(() => app.commands.execute(CommandIDs.addChart));
+    const contents = added.map(widget => (widget as MainAreaWidget).content);
+    const list = contents.find(
+      content => content instanceof TrialComponentList
+    ) as TrialComponentList;
+    const charts = contents.find(
+      content => content instanceof ChartsWidget
+    ) as ChartsWidget;
+    expect(list.title.label).toBe('⟨Compare: trial-a, c⟩');
+    expect(charts.title.label).toBe('⟨Charts: trial-a, c⟩');
+    expect(added.map(widget => widget.title.label)).toEqual([
+      '⟨Compare: trial-a, c⟩',
+      '⟨Charts: trial-a, c⟩'
+    ]);
+    // The list itself speaks the translator's language.
+    expect(list.node.textContent).toContain('⟨2 trial components⟩');
     act(() => added.forEach(widget => widget.dispose()));
   });
 });

@@ -2,7 +2,18 @@
  * One chart of a chart tab: its Chart properties pane, the spec the server builds for them,
  * rendered by the shared VegaChart, exports (PNG, SVG, data CSV) and zoom that asks again.
  */
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+import React, {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState
+} from 'react';
 import type { View } from 'vega';
 import { ApiError, IChartTypeDescription, VegaLiteSpec } from '../api';
 import { downloadText, downloadUrl } from '../compare/csv';
@@ -37,10 +48,15 @@ export interface IChartCardProps {
   chartPoints: number;
   themeVersion: number;
   onRemove: () => void;
+  translator?: ITranslator;
 }
 
 export function ChartCard(props: IChartCardProps): JSX.Element {
-  const { client, model, chartTypes, chartPoints, index } = props;
+  const { client, model, chartTypes, chartPoints, index, translator } = props;
+  const trans = useMemo(
+    () => (translator ?? nullTranslator).load('smx_lab'),
+    [translator]
+  );
   const [properties, setProperties] = useState(props.initial);
   const [xRange, setXRange] = useState<[number, number] | null>(null);
   const [spec, setSpec] = useState<VegaLiteSpec | null>(null);
@@ -114,12 +130,13 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
       );
     }
   };
-  const note = spec ? reductionNote(spec) : null;
+  const note = spec ? reductionNote(spec, translator) : null;
+  // The chart type's label is the server's, as it sends it.
   const label = description?.label ?? properties.chartType;
   return (
     <section
       className="smx-ChartCard"
-      aria-label={`Chart ${index + 1}`}
+      aria-label={trans.__('Chart %1', index + 1)}
       data-chart-type={properties.chartType}
       data-data-type={request.data_type}
       aria-busy={!error && drawnKey !== requestKey}
@@ -127,12 +144,12 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
       <div className="smx-ChartCard-main">
         <div className="smx-ChartCard-toolbar">
           <span className="smx-ChartCard-title">
-            Chart {index + 1}: {label}
+            {trans.__('Chart %1: %2', index + 1, label)}
           </span>
           {note && <span className="smx-ChartCard-note">{note}</span>}
           {xRange && (
             <button className="jp-mod-styled" onClick={() => setXRange(null)}>
-              Reset zoom
+              {trans.__('Reset zoom')}
             </button>
           )}
           <button
@@ -140,14 +157,14 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
             disabled={!spec}
             onClick={() => void exportImage('png')}
           >
-            Export PNG
+            {trans.__('Export PNG')}
           </button>
           <button
             className="jp-mod-styled"
             disabled={!spec}
             onClick={() => void exportImage('svg')}
           >
-            Export SVG
+            {trans.__('Export SVG')}
           </button>
           <button
             className="jp-mod-styled"
@@ -156,29 +173,32 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
               spec && downloadText(chartDataCsv(spec), `chart-${index + 1}.csv`)
             }
           >
-            Export data CSV
+            {trans.__('Export data CSV')}
           </button>
           <button
             className="jp-mod-styled"
-            aria-label={`Remove chart ${index + 1}`}
+            aria-label={trans.__('Remove chart %1', index + 1)}
             onClick={props.onRemove}
           >
-            Remove
+            {trans.__('Remove')}
           </button>
         </div>
         {error ? (
           <div className="smx-VegaChart-error" role="alert">
-            The chart could not be made: {error}
+            {trans.__('The chart could not be made: %1', error)}
           </div>
         ) : spec ? (
           <VegaChart
             spec={spec}
             themeVersion={props.themeVersion}
-            label={`${label} chart`}
+            label={trans.__('%1 chart', label)}
             onView={onView}
+            translator={translator}
           />
         ) : (
-          <div className="smx-MetricChart-loading">Loading the chart…</div>
+          <div className="smx-MetricChart-loading">
+            {trans.__('Loading the chart…')}
+          </div>
         )}
       </div>
       <ChartProperties
@@ -186,6 +206,7 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
         chartTypes={chartTypes}
         properties={properties}
         onChange={update}
+        translator={translator}
       />
     </section>
   );
@@ -222,19 +243,28 @@ function Picker(props: {
   );
 }
 
-const DATA_TYPE_LABELS: Record<DataType, string> = {
-  time_series: 'Time series',
-  summary: 'Summary statistics'
-};
+/** A data type's name in the user's language. */
+function dataTypeLabel(dataType: DataType, trans: TranslationBundle): string {
+  switch (dataType) {
+    case 'time_series':
+      return trans.__('Time series');
+    case 'summary':
+      return trans.__('Summary statistics');
+    default:
+      return dataType;
+  }
+}
 
 function ChartProperties(props: {
   model: TrialComponentListModel;
   chartTypes: IChartTypeDescription[];
   properties: IChartProperties;
   onChange: (change: Partial<IChartProperties>) => void;
+  translator?: ITranslator;
 }): JSX.Element {
-  const { model, chartTypes, properties, onChange } = props;
-  const options = columnOptions(model);
+  const { model, chartTypes, properties, onChange, translator } = props;
+  const trans = (translator ?? nullTranslator).load('smx_lab');
+  const options = columnOptions(model, translator);
   const numeric = options.filter(option => option.numeric);
   const metrics = metricNames(model).map(m => ({ value: m, label: m }));
   const description = describe(chartTypes, properties.chartType);
@@ -247,59 +277,66 @@ function ChartProperties(props: {
       ? numeric.filter(o => o.value.startsWith('metrics.'))
       : numeric;
   return (
-    <aside className="smx-ChartProperties" aria-label="Chart properties">
-      <h3 className="smx-Details-sectionTitle">Chart properties</h3>
+    <aside
+      className="smx-ChartProperties"
+      aria-label={trans.__('Chart properties')}
+    >
+      <h3 className="smx-Details-sectionTitle">
+        {trans.__('Chart properties')}
+      </h3>
       <Picker
-        label="Data type"
+        label={trans.__('Data type')}
         value={dataTypeOf(properties, description)}
         options={show.dataTypes.map(dataType => ({
           value: dataType,
-          label: DATA_TYPE_LABELS[dataType] ?? dataType
+          label: dataTypeLabel(dataType, trans)
         }))}
         // A chart type that draws one data type offers no choice.
         disabled={show.dataTypes.length < 2}
         onChange={value => onChange({ dataType: value as DataType })}
       />
       <Picker
-        label="Chart type"
+        label={trans.__('Chart type')}
         value={chartType}
         options={chartTypes.map(t => ({ value: t.chart_type, label: t.label }))}
         onChange={value => onChange({ chartType: value as ChartType })}
       />
       {show.metric && (
         <Picker
-          label="Metric"
+          label={trans.__('Metric')}
           value={properties.metric}
           options={metrics}
-          allowNone="Every metric"
+          allowNone={trans.__('Every metric')}
           onChange={value => onChange({ metric: value })}
         />
       )}
       {show.xAxis && (
         <Picker
-          label="X axis"
+          label={trans.__('X axis')}
           value={properties.xAxis}
           options={[
-            { value: 'step', label: 'Step' },
-            { value: 'time', label: 'Wall time' },
-            { value: 'relative_time', label: 'Relative time' }
+            { value: 'step', label: trans.__('Step') },
+            { value: 'time', label: trans.__('Wall time') },
+            { value: 'relative_time', label: trans.__('Relative time') }
           ]}
           onChange={value => onChange({ xAxis: value as XAxisChoice })}
         />
       )}
       {show.x && (
         <Picker
-          label="X"
+          label={trans.__('X')}
           value={properties.x}
           options={options}
           // An x the chart does without (a bar's) may be left out: a bar per component.
-          allowNone={required.includes('x') ? undefined : 'Each component'}
+          allowNone={
+            required.includes('x') ? undefined : trans.__('Each component')
+          }
           onChange={value => onChange({ x: value })}
         />
       )}
       {show.y && (
         <Picker
-          label="Y"
+          label={trans.__('Y')}
           value={properties.y}
           options={yOptions}
           onChange={value => onChange({ y: value })}
@@ -307,16 +344,18 @@ function ChartProperties(props: {
       )}
       {show.color && (
         <Picker
-          label="Color"
+          label={trans.__('Color')}
           value={properties.color}
           options={options}
-          allowNone="By component"
+          allowNone={trans.__('By component')}
           onChange={value => onChange({ color: value })}
         />
       )}
       {show.smoothing && (
         <label className="smx-ChartProperties-field">
-          <span>Smoothing ({properties.smoothing.toFixed(2)})</span>
+          <span>
+            {trans.__('Smoothing (%1)', properties.smoothing.toFixed(2))}
+          </span>
           <input
             type="range"
             min={0}
@@ -336,7 +375,7 @@ function ChartProperties(props: {
             checked={properties.logY}
             onChange={event => onChange({ logY: event.target.checked })}
           />
-          Log y
+          {trans.__('Log y')}
         </label>
       )}
       {show.ignoreOutliers && (
@@ -348,12 +387,12 @@ function ChartProperties(props: {
               onChange({ ignoreOutliers: event.target.checked })
             }
           />
-          Ignore outliers
+          {trans.__('Ignore outliers')}
         </label>
       )}
       {show.bins && (
         <label className="smx-ChartProperties-field">
-          <span>Bins</span>
+          <span>{trans.__('Bins')}</span>
           <input
             className="jp-mod-styled"
             type="number"

@@ -4,6 +4,7 @@
  * and the request fields it reads for each), and a request carries only the fields its type and
  * data type read, because the server refuses the others.
  */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
   ChartDataType,
   ChartType as ApiChartType,
@@ -12,7 +13,12 @@ import {
   ISelection,
   SummaryStatistic
 } from '../api';
-import { chartColumn, IListColumn, statisticsOf } from '../compare/columns';
+import {
+  chartColumn,
+  columnTitle,
+  IListColumn,
+  statisticsOf
+} from '../compare/columns';
 import { TrialComponentListModel } from '../compare/listModel';
 
 export type ChartType = ApiChartType;
@@ -43,7 +49,7 @@ export interface IChartRequestOptions {
 export interface IColumnOption {
   /** The chart request's column name. */
   value: string;
-  /** The table's column name. */
+  /** The table's column name (a record column's header, in the user's language). */
   label: string;
   numeric: boolean;
 }
@@ -117,7 +123,11 @@ export function requiredOf(
 }
 
 /** The x / y / color choices: the list's columns, a metric once per statistic. */
-export function columnOptions(model: TrialComponentListModel): IColumnOption[] {
+export function columnOptions(
+  model: TrialComponentListModel,
+  translator?: ITranslator
+): IColumnOption[] {
+  const trans = (translator ?? nullTranslator).load('smx_lab');
   const rows = model.table.rows;
   const isNumeric = (column: IListColumn): boolean => {
     const name = column.tableColumn;
@@ -143,7 +153,11 @@ export function columnOptions(model: TrialComponentListModel): IColumnOption[] {
     }
     const value = chartColumn(column);
     if (value !== null) {
-      options.push({ value, label: column.label, numeric: isNumeric(column) });
+      options.push({
+        value,
+        label: columnTitle(column, column.label, trans),
+        numeric: isNumeric(column)
+      });
     }
   }
   return options;

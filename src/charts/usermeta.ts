@@ -2,6 +2,7 @@
  * What a spec from the server tells the panel (`usermeta.smx_lab`, see docs/charts.md): the
  * reduction of its series, its zoom parameter, and the real names of its short data fields.
  */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { VegaLiteSpec } from '../api';
 import { toCsv } from '../compare/csv';
 
@@ -23,14 +24,22 @@ function meta(spec: VegaLiteSpec): ISmxMeta {
 }
 
 /** "12,000 points reduced to 900", or null when the server drew every point. */
-export function reductionNote(spec: VegaLiteSpec): string | null {
+export function reductionNote(
+  spec: VegaLiteSpec,
+  translator?: ITranslator
+): string | null {
   const series = meta(spec).series ?? [];
   if (!series.some(item => item.reduced)) {
     return null;
   }
   const raw = series.reduce((sum, item) => sum + item.raw_count, 0);
   const drawn = series.reduce((sum, item) => sum + item.points, 0);
-  return `${raw.toLocaleString()} points reduced to ${drawn.toLocaleString()}`;
+  const trans = (translator ?? nullTranslator).load('smx_lab');
+  return trans.__(
+    '%1 points reduced to %2',
+    raw.toLocaleString(),
+    drawn.toLocaleString()
+  );
 }
 
 /** The selection parameter whose x extent asks the server again, and its unit factor. */

@@ -1,4 +1,5 @@
 /** The chart tab of a trial component list: several charts, each with its properties pane. */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { ISignal } from '@lumino/signaling';
 import React from 'react';
@@ -14,8 +15,10 @@ export interface IChartsWidgetOptions {
   /** The chart types the server draws, as `GET info` describes them. */
   chartTypes: IChartTypeDescription[];
   chartPoints: number;
+  /** The tab's title, already in the user's language. */
   title: string;
   themeChanged?: ISignal<unknown, unknown>;
+  translator?: ITranslator;
 }
 
 let counter = 0;
@@ -24,14 +27,17 @@ let chartKeys = 0;
 export class ChartsWidget extends ReactWidget {
   private _charts: { key: number; initial: IChartProperties }[] = [];
   private _themeVersion = 0;
+  private _translator: ITranslator;
 
   constructor(private readonly options: IChartsWidgetOptions) {
     super();
+    this._translator = options.translator ?? nullTranslator;
     this.id = `smx-lab-charts-${++counter}`;
     this.addClass('smx-ChartsWidget');
     this.title.label = options.title;
     this.title.closable = true;
     options.themeChanged?.connect(this.onThemeChanged, this);
+    // The count and the charts' selection follow the list: rendered again on each change.
     options.model.changed.connect(this.update, this);
   }
 
@@ -62,7 +68,10 @@ export class ChartsWidget extends ReactWidget {
   }
 
   protected render(): JSX.Element {
+    const translator = this._translator;
+    const trans = translator.load('smx_lab');
     const drawable = this.options.chartTypes.length > 0;
+    const count = this.options.model.rows.length;
     return (
       <div className="smx-Charts">
         <div className="smx-Charts-toolbar">
@@ -71,16 +80,17 @@ export class ChartsWidget extends ReactWidget {
             disabled={!drawable}
             onClick={() => this.addChart()}
           >
-            Add chart
+            {trans.__('Add chart')}
           </button>
           <span className="smx-Charts-count">
-            {this.options.model.rows.length} trial components
+            {trans._n('%1 trial component', '%1 trial components', count)}
           </span>
         </div>
         {!drawable && (
           <div className="smx-VegaChart-error" role="alert">
-            The server describes no chart types: it may be older than this
-            panel.
+            {trans.__(
+              'The server describes no chart types: it may be older than this panel.'
+            )}
           </div>
         )}
         {drawable &&
@@ -94,6 +104,7 @@ export class ChartsWidget extends ReactWidget {
               index={index}
               chartPoints={this.options.chartPoints}
               themeVersion={this._themeVersion}
+              translator={translator}
               onRemove={() => {
                 this._charts = this._charts.filter(c => c !== chart);
                 this.update();

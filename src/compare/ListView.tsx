@@ -1,12 +1,26 @@
 /**
  * The trial component list: a toolbar (query, differing parameters, exports, Add chart), the
  * Table properties pane and a grid virtualized both ways, with the name column pinned left.
+ * It renders again on every change of its model (`UseSignal`).
  */
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+import { UseSignal } from '@jupyterlab/ui-components';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import React, { useEffect, useReducer, useRef, useState } from 'react';
+import React, { useMemo, useRef, useState } from 'react';
 import { ITable, SummaryStatistic } from '../api';
 import { formatNumber } from '../format';
-import { CATEGORIES, IListColumn, statisticsOf } from './columns';
+import {
+  CATEGORIES,
+  categoryLabel,
+  columnTitle,
+  IListColumn,
+  statisticLabel,
+  statisticsOf
+} from './columns';
 import { IListRow, TrialComponentListModel } from './listModel';
 
 export const LIST_ROW_HEIGHT = 28;
@@ -23,45 +37,44 @@ export interface IListViewProps {
   onExportCsv: () => void;
   onCopyCode: () => void;
   onAddChart: () => void;
-}
-
-/** Re-renders whenever the model changes. */
-function useModel(model: TrialComponentListModel): void {
-  const [, bump] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => {
-    model.changed.connect(bump);
-    return () => {
-      model.changed.disconnect(bump);
-    };
-  }, [model]);
+  translator?: ITranslator;
 }
 
 export function ListView(props: IListViewProps): JSX.Element {
-  const { model } = props;
-  useModel(model);
+  const { model, translator } = props;
+  const trans = useMemo(
+    () => (translator ?? nullTranslator).load('smx_lab'),
+    [translator]
+  );
   const [showProperties, setShowProperties] = useState(false);
   return (
-    <div className="smx-CompareList">
-      <ListToolbar
-        {...props}
-        showProperties={showProperties}
-        onToggleProperties={() => setShowProperties(!showProperties)}
-      />
-      <div className="smx-CompareList-body">
-        <Grid model={model} />
-        {showProperties && <TableProperties model={model} />}
-      </div>
-    </div>
+    <UseSignal signal={model.changed}>
+      {() => (
+        <div className="smx-CompareList">
+          <ListToolbar
+            {...props}
+            trans={trans}
+            showProperties={showProperties}
+            onToggleProperties={() => setShowProperties(!showProperties)}
+          />
+          <div className="smx-CompareList-body">
+            <Grid model={model} trans={trans} />
+            {showProperties && <TableProperties model={model} trans={trans} />}
+          </div>
+        </div>
+      )}
+    </UseSignal>
   );
 }
 
 function ListToolbar(
   props: IListViewProps & {
+    trans: TranslationBundle;
     showProperties: boolean;
     onToggleProperties: () => void;
   }
 ): JSX.Element {
-  const { model, filter } = props;
+  const { model, filter, trans } = props;
   const [text, setText] = useState(model.query);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -111,8 +124,11 @@ function ListToolbar(
           className="jp-mod-styled smx-CompareList-queryInput"
           type="search"
           value={text}
-          placeholder="Filter with a query, e.g. metrics.test:accuracy.max > 0.9"
-          aria-label="Filter rows with a query"
+          placeholder={trans.__(
+            'Filter with a query, e.g. %1',
+            'metrics.test:accuracy.max > 0.9'
+          )}
+          aria-label={trans.__('Filter rows with a query')}
           aria-invalid={error !== null}
           aria-describedby="smx-compare-query-error"
           onChange={event => {
@@ -123,7 +139,7 @@ function ListToolbar(
           }}
         />
         <button className="jp-mod-styled" type="submit" disabled={busy}>
-          Filter
+          {trans.__('Filter')}
         </button>
       </form>
       <label className="smx-CompareList-toggle">
@@ -134,10 +150,10 @@ function ListToolbar(
             model.differingOnly = event.target.checked;
           }}
         />
-        Show only differing parameters
+        {trans.__('Show only differing parameters')}
       </label>
       <span className="smx-CompareList-count" aria-live="polite">
-        {countText(model)}
+        {countText(model, trans)}
       </span>
       <span className="smx-CompareList-actions">
         <button
@@ -145,19 +161,19 @@ function ListToolbar(
           aria-pressed={props.showProperties}
           onClick={props.onToggleProperties}
         >
-          Table properties
+          {trans.__('Table properties')}
         </button>
         <button className="jp-mod-styled" onClick={props.onExportCsv}>
-          Export CSV
+          {trans.__('Export CSV')}
         </button>
         <button className="jp-mod-styled" onClick={props.onCopyCode}>
-          Copy as notebook code
+          {trans.__('Copy as notebook code')}
         </button>
         <button
           className="jp-mod-styled jp-mod-accept"
           onClick={props.onAddChart}
         >
-          Add chart
+          {trans.__('Add chart')}
         </button>
       </span>
       {error !== null && (
@@ -175,36 +191,65 @@ function ListToolbar(
 
 /**
  * "3 trial components", "1 of 3 trial components", and what the server's cap left out: a table
- * the cap cut has no total, only more components than its rows.
+ * the cap cut has no total, only more components than its rows. Whole sentences, plural by the
+ * selection's count, so that translations can order their words.
  */
-function countText(model: TrialComponentListModel): string {
-  const all = countOf(model.selectionTable);
-  const shown = countOf(model.table);
-  const count =
-    shown !== all
-      ? `${shown} of ${all} trial components`
-      : `${all} trial components`;
-  return model.table.truncated
-    ? `${count} (the first ${model.table.rows.length} listed)`
+function countText(
+  model: TrialComponentListModel,
+  trans: TranslationBundle
+): string {
+  const selection = model.selectionTable;
+  const table = model.table;
+  const all = selection.total ?? selection.rows.length;
+  const capped = selection.total === null;
+  const shown = countOf(table, trans);
+  let count: string;
+  if (shown === countOf(selection, trans)) {
+    count = capped
+      ? trans._n(
+          'more than %1 trial component',
+          'more than %1 trial components',
+          all
+        )
+      : trans._n('%1 trial component', '%1 trial components', all);
+  } else {
+    count = capped
+      ? trans._n(
+          '%2 of more than %1 trial component',
+          '%2 of more than %1 trial components',
+          all,
+          shown
+        )
+      : trans._n(
+          '%2 of %1 trial component',
+          '%2 of %1 trial components',
+          all,
+          shown
+        );
+  }
+  return table.truncated
+    ? trans.__('%1 (the first %2 listed)', count, table.rows.length)
     : count;
 }
 
-function countOf(table: ITable): string {
+/** A table's count of components: its total, or more than its rows when the cap cut it. */
+function countOf(table: ITable, trans: TranslationBundle): string {
   return table.total === null
-    ? `more than ${table.rows.length}`
+    ? trans.__('more than %1', table.rows.length)
     : String(table.total);
 }
 
 function AggregationSelect(props: {
   model: TrialComponentListModel;
   column: IListColumn;
+  trans: TranslationBundle;
 }): JSX.Element {
-  const { model, column } = props;
+  const { model, column, trans } = props;
   const metric = column.metric as string;
   return (
     <select
       className="smx-CompareList-aggregation"
-      aria-label={`Data aggregation of ${metric}`}
+      aria-label={trans.__('Data aggregation of %1', metric)}
       value={model.aggregation(metric)}
       onChange={event =>
         model.setAggregation(metric, event.target.value as SummaryStatistic)
@@ -212,7 +257,7 @@ function AggregationSelect(props: {
     >
       {statisticsOf(column).map(statistic => (
         <option key={statistic} value={statistic}>
-          {statistic}
+          {statisticLabel(statistic, trans)}
         </option>
       ))}
     </select>
@@ -222,11 +267,17 @@ function AggregationSelect(props: {
 /** The "Table properties" pane: categories, columns one by one, metric aggregations. */
 function TableProperties(props: {
   model: TrialComponentListModel;
+  trans: TranslationBundle;
 }): JSX.Element {
-  const { model } = props;
+  const { model, trans } = props;
   return (
-    <aside className="smx-CompareList-properties" aria-label="Table properties">
-      <h3 className="smx-Details-sectionTitle">Table properties</h3>
+    <aside
+      className="smx-CompareList-properties"
+      aria-label={trans.__('Table properties')}
+    >
+      <h3 className="smx-Details-sectionTitle">
+        {trans.__('Table properties')}
+      </h3>
       {CATEGORIES.map(category => {
         const columns = model.columns.filter(c => c.category === category);
         if (columns.length === 0) {
@@ -244,29 +295,39 @@ function TableProperties(props: {
                     model.setCategoryHidden(category, !event.target.checked)
                   }
                 />
-                {category}
+                {categoryLabel(category, trans)}
               </label>
             </legend>
             {!hidden &&
-              columns.map(column => (
-                <div key={column.id} className="smx-CompareList-columnChoice">
-                  <label title={column.label}>
-                    <input
-                      type="checkbox"
-                      checked={!model.isColumnHidden(column.id)}
-                      // The pinned name column always shows.
-                      disabled={column.kind === 'display_name'}
-                      onChange={event =>
-                        model.setColumnHidden(column.id, !event.target.checked)
-                      }
-                    />
-                    {column.label}
-                  </label>
-                  {column.metric !== undefined && (
-                    <AggregationSelect model={model} column={column} />
-                  )}
-                </div>
-              ))}
+              columns.map(column => {
+                const title = columnTitle(column, column.label, trans);
+                return (
+                  <div key={column.id} className="smx-CompareList-columnChoice">
+                    <label title={title}>
+                      <input
+                        type="checkbox"
+                        checked={!model.isColumnHidden(column.id)}
+                        // The pinned name column always shows.
+                        disabled={column.kind === 'display_name'}
+                        onChange={event =>
+                          model.setColumnHidden(
+                            column.id,
+                            !event.target.checked
+                          )
+                        }
+                      />
+                      {title}
+                    </label>
+                    {column.metric !== undefined && (
+                      <AggregationSelect
+                        model={model}
+                        column={column}
+                        trans={trans}
+                      />
+                    )}
+                  </div>
+                );
+              })}
           </fieldset>
         );
       })}
@@ -295,11 +356,12 @@ function HeaderCell(props: {
   model: TrialComponentListModel;
   column: IListColumn;
   style: React.CSSProperties;
+  trans: TranslationBundle;
   className?: string;
 }): JSX.Element {
-  const { model, column } = props;
+  const { model, column, trans } = props;
   const sort = model.sort?.columnId === column.id ? model.sort.order : null;
-  const label = model.label(column);
+  const label = columnTitle(column, model.label(column), trans);
   return (
     <div
       role="columnheader"
@@ -317,7 +379,7 @@ function HeaderCell(props: {
       <button
         className="smx-CompareList-sortButton"
         aria-label={label}
-        title={`${label}: click to sort`}
+        title={trans.__('%1: click to sort', label)}
         onClick={() => model.toggleSort(column.id)}
       >
         {/* A metric's statistic is in the select beside it; the button names it for readers. */}
@@ -329,14 +391,17 @@ function HeaderCell(props: {
         </span>
       </button>
       {column.metric !== undefined && (
-        <AggregationSelect model={model} column={column} />
+        <AggregationSelect model={model} column={column} trans={trans} />
       )}
     </div>
   );
 }
 
-function Grid(props: { model: TrialComponentListModel }): JSX.Element {
-  const { model } = props;
+function Grid(props: {
+  model: TrialComponentListModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, trans } = props;
   const rows = model.rows;
   const columns = model.visibleColumns;
   const [pinned, ...scrolled] = columns;
@@ -383,6 +448,7 @@ function Grid(props: { model: TrialComponentListModel }): JSX.Element {
               column={pinned}
               className="smx-mod-pinned"
               style={{ width: PINNED_COLUMN_WIDTH }}
+              trans={trans}
             />
           )}
           {virtualColumns.map(item => (
@@ -391,6 +457,7 @@ function Grid(props: { model: TrialComponentListModel }): JSX.Element {
               model={model}
               column={scrolled[item.index]}
               style={cellStyle(item.start)}
+              trans={trans}
             />
           ))}
         </div>

@@ -3,6 +3,7 @@
  * server says what each column is (a parameter, a metric's statistic, an artifact's field, a
  * record column), so nothing is read out of a column's name.
  */
+import { TranslationBundle } from '@jupyterlab/translation';
 import {
   ColumnKind,
   IColumnDescriptor,
@@ -22,6 +23,54 @@ export const CATEGORIES = [
   'Source'
 ] as const;
 export type ColumnCategory = (typeof CATEGORIES)[number];
+
+/** A category's name in the user's language (the English names are the categories' ids). */
+export function categoryLabel(
+  category: ColumnCategory,
+  trans: TranslationBundle
+): string {
+  switch (category) {
+    case 'Trial':
+      return trans.__('Trial');
+    case 'Metrics':
+      return trans.__('Metrics');
+    case 'Parameters':
+      return trans.__('Parameters');
+    case 'Input artifacts':
+      return trans.__('Input artifacts');
+    case 'Output artifacts':
+      return trans.__('Output artifacts');
+    case 'Status':
+      return trans.__('Status');
+    case 'Created':
+      return trans.__('Created');
+    case 'Last modified':
+      return trans.__('Last modified');
+    case 'Source':
+      return trans.__('Source');
+  }
+}
+
+/** A summary statistic's name in the user's language (SageMaker's names are the values). */
+export function statisticLabel(
+  statistic: SummaryStatistic,
+  trans: TranslationBundle
+): string {
+  switch (statistic) {
+    case 'Min':
+      return trans.__('Min');
+    case 'Max':
+      return trans.__('Max');
+    case 'Avg':
+      return trans.__('Avg');
+    case 'StdDev':
+      return trans.__('StdDev');
+    case 'Last':
+      return trans.__('Last');
+    case 'Count':
+      return trans.__('Count');
+  }
+}
 
 /** The name column of a table whose descriptors do not say (ExperimentAnalytics' name). */
 export const NAME_COLUMN = 'TrialComponentName';
@@ -49,6 +98,29 @@ const RECORD_LABELS: Record<string, string> = {
   CreationTime: 'Created',
   LastModifiedTime: 'Last modified'
 };
+
+/**
+ * A column's header as shown: a record column's (Status, Created, Last modified) in the user's
+ * language; the others are the table's column names, data left as they are. The model's labels
+ * stay English: the notebook snippet names its sort column with them.
+ */
+export function columnTitle(
+  column: IListColumn,
+  label: string,
+  trans: TranslationBundle
+): string {
+  if (column.id === `record:${column.tableColumn}`) {
+    switch (column.tableColumn) {
+      case 'Status':
+        return trans.__('Status');
+      case 'CreationTime':
+        return trans.__('Created');
+      case 'LastModifiedTime':
+        return trans.__('Last modified');
+    }
+  }
+  return label;
+}
 
 /** A column of the list: one table column, or a metric (one table column per statistic). */
 export interface IListColumn {

@@ -8,14 +8,16 @@ import {
   showErrorMessage,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ISignal } from '@lumino/signaling';
 import { IChartTypeDescription } from '../api';
 import { ChartsWidget } from '../charts/widget';
 import { CommandIDs } from '../commands';
+import { ISelectedRow } from '../model';
 import { ExperimentsPanel } from '../sidebar/panel';
 import type { ISmxLabClient } from '../tokens';
 import { TrialComponentListModel } from './listModel';
-import { TrialComponentList } from './widget';
+import { chartsTitle, TrialComponentList } from './widget';
 
 export interface ICompareOptions {
   app: JupyterFrontEnd;
@@ -24,11 +26,14 @@ export interface ICompareOptions {
   copy: (text: string) => void;
   chartPoints: () => number;
   themeChanged?: ISignal<unknown, unknown>;
+  translator?: ITranslator;
 }
 
 export function registerCompare(options: ICompareOptions): void {
   const { app, client, panel, copy } = options;
   const { commands, shell } = app;
+  const translator = options.translator ?? nullTranslator;
+  const trans = translator.load('smx_lab');
   const lists = new WidgetTracker<MainAreaWidget<TrialComponentList>>({
     namespace: 'smx-lab-compare'
   });
@@ -50,13 +55,16 @@ export function registerCompare(options: ICompareOptions): void {
 
   const openCharts = async (
     model: TrialComponentListModel,
-    title: string
+    selection: ISelectedRow[]
   ): Promise<void> => {
     let types: IChartTypeDescription[];
     try {
       types = await chartTypes();
     } catch (reason) {
-      void showErrorMessage('Charts could not be opened', reason as Error);
+      void showErrorMessage(
+        trans.__('Charts could not be opened'),
+        reason as Error
+      );
       return;
     }
     // Looked for after the wait, so two quick clicks add two charts to one tab.
@@ -71,8 +79,9 @@ export function registerCompare(options: ICompareOptions): void {
       model,
       chartTypes: types,
       chartPoints: options.chartPoints(),
-      title: title.replace(/^Compare/, 'Charts'),
-      themeChanged: options.themeChanged
+      title: chartsTitle(selection, translator),
+      themeChanged: options.themeChanged,
+      translator
     });
     content.addChart();
     const widget = new MainAreaWidget({ content });
@@ -93,7 +102,8 @@ export function registerCompare(options: ICompareOptions): void {
       client,
       selection,
       copy,
-      addChart: model => void openCharts(model, content.title.label)
+      addChart: model => void openCharts(model, content.selection),
+      translator
     });
     const widget = new MainAreaWidget({ content });
     widget.id = content.id;
@@ -109,9 +119,10 @@ export function registerCompare(options: ICompareOptions): void {
   const hasSelection = () => panel.selection.size > 0;
 
   commands.addCommand(CommandIDs.openInList, {
-    label: 'Open in trial component list',
-    caption:
-      'Compare the trial components of the selected experiments, trials and components',
+    label: trans.__('Open in trial component list'),
+    caption: trans.__(
+      'Compare the trial components of the selected experiments, trials and components'
+    ),
     isEnabled: hasSelection,
     execute: () => {
       openList();
@@ -119,21 +130,21 @@ export function registerCompare(options: ICompareOptions): void {
   });
 
   commands.addCommand(CommandIDs.addChart, {
-    label: 'Add chart',
-    caption: 'Chart the trial components of the selection',
+    label: trans.__('Add chart'),
+    caption: trans.__('Chart the trial components of the selection'),
     isEnabled: hasSelection,
     execute: async () => {
       const list = openList();
       if (list) {
         await list.ready;
-        await openCharts(list.model, list.title.label);
+        await openCharts(list.model, list.selection);
       }
     }
   });
 
   commands.addCommand(CommandIDs.copyName, {
-    label: 'Copy name',
-    caption: 'Copy the names of the selected rows',
+    label: trans.__('Copy name'),
+    caption: trans.__('Copy the names of the selected rows'),
     isEnabled: hasSelection,
     execute: () => {
       copy(panel.selection.rows.map(row => row.name).join('\n'));

@@ -3,6 +3,7 @@
  * selected in the sidebar (one request; the server gathers the components), and wires the list's
  * actions (query filter, exports, Add chart).
  */
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 import { ApiError, ISelection, ITable } from '../api';
@@ -22,6 +23,7 @@ export interface ITrialComponentListOptions {
   copy: (text: string) => void;
   /** Opens a chart tab on this list's components and columns. */
   addChart: (model: TrialComponentListModel) => void;
+  translator?: ITranslator;
 }
 
 let counter = 0;
@@ -32,12 +34,14 @@ export class TrialComponentList extends ReactWidget {
   readonly tableSelection: ISelection;
   private _state: 'loading' | 'ready' | ApiError = 'loading';
   private _ready: Promise<void>;
+  private _translator: ITranslator;
 
   constructor(private readonly options: ITrialComponentListOptions) {
     super();
+    this._translator = options.translator ?? nullTranslator;
     this.id = `smx-lab-compare-${++counter}`;
     this.addClass('smx-CompareListWidget');
-    this.title.label = listTitle(options.selection);
+    this.title.label = listTitle(options.selection, this._translator);
     this.title.caption = options.selection.map(row => row.name).join(', ');
     this.title.closable = true;
     this.tableSelection = selectionOf(options.selection);
@@ -82,11 +86,24 @@ export class TrialComponentList extends ReactWidget {
 
   protected render(): JSX.Element {
     const state = this._state;
+    const translator = this._translator;
     if (state === 'loading') {
-      return <LoadingState what="trial components" />;
+      const trans = translator.load('smx_lab');
+      return (
+        <LoadingState
+          what={trans.__('trial components')}
+          translator={translator}
+        />
+      );
     }
     if (state instanceof ApiError) {
-      return <ErrorState error={state} onRetry={() => void this.load()} />;
+      return (
+        <ErrorState
+          error={state}
+          onRetry={() => void this.load()}
+          translator={translator}
+        />
+      );
     }
     return (
       <ListView
@@ -97,16 +114,38 @@ export class TrialComponentList extends ReactWidget {
         }
         onCopyCode={() => this.options.copy(notebookSnippet(this.model))}
         onAddChart={() => this.options.addChart(this.model)}
+        translator={translator}
       />
     );
   }
 }
 
-/** "Trial components of a, b" — short enough for a tab. */
-export function listTitle(selection: ISelectedRow[]): string {
+/** The first two names of a selection, and how many more it has — short enough for a tab. */
+function shortNames(selection: ISelectedRow[]): [string, number] {
   const names = selection.map(row => row.name);
-  const shown = names.slice(0, 2).join(', ');
-  return names.length > 2
-    ? `Compare: ${shown} +${names.length - 2}`
-    : `Compare: ${shown}`;
+  return [names.slice(0, 2).join(', '), Math.max(0, names.length - 2)];
+}
+
+/** "Compare: a, b +2": the list's tab title. */
+export function listTitle(
+  selection: ISelectedRow[],
+  translator?: ITranslator
+): string {
+  const trans = (translator ?? nullTranslator).load('smx_lab');
+  const [shown, more] = shortNames(selection);
+  return more
+    ? trans.__('Compare: %1 +%2', shown, more)
+    : trans.__('Compare: %1', shown);
+}
+
+/** "Charts: a, b +2": the tab title of the charts of a list. */
+export function chartsTitle(
+  selection: ISelectedRow[],
+  translator?: ITranslator
+): string {
+  const trans = (translator ?? nullTranslator).load('smx_lab');
+  const [shown, more] = shortNames(selection);
+  return more
+    ? trans.__('Charts: %1 +%2', shown, more)
+    : trans.__('Charts: %1', shown);
 }
