@@ -224,13 +224,16 @@ def main() -> int:
         ]
     notes = [
         f"{args.clients} client threads and the two probes in one process, the server in another, "
-        f"all on this machine's {len(os.sched_getaffinity(0))} cores; {served:,} requests in {elapsed:.1f} s",
-        "probes every 100 ms: jupyter-server's own GET api/status shows whether the event loop is free; "
-        "smx-lab's GET info also reads store.info() through the extension's store thread pool, so it waits "
-        "behind queued store calls",
+        f"all on this machine's {len(os.sched_getaffinity(0))} cores; "
+        f"{served:,} requests in {elapsed:.1f} s",
+        "probes every 100 ms: "
+        "jupyter-server's own GET api/status shows whether the event loop is free; "
+        "smx-lab's GET info also reads store.info() through the extension's store thread pool, "
+        "so it waits behind queued store calls",
         "search: "
         + ", ".join(f["Name"] for f in bodies["search"][1]["search_expression"]["Filters"])
-        + f", sorted by {bodies['search'][1]['sort_by']}, limit 100; metrics: 4 series to 1,000 points; table: 100 components",
+        + f", sorted by {bodies['search'][1]['sort_by']}, limit 100; "
+        "metrics: 4 series to 1,000 points; table: 100 components",
     ]
     if recorder.errors:
         notes.append("first errors: " + " | ".join(e for e in recorder.errors[:3] if e))

@@ -1,4 +1,5 @@
-"""smx-lab's embedded store side by side with MLflow (SQLite backend store), same machine, same data.
+"""smx-lab's embedded store side by side with MLflow (SQLite backend store), same machine, \
+same data.
 
     python benchmarks/bench_mlflow.py                      # all three comparisons
     python benchmarks/bench_mlflow.py --sizes 1000,10000   # fewer search sizes
@@ -215,8 +216,10 @@ def mlflow_mirror(
         started = time.perf_counter()
         build_mlflow_in_bulk(client, experiment_id, components)
         method = (
-            f"MLflow's client would need ~{projected / 60:.0f} min at the {client_rate[-1]:.0f} runs/s measured "
-            f"with log_batch, over the {budget:.0f} s budget: rows inserted through MLflow's SQLAlchemy models "
+            f"MLflow's client would need ~{projected / 60:.0f} min "
+            f"at the {client_rate[-1]:.0f} runs/s measured "
+            f"with log_batch, over the {budget:.0f} s budget: "
+            "rows inserted through MLflow's SQLAlchemy models "
             f"in {time.perf_counter() - started:.0f} s"
         )
     else:
@@ -226,10 +229,16 @@ def mlflow_mirror(
         )
         elapsed = time.perf_counter() - started
         client_rate.append(logged / elapsed)
-        method = f"built with MlflowClient.log_batch: {logged:,} runs in {elapsed:.0f} s ({logged / elapsed:.0f} runs/s)"
+        method = (
+            f"built with MlflowClient.log_batch: {logged:,} runs in {elapsed:.0f} s "
+            f"({logged / elapsed:.0f} runs/s)"
+        )
         if logged < len(components):
             build_mlflow_in_bulk(client, experiment_id, components[logged:])
-            method += f"; the other {len(components) - logged:,} inserted through MLflow's SQLAlchemy models (budget)"
+            method += (
+                f"; the other {len(components) - logged:,} inserted through "
+                "MLflow's SQLAlchemy models (budget)"
+            )
     done.write_text(method + "\n")
     notes.append(f"{size:,} components: {method}")
     return client, experiment_id
@@ -253,7 +262,8 @@ def compare_search(
             their_names = [run.info.run_name for run in theirs]
             if our_names != their_names:
                 notes.append(
-                    f"{size:,}: the two answers differ (ours {len(our_names)}, MLflow {len(their_names)} runs)"
+                    f"{size:,}: the two answers differ "
+                    f"(ours {len(our_names)}, MLflow {len(their_names)} runs)"
                 )
             our_ms = median(time_calls(partial(our_search, store, query), repeat=repeat))
             their_ms = median(
@@ -285,8 +295,10 @@ def compare_search(
         )
         print(f"search {size}: ours {our_ms:.2f} ms, MLflow {their_ms:.2f} ms", flush=True)
     notes.append(
-        "search: two parameter filters (Equals) and one metric filter (GreaterThan on the latest value), "
-        "sorted by that metric descending, first page of 100; both answers name the same runs unless noted"
+        "search: two parameter filters (Equals) and one metric filter "
+        "(GreaterThan on the latest value), "
+        "sorted by that metric descending, first page of 100; "
+        "both answers name the same runs unless noted"
     )
 
 
@@ -415,9 +427,12 @@ def compare_history(
             if count / mlflow_batch_rate > budget:
                 run_id = insert_mlflow_points(client, experiment_id, points)
                 notes.append(
-                    f"history {count:,}: MLflow's log_batch would need ~{count / mlflow_batch_rate:,.0f} s at the "
-                    f"{mlflow_batch_rate:,.0f} points/s measured, over the {budget:.0f} s budget: its points were "
-                    "inserted through MLflow's SQLAlchemy models, and no MLflow logging figure is given at this size"
+                    f"history {count:,}: MLflow's log_batch would need "
+                    f"~{count / mlflow_batch_rate:,.0f} s at the "
+                    f"{mlflow_batch_rate:,.0f} points/s measured, "
+                    f"over the {budget:.0f} s budget: its points were "
+                    "inserted through MLflow's SQLAlchemy models, "
+                    "and no MLflow logging figure is given at this size"
                 )
             else:
                 run_id, their_s = log_mlflow_batches(client, experiment_id, points)
@@ -441,7 +456,8 @@ def compare_history(
             history = client.get_metric_history(run_id, "loss")
             if len(raw) != count or len(history) != count:
                 notes.append(
-                    f"history {count:,}: read back {len(raw):,} (smx-lab) and {len(history):,} (MLflow) points"
+                    f"history {count:,}: read back {len(raw):,} (smx-lab) "
+                    f"and {len(history):,} (MLflow) points"
                 )
             reduced = store.metric_series([SeriesQuery(component, "loss")], max_points=1000)[0]
             read_all = partial(store.metric_points, component, ["loss"])
@@ -479,13 +495,15 @@ def compare_history(
                 ),
             ]
             print(
-                f"history {count}: ours raw {our_raw_ms:.1f} ms, reduced {our_reduced_ms:.1f} ms, MLflow {their_ms:.1f} ms",
+                f"history {count}: ours raw {our_raw_ms:.1f} ms, "
+                f"reduced {our_reduced_ms:.1f} ms, MLflow {their_ms:.1f} ms",
                 flush=True,
             )
     finally:
         store.close()
     notes.append(
-        "logging: smx-lab buffers Tracker.log_metric points and writes them in batches (with the summary); "
+        "logging: smx-lab buffers Tracker.log_metric points "
+        "and writes them in batches (with the summary); "
         f"MLflow's log_metric writes every call (rate measured on {len(sample):,} points)"
     )
 
@@ -510,7 +528,10 @@ def main() -> int:
         "--repeat",
         type=int,
         default=21,
-        help="timed repetitions (fewer for 1M points; MLflow calls: as many as fit in 60 s, at least 5)",
+        help=(
+            "timed repetitions (fewer for 1M points; "
+            "MLflow calls: as many as fit in 60 s, at least 5)"
+        ),
     )
     parser.add_argument("--skip-search", action="store_true")
     parser.add_argument("--skip-history", action="store_true")

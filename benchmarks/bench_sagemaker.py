@@ -8,9 +8,10 @@ Experiments extension (``tests/moto_sagemaker_ext.py``), seeded through boto3.
    calls it takes (target: at most 12) and its wall time.
 2. The comparison table of an experiment of 1,000 components (parameters and metric statistics
    of every component, as a DataFrame): ``smx_lab.analytics.ExperimentAnalytics(...).dataframe()``
-   on the SageMaker store, cache off, vs ``sagemaker.analytics.ExperimentAnalytics(...).dataframe()``
-   of the SageMaker Python SDK, both against the same endpoint in the same run. Ratio = the SDK's
-   median time / ours (> 1: smx-lab is faster). Both frames are checked to hold the same rows.
+   on the SageMaker store, cache off, vs
+   ``sagemaker.analytics.ExperimentAnalytics(...).dataframe()`` of the SageMaker Python SDK, both
+   against the same endpoint in the same run. Ratio = the SDK's median time / ours (> 1: smx-lab is
+   faster). Both frames are checked to hold the same rows.
 
 The SageMaker SDK is a bench-only extra. Installing it into the project's environment would
 downgrade packaging, attrs, protobuf, importlib_metadata and rich, so it is installed apart and
@@ -153,7 +154,8 @@ def main() -> None:
     try:
         seconds = seed(endpoint, args.components)
         notes.append(
-            f"seeded {args.components} components through boto3 in {seconds:.1f} s (not timed below)"
+            f"seeded {args.components} components through boto3 in {seconds:.1f} s "
+            "(not timed below)"
         )
         store = SageMakerStore(
             session=session(), endpoint_url=endpoint, region=REGION, cache_seconds=0
@@ -241,8 +243,9 @@ def main() -> None:
                 )
             )
             notes.append(
-                f"the SDK searches without MaxResults (SageMaker's default page: 10), {calls_per_table} "
-                f"Search calls a table; smx-lab asks for pages of 100, {sum(table_calls.values())} calls"
+                "the SDK searches without MaxResults (SageMaker's default page: 10), "
+                f"{calls_per_table} Search calls a table; "
+                f"smx-lab asks for pages of 100, {sum(table_calls.values())} calls"
             )
     finally:
         server.stop()

@@ -44,7 +44,12 @@ from harness import (  # noqa: E402
 )
 
 from smx_lab.stores.local import LocalStore  # noqa: E402
-from smx_lab.stores.local.search import IdSet, compile_id_set, compile_ids, matching_ids  # noqa: E402
+from smx_lab.stores.local.search import (  # noqa: E402
+    IdSet,
+    compile_id_set,
+    compile_ids,
+    matching_ids,
+)
 
 RESOURCE = "ExperimentTrialComponent"
 
@@ -138,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     write_result(
         "search",
-        "Search: 2 parameter filters + 1 metric filter, sorted by a metric statistic, first 100 of 100,000",
+        "Search: 2 parameter filters + 1 metric filter, sorted by a metric statistic, "
+        "first 100 of 100,000",
         figures,
         command="python benchmarks/bench_search.py",
         notes=[
@@ -146,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             f"load average while measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
             f"on {os.cpu_count()} cores (wall-clock figures include waiting for a core)",
             "each filter's ids read by: " + " | ".join(plans),
-            "the page: the first 100 of those ids in sort order, read off the index of the sorted statistic",
+            "the page: the first 100 of those ids in sort order, "
+            "read off the index of the sorted statistic",
         ],
     )
     return 0

@@ -74,9 +74,17 @@ def main() -> int:
 
         def series(x_axis: str, x_range: tuple[float, float] | None = None) -> list[float]:
             query = [SeriesQuery(component, "train:loss")]
-            answer = store.metric_series(query, x_axis=x_axis, max_points=1000, x_range=x_range)[0]  # type: ignore[arg-type]
+            answer = store.metric_series(
+                query,
+                x_axis=x_axis,  # type: ignore[arg-type]
+                max_points=1000,
+                x_range=x_range,
+            )[0]
             assert answer.raw_count > 1000 and len(answer.x) <= 1000
-            return time_calls(lambda: store.metric_series(query, x_axis=x_axis, max_points=1000, x_range=x_range), repeat=SERIES_REPEAT)
+            return time_calls(
+                lambda: store.metric_series(query, x_axis=x_axis, max_points=1000, x_range=x_range),
+                repeat=SERIES_REPEAT,
+            )
 
         step_axis = series("step")
         figures.append(

@@ -62,7 +62,10 @@ def experiment_name(index: int) -> str:
 
 
 def trial_name(index: int) -> str:
-    return f"{experiment_name(index // TRIALS_PER_EXPERIMENT)}-trial-{index % TRIALS_PER_EXPERIMENT:03d}"
+    return (
+        f"{experiment_name(index // TRIALS_PER_EXPERIMENT)}-trial-"
+        f"{index % TRIALS_PER_EXPERIMENT:03d}"
+    )
 
 
 def component_specs(count: int, seed: int = 0) -> Iterator[ComponentSpec]:
@@ -162,8 +165,8 @@ def write_bulk(path: Path, specs: list[ComponentSpec]) -> None:
         trial_ids = {}
         for index, name in enumerate(trial_names, start=1):
             connection.execute(
-                "INSERT INTO trials (id, name, experiment_id, creation_time, created_by, last_modified_time) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO trials (id, name, experiment_id, creation_time, created_by, "
+                "last_modified_time) VALUES (?, ?, ?, ?, ?, ?)",
                 (index, name, experiment_ids[name.rsplit("-trial-", 1)[0]], START, user, START),
             )
             trial_ids[name] = index
@@ -195,12 +198,13 @@ def write_bulk(path: Path, specs: list[ComponentSpec]) -> None:
                 rollups += _rollups(metric_id, 0, 0.0, 1.0, v0, v1)  # step axis: no step, x = seq
                 rollups += _rollups(metric_id, 1, t0, t1, v0, v1)
         connection.executemany(
-            "INSERT INTO trial_components (id, name, status, start_time, end_time, creation_time, created_by, "
-            "last_modified_time, last_modified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO trial_components (id, name, status, start_time, end_time, creation_time, "
+            "created_by, last_modified_time, last_modified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             components,
         )
         connection.executemany(
-            "INSERT INTO parameters (trial_component_id, name, string_value, number_value) VALUES (?, ?, ?, ?)",
+            "INSERT INTO parameters (trial_component_id, name, string_value, number_value) "
+            "VALUES (?, ?, ?, ?)",
             parameters,
         )
         connection.executemany(
@@ -210,17 +214,19 @@ def write_bulk(path: Path, specs: list[ComponentSpec]) -> None:
             "INSERT INTO trial_component_links (trial_id, trial_component_id) VALUES (?, ?)", links
         )
         connection.executemany(
-            "INSERT INTO metrics (id, trial_component_id, name, count, min, max, mean, m2, last, last_timestamp, "
-            "std_dev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO metrics (id, trial_component_id, name, count, min, max, mean, m2, last, "
+            "last_timestamp, std_dev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             metrics,
         )
         connection.executemany(
-            "INSERT INTO metric_points (metric_id, seq, step, timestamp, value) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO metric_points (metric_id, seq, step, timestamp, value) "
+            "VALUES (?, ?, ?, ?, ?)",
             points,
         )
         connection.executemany(
-            "INSERT INTO metric_rollups (metric_id, axis, level, block, n, min_y, min_x, max_y, max_x, lo_x, lo_y, "
-            "hi_x, hi_y, lo_seq, hi_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO metric_rollups (metric_id, axis, level, block, n, min_y, min_x, max_y, "
+            "max_x, lo_x, lo_y, hi_x, hi_y, lo_seq, hi_seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rollups,
         )
         connection.execute("COMMIT")

@@ -256,13 +256,17 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
         "Every figure below comes from one command, on the machine described here:",
         "",
         "```sh",
-        "python benchmarks/run.py        # runs every benchmarks/bench_*.py, then rewrites this page",
+        "python benchmarks/run.py        "
+        "# runs every benchmarks/bench_*.py, then rewrites this page",
         "```",
         "",
         "Each figure also names the command that reproduces it alone. Figures are medians (or the",
-        "percentile named) over repeated runs; a benchmark is never a timed assertion in the test suite.",
-        "This page is re-rendered from `benchmarks/results/*.json` with `python benchmarks/run.py --render`.",
-        "Why a figure fell short of its goal, and the plan, is in [proof.md](proof.md#short-of-a-goal).",
+        "percentile named) over repeated runs; "
+        "a benchmark is never a timed assertion in the test suite.",
+        "This page is re-rendered from `benchmarks/results/*.json` "
+        "with `python benchmarks/run.py --render`.",
+        "Why a figure fell short of its goal, and the plan, is in "
+        "[proof.md](proof.md#short-of-a-goal).",
         "",
         "## Machine",
         "",
@@ -290,12 +294,14 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
             if figure["target"] is None:
                 continue
             lines.append(
-                f"| {_cell(name)} | {_cell(figure['name'])} | {_measured(figure)} | {_target(figure)} "
+                f"| {_cell(name)} | {_cell(figure['name'])} "
+                f"| {_measured(figure)} | {_target(figure)} "
                 f"| {VERDICT[figure['passed']]} | `{commands[name]}` |"
             )
             if figure["passed"] is False:
                 short.append(
-                    f"{name}: {figure['name']}: measured {_measured(figure)}, target {_target(figure)}"
+                    f"{name}: {figure['name']}: "
+                    f"measured {_measured(figure)}, target {_target(figure)}"
                 )
     lines += ["", "## Every figure"]
     for name, document in results.items():
@@ -307,7 +313,8 @@ def render(results: dict[str, dict[str, Any]], runs: dict[str, dict[str, Any]]) 
             about = [f"measured {when}"] if when else []
             if isinstance(load, dict):
                 about.append(
-                    f"machine load average (1 min) {load.get('start')} at the start, {load.get('end')} at the end"
+                    f"machine load average (1 min) {load.get('start')} at the start, "
+                    f"{load.get('end')} at the end"
                 )
             lines += ["", "; ".join(about) + "."]
         if not figures[name]:
@@ -359,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         unknown = [name for name in names if name not in scripts]
         if unknown:
             parser.error(
-                f"no benchmarks/bench_<name>.py for: {', '.join(unknown)}; known: {', '.join(scripts)}"
+                f"no benchmarks/bench_<name>.py for: {', '.join(unknown)}; "
+                f"known: {', '.join(scripts)}"
             )
     if args.skip:
         names = [name for name in names if name not in args.skip.split(",")]

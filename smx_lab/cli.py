@@ -11,11 +11,18 @@ from .errors import SmxError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="smx-lab", description="Browse and compare ML experiments in JupyterLab.")
+    parser = argparse.ArgumentParser(
+        prog="smx-lab", description="Browse and compare ML experiments in JupyterLab."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="train small models on scikit-learn's bundled datasets and log them")
+    demo = commands.add_parser(
+        "demo", help="train small models on scikit-learn's bundled datasets and log them"
+    )
     demo.add_argument("--reset", action="store_true", help="empty the store first")
-    demo.add_argument("--db", help="SQLite file of the embedded store (default: $SMX_LAB_DB or the Jupyter data dir)")
+    demo.add_argument(
+        "--db",
+        help="SQLite file of the embedded store (default: $SMX_LAB_DB or the Jupyter data dir)",
+    )
     info = commands.add_parser("info", help="where the embedded store is and what it holds")
     info.add_argument("--db", help="SQLite file of the embedded store")
     return parser
@@ -37,14 +44,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"emptied {store.database_path}")
         existing = demo.demo_store_names(store)
         if existing:
-            print(f"the demo data is already in {store.database_path} ({', '.join(existing)}); use --reset", file=sys.stderr)
+            print(
+                f"the demo data is already in {store.database_path} ({', '.join(existing)}); "
+                "use --reset",
+                file=sys.stderr,
+            )
             return 1
         started = time.perf_counter()
         demo.run(store, say=lambda line: print(line, flush=True))
         counts = store.counts()
         print(
             f"done in {time.perf_counter() - started:.1f} s: {counts['experiments']} experiments, "
-            f"{counts['trials']} trials, {counts['trial_components']} trial components in {store.database_path}"
+            f"{counts['trials']} trials, {counts['trial_components']} trial components "
+            f"in {store.database_path}"
         )
         return 0
     except SmxError as error:

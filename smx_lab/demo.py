@@ -54,19 +54,31 @@ def _digits() -> _Data:
     from sklearn.model_selection import train_test_split
 
     x, y = load_digits(return_X_y=True)
-    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.25, random_state=SEED, stratify=y)
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=0.25, random_state=SEED, stratify=y
+    )
     return _Data(x_train, x_test, y_train, y_test)
 
 
 def _train_mlp(
-    tracker: Tracker, data: _Data, hidden: tuple[int, ...], solver: str, epochs: int, learning_rate: float
+    tracker: Tracker,
+    data: _Data,
+    hidden: tuple[int, ...],
+    solver: str,
+    epochs: int,
+    learning_rate: float,
 ) -> float:
     """Train epoch by epoch with ``partial_fit``, logging per-epoch metrics; the final accuracy."""
     from sklearn.metrics import accuracy_score, log_loss
     from sklearn.neural_network import MLPClassifier
 
     classes = np.unique(data.y_train)
-    model = MLPClassifier(hidden_layer_sizes=hidden, solver=solver, learning_rate_init=learning_rate, random_state=SEED)
+    model = MLPClassifier(
+        hidden_layer_sizes=hidden,
+        solver=solver,
+        learning_rate_init=learning_rate,
+        random_state=SEED,
+    )
     accuracy = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # partial_fit's convergence warnings say nothing here
@@ -75,7 +87,11 @@ def _train_mlp(
             probabilities = model.predict_proba(data.x_test)
             accuracy = float(accuracy_score(data.y_test, classes[probabilities.argmax(axis=1)]))
             tracker.log_metric("train:loss", float(model.loss_), iteration_number=epoch)
-            tracker.log_metric("test:loss", float(log_loss(data.y_test, probabilities, labels=classes)), iteration_number=epoch)
+            tracker.log_metric(
+                "test:loss",
+                float(log_loss(data.y_test, probabilities, labels=classes)),
+                iteration_number=epoch,
+            )
             tracker.log_metric("test:accuracy", accuracy, iteration_number=epoch)
     return accuracy
 
@@ -84,24 +100,43 @@ def _scaled(store: Backend, say: Callable[[str], None]) -> tuple[Tracker, _Data]
     """The shared "Preprocessing" step: scale the digits' pixels, record how."""
     data = _digits()
     mean, std = float(data.x_train.mean()), float(data.x_train.std())
-    with Tracker.create(base_trial_component_name="digits-preprocessing", display_name="Preprocessing", store=store) as tracker:
+    with Tracker.create(
+        base_trial_component_name="digits-preprocessing", display_name="Preprocessing", store=store
+    ) as tracker:
         tracker.log_parameters({"normalization_mean": mean, "normalization_std": std})
-        tracker.log_input(name="digits-dataset", value="sklearn.datasets.load_digits", media_type="text/plain")
+        tracker.log_input(
+            name="digits-dataset", value="sklearn.datasets.load_digits", media_type="text/plain"
+        )
     say(f"preprocessing: mean {mean:.4f}, std {std:.4f}")
-    scaled = _Data((data.x_train - mean) / std, (data.x_test - mean) / std, data.y_train, data.y_test)
+    scaled = _Data(
+        (data.x_train - mean) / std, (data.x_test - mean) / std, data.y_train, data.y_test
+    )
     return tracker, scaled
 
 
 def hidden_units_sweep(store: Backend, say: Callable[[str], None]) -> None:
     name = EXPERIMENTS[0]
-    Experiment.create(experiment_name=name, description="MLP on the digits, one trial per hidden-layer size", store=store)
+    Experiment.create(
+        experiment_name=name,
+        description="MLP on the digits, one trial per hidden-layer size",
+        store=store,
+    )
     preprocessing, data = _scaled(store, say)
     for hidden in HIDDEN_UNITS:
-        trial = Trial.create(trial_name=f"digits-mlp-{hidden}-hidden-units", experiment_name=name, store=store)
+        trial = Trial.create(
+            trial_name=f"digits-mlp-{hidden}-hidden-units", experiment_name=name, store=store
+        )
         trial.add_trial_component(preprocessing)
-        with Tracker.create(base_trial_component_name=f"digits-mlp-{hidden}", display_name="Training", store=store) as tracker:
+        with Tracker.create(
+            base_trial_component_name=f"digits-mlp-{hidden}", display_name="Training", store=store
+        ) as tracker:
             tracker.log_parameters(
-                {"hidden_units": hidden, "optimizer": "adam", "learning_rate": 0.01, "epochs": SWEEP_EPOCHS}
+                {
+                    "hidden_units": hidden,
+                    "optimizer": "adam",
+                    "learning_rate": 0.01,
+                    "epochs": SWEEP_EPOCHS,
+                }
             )
             accuracy = _train_mlp(tracker, data, (hidden,), "adam", SWEEP_EPOCHS, 0.01)
         trial.add_trial_component(tracker)
@@ -110,14 +145,20 @@ def hidden_units_sweep(store: Backend, say: Callable[[str], None]) -> None:
 
 def model_optimizer_grid(store: Backend, say: Callable[[str], None]) -> None:
     name = EXPERIMENTS[1]
-    Experiment.create(experiment_name=name, description="Digits: model x optimizer x epochs", store=store)
+    Experiment.create(
+        experiment_name=name, description="Digits: model x optimizer x epochs", store=store
+    )
     data = _digits()
     mean, std = float(data.x_train.mean()), float(data.x_train.std())
     data = _Data((data.x_train - mean) / std, (data.x_test - mean) / std, data.y_train, data.y_test)
     with Tracker.create(
-        base_trial_component_name="digits-grid-metadata", display_name="experiment-metadata", store=store
+        base_trial_component_name="digits-grid-metadata",
+        display_name="experiment-metadata",
+        store=store,
     ) as metadata:
-        metadata.log_input(name="digits-dataset", value="sklearn.datasets.load_digits", media_type="text/plain")
+        metadata.log_input(
+            name="digits-dataset", value="sklearn.datasets.load_digits", media_type="text/plain"
+        )
         metadata.log_parameters({"learning_rate": 0.01, "random_state": SEED, "test_size": 0.25})
         metadata.log_parameters(
             {
@@ -131,11 +172,22 @@ def model_optimizer_grid(store: Backend, say: Callable[[str], None]) -> None:
             for epochs in GRID_EPOCHS:
                 trial_name = f"digits-{model}-{optimizer}-{epochs}-epochs"
                 with Tracker.create(
-                    base_trial_component_name=trial_name, display_name=f"{model}-{optimizer}-{epochs}", store=store
+                    base_trial_component_name=trial_name,
+                    display_name=f"{model}-{optimizer}-{epochs}",
+                    store=store,
                 ) as tracker:
-                    tracker.log_parameters({"model": model, "optimizer": optimizer, "epochs": epochs})
+                    tracker.log_parameters(
+                        {"model": model, "optimizer": optimizer, "epochs": epochs}
+                    )
                     # Plain SGD needs a larger step than Adam to get anywhere in a few epochs.
-                    accuracy = _train_mlp(tracker, data, hidden, optimizer, epochs, 0.1 if optimizer == "sgd" else 0.01)
+                    accuracy = _train_mlp(
+                        tracker,
+                        data,
+                        hidden,
+                        optimizer,
+                        epochs,
+                        0.1 if optimizer == "sgd" else 0.01,
+                    )
                 trial = Trial.create(trial_name=trial_name, experiment_name=name, store=store)
                 trial.add_trial_component(metadata)
                 trial.add_trial_component(tracker)
@@ -150,26 +202,44 @@ def min_child_weight_sweep(store: Backend, say: Callable[[str], None]) -> None:
 
     name = EXPERIMENTS[2]
     Experiment.create(
-        experiment_name=name, description="Gradient boosting, one trial per min_child_weight", store=store
+        experiment_name=name,
+        description="Gradient boosting, one trial per min_child_weight",
+        store=store,
     )
     x, y = load_breast_cancer(return_X_y=True)
-    x_train, x_valid, y_train, y_valid = train_test_split(x, y, test_size=0.3, random_state=SEED, stratify=y)
+    x_train, x_valid, y_train, y_valid = train_test_split(
+        x, y, test_size=0.3, random_state=SEED, stratify=y
+    )
     for weight in MIN_CHILD_WEIGHTS:
-        trial = Trial.create(trial_name=f"breast-cancer-min-child-weight-{weight}", experiment_name=name, store=store)
+        trial = Trial.create(
+            trial_name=f"breast-cancer-min-child-weight-{weight}", experiment_name=name, store=store
+        )
         with Tracker.create(
-            base_trial_component_name=f"gradient-boosting-mcw-{weight}", display_name="Training", store=store
+            base_trial_component_name=f"gradient-boosting-mcw-{weight}",
+            display_name="Training",
+            store=store,
         ) as tracker:
-            parameters: dict[str, Any] = {"min_child_weight": weight, "n_estimators": 40, "max_depth": 3}
+            parameters: dict[str, Any] = {
+                "min_child_weight": weight,
+                "n_estimators": 40,
+                "max_depth": 3,
+            }
             tracker.log_parameters(parameters)
             model = GradientBoostingClassifier(
                 n_estimators=40, max_depth=3, min_samples_leaf=weight, random_state=SEED
             ).fit(x_train, y_train)
-            stages = zip(model.staged_predict(x_train), model.staged_predict_proba(x_valid), strict=True)
+            stages = zip(
+                model.staged_predict(x_train), model.staged_predict_proba(x_valid), strict=True
+            )
             auc = 0.0
             for round_, (train_prediction, valid_probability) in enumerate(stages):
                 auc = float(roc_auc_score(y_valid, valid_probability[:, 1]))
                 valid_error = float(np.mean((valid_probability[:, 1] > 0.5) != y_valid))
-                tracker.log_metric("train:error", float(np.mean(train_prediction != y_train)), iteration_number=round_)
+                tracker.log_metric(
+                    "train:error",
+                    float(np.mean(train_prediction != y_train)),
+                    iteration_number=round_,
+                )
                 tracker.log_metric("validation:error", valid_error, iteration_number=round_)
                 tracker.log_metric("validation:auc", auc, iteration_number=round_)
         trial.add_trial_component(tracker)
@@ -178,7 +248,9 @@ def min_child_weight_sweep(store: Backend, say: Callable[[str], None]) -> None:
 
 def unassigned_components(store: Backend, say: Callable[[str], None]) -> None:
     data = _digits()
-    with Tracker.create(base_trial_component_name="dataset-profile", display_name="dataset-profile", store=store) as profile:
+    with Tracker.create(
+        base_trial_component_name="dataset-profile", display_name="dataset-profile", store=store
+    ) as profile:
         profile.log_parameters(
             {
                 "train_samples": len(data.y_train),
@@ -187,11 +259,15 @@ def unassigned_components(store: Backend, say: Callable[[str], None]) -> None:
                 "classes": len(np.unique(data.y_train)),
             }
         )
-        profile.log_input(name="digits-dataset", value="sklearn.datasets.load_digits", media_type="text/plain")
+        profile.log_input(
+            name="digits-dataset", value="sklearn.datasets.load_digits", media_type="text/plain"
+        )
     say("dataset-profile: unassigned component")
     try:
         with Tracker.create(
-            base_trial_component_name="evaluation-wrong-features", display_name="evaluation-wrong-features", store=store
+            base_trial_component_name="evaluation-wrong-features",
+            display_name="evaluation-wrong-features",
+            store=store,
         ) as failing:
             failing.log_parameters({"hidden_units": 16, "evaluated_features": 32})
             _train_mlp(failing, data, (16,), "adam", 2, 0.01)

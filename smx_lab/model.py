@@ -231,7 +231,8 @@ class TrialComponent:
 
 
 def parameter_to_dict(value: ParameterValue) -> dict[str, Any]:
-    """A parameter value as SageMaker writes it: ``{"NumberValue": 1.0}`` or ``{"StringValue": "a"}``."""
+    """A parameter value as SageMaker writes it: ``{"NumberValue": 1.0}`` or
+    ``{"StringValue": "a"}``."""
     if isinstance(value, str):
         return {"StringValue": value}
     return {"NumberValue": value}

@@ -22,7 +22,9 @@ from .model import ParameterValue
 
 ENTITY_NAME_MAX = 120
 ENTITY_NAME_PATTERN = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
-ENTITY_NAME_RULE = "must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$ (1 to 120 letters, digits and hyphens)"
+ENTITY_NAME_RULE = (
+    "must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$ (1 to 120 letters, digits and hyphens)"
+)
 DESCRIPTION_MAX = 3072
 PARAMETER_NAME_MAX = 320
 STRING_PARAMETER_MAX = 2500
@@ -41,7 +43,8 @@ _TAG_PUNCTUATION = set("_.:/=+-@")
 
 
 def entity_name(field: str, value: Any) -> str:
-    """An experiment, trial or trial component name (also used for display names, as SageMaker does)."""
+    """An experiment, trial or trial component name (also used for display names, as SageMaker
+    does)."""
     if not isinstance(value, str):
         raise ValidationError(field, "must be a string")
     if not value or len(value) > ENTITY_NAME_MAX or not ENTITY_NAME_PATTERN.fullmatch(value):
@@ -66,7 +69,9 @@ def text(field: str, value: Any, maximum: int) -> str | None:
 
 def parameter_name(value: Any) -> str:
     if not isinstance(value, str) or len(value) > PARAMETER_NAME_MAX:
-        raise ValidationError("parameter name", f"must be a string of at most {PARAMETER_NAME_MAX} characters")
+        raise ValidationError(
+            "parameter name", f"must be a string of at most {PARAMETER_NAME_MAX} characters"
+        )
     return value
 
 
@@ -75,7 +80,9 @@ def parameter_value(name: str, value: Any) -> ParameterValue:
     field = f"parameters.{name}"
     if isinstance(value, str):
         if len(value) > STRING_PARAMETER_MAX:
-            raise ValidationError(field, f"a string value must be at most {STRING_PARAMETER_MAX} characters")
+            raise ValidationError(
+                field, f"a string value must be at most {STRING_PARAMETER_MAX} characters"
+            )
         return value
     if isinstance(value, bool) or not isinstance(value, Real):
         raise ValidationError(field, "must be a string or a number", type=type(value).__name__)
@@ -95,30 +102,40 @@ def parameters(values: Any) -> dict[str, ParameterValue]:
 
 def metric_name(value: Any) -> str:
     if not isinstance(value, str) or not value or len(value) > METRIC_NAME_MAX:
-        raise ValidationError("metric_name", f"must be a non-empty string of at most {METRIC_NAME_MAX} characters")
+        raise ValidationError(
+            "metric_name", f"must be a non-empty string of at most {METRIC_NAME_MAX} characters"
+        )
     return value
 
 
 def metric_value(name: str, value: Any) -> float:
-    """A metric value must be a real number (NaN and infinities are filtered later, with a warning)."""
+    """A metric value must be a real number (NaN and infinities are filtered later, with a
+    warning)."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise ValidationError(f"metrics.{name}", "value must be a number", type=type(value).__name__)
+        raise ValidationError(
+            f"metrics.{name}", "value must be a number", type=type(value).__name__
+        )
     return float(value)
 
 
 def artifact(kind: str, name: Any, value: Any, media_type: Any) -> tuple[str, str, str | None]:
     field = f"{kind}_artifacts"
     if not isinstance(name, str) or len(name) > ARTIFACT_NAME_MAX:
-        raise ValidationError(f"{field}.name", f"must be a string of at most {ARTIFACT_NAME_MAX} characters")
+        raise ValidationError(
+            f"{field}.name", f"must be a string of at most {ARTIFACT_NAME_MAX} characters"
+        )
     if not isinstance(value, str) or len(value) > ARTIFACT_VALUE_MAX:
-        raise ValidationError(f"{field}.{name}.Value", f"must be a string of at most {ARTIFACT_VALUE_MAX} characters")
+        raise ValidationError(
+            f"{field}.{name}.Value", f"must be a string of at most {ARTIFACT_VALUE_MAX} characters"
+        )
     if media_type is not None and (
         not isinstance(media_type, str)
         or len(media_type) > MEDIA_TYPE_MAX
         or not MEDIA_TYPE_PATTERN.fullmatch(media_type)
     ):
         raise ValidationError(
-            f"{field}.{name}.MediaType", f"must match [-\\w]+/[-\\w+]+ and be at most {MEDIA_TYPE_MAX} characters"
+            f"{field}.{name}.MediaType",
+            f"must match [-\\w]+/[-\\w+]+ and be at most {MEDIA_TYPE_MAX} characters",
         )
     return name, value, media_type
 
@@ -129,7 +146,9 @@ def _tag_text(field: str, value: Any, minimum: int, maximum: int) -> str:
     for char in value:
         # SageMaker's pattern: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$
         if unicodedata.category(char)[0] not in "LZN" and char not in _TAG_PUNCTUATION:
-            raise ValidationError(field, "may contain only letters, digits, spaces and _.:/=+-@", value=value)
+            raise ValidationError(
+                field, "may contain only letters, digits, spaces and _.:/=+-@", value=value
+            )
     return value
 
 
@@ -143,12 +162,16 @@ def tags(values: Any) -> dict[str, str]:
         try:
             pairs = [(item["Key"], item.get("Value", "")) for item in values]
         except (TypeError, KeyError):
-            raise ValidationError("tags", "must be a mapping or a list of {'Key': ..., 'Value': ...}") from None
+            raise ValidationError(
+                "tags", "must be a mapping or a list of {'Key': ..., 'Value': ...}"
+            ) from None
     else:
         raise ValidationError("tags", "must be a mapping or a list of {'Key': ..., 'Value': ...}")
     if len(pairs) > TAGS_MAX:
         raise ValidationError("tags", f"at most {TAGS_MAX} tags")
     return {
-        _tag_text("tags.Key", key, 1, TAG_KEY_MAX): _tag_text(f"tags.{key}", value, 0, TAG_VALUE_MAX)
+        _tag_text("tags.Key", key, 1, TAG_KEY_MAX): _tag_text(
+            f"tags.{key}", value, 0, TAG_VALUE_MAX
+        )
         for key, value in pairs
     }

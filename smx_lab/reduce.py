@@ -37,7 +37,9 @@ class Reduced:
     reduced: bool
 
 
-def check_request(max_points: int, x_range: tuple[float, float] | None) -> tuple[float, float] | None:
+def check_request(
+    max_points: int, x_range: tuple[float, float] | None
+) -> tuple[float, float] | None:
     """Validate a series request's budget and zoom range (shared by every store)."""
     if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 2:
         raise ValidationError("max_points", "must be an integer of at least 2")

@@ -1,12 +1,13 @@
-"""Trial components as table rows, with the columns ``sagemaker.analytics.ExperimentAnalytics`` makes.
+"""Trial components as table rows, with the columns ``sagemaker.analytics.ExperimentAnalytics``
+makes.
 
 One row per component, keys in this order (as ExperimentAnalytics' ``_reshape`` builds them):
 
 - ``TrialComponentName``, ``DisplayName``;
 - ``SourceArn``, only for a component that has a source;
 - one column per parameter, parameters sorted by name, the value a number or a string;
-- ``<metric> - Min``, ``- Max``, ``- Avg``, ``- StdDev``, ``- Last``, ``- Count`` per metric, metrics
-  in the order the component lists them;
+- ``<metric> - Min``, ``- Max``, ``- Avg``, ``- StdDev``, ``- Last``, ``- Count`` per metric,
+  metrics in the order the component lists them;
 - ``<artifact> - MediaType`` and ``<artifact> - Value`` per input artifact, then per output
   artifact, each group sorted by name;
 - ``Trials`` and ``Experiments``: the names of the component's parents, as lists.

@@ -2,8 +2,8 @@
 token authentication required, and a real SQLite store filled through the store's Writer API.
 
 ``api`` sends requests by OpenAPI path template and checks every answer against the status codes
-and response schemas that ``smx_lab/server/openapi.yaml`` documents for that route, so each API test also
-keeps the document true.
+and response schemas that ``smx_lab/server/openapi.yaml`` documents for that route, so each API
+test also keeps the document true.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ before ``ThreadedMotoServer`` starts, with what the API reference specifies for 
 - ``Search`` over Experiment, ExperimentTrial and ExperimentTrialComponent evaluates every operator,
   ``NestedFilters``, ``SubExpressions`` and ``Operator`` And/Or, sorts by any property including
   ``Metrics.<name>.<Statistic>`` and ``Parameters.<name>`` (case-insensitive prefix and statistic),
-  pages with ``MaxResults`` (1..100, default 10) and ``NextToken``, and reports ``TotalHits``. At most
-  one ``Contains`` per expression, as SageMaker's documentation states.
+  pages with ``MaxResults`` (1..100, default 10) and ``NextToken``, and reports ``TotalHits``. At
+  most one ``Contains`` per expression, as SageMaker's documentation states.
 - ``BatchPutMetrics`` accepts points without ``Step`` and keeps each metric's summary (Min, Max,
   Avg, sample StdDev, Last, Count) up to date; ``BatchGetMetrics`` answers up to 100 queries with
   per-period statistics on an IterationNumber or Timestamp (epoch seconds) x axis.
@@ -91,9 +91,15 @@ def apply() -> None:
         return job
 
     SageMakerModelBackend.create_training_job = create_training_job  # type: ignore[method-assign]
-    SageMakerMetricsBackend.batch_put_metrics = _batch_put_metrics  # type: ignore[method-assign,assignment]
-    SageMakerMetricsResponse.batch_put_metrics = _batch_put_metrics_response  # type: ignore[method-assign]
-    SageMakerMetricsResponse.batch_get_metrics = _batch_get_metrics_response  # type: ignore[attr-defined]
+    SageMakerMetricsBackend.batch_put_metrics = (  # type: ignore[method-assign,assignment]
+        _batch_put_metrics
+    )
+    SageMakerMetricsResponse.batch_put_metrics = (  # type: ignore[method-assign]
+        _batch_put_metrics_response
+    )
+    SageMakerMetricsResponse.batch_get_metrics = (  # type: ignore[attr-defined]
+        _batch_get_metrics_response
+    )
 
 
 # --- routing ---------------------------------------------------------------------------------
@@ -112,7 +118,9 @@ def _route_batch_get_metrics() -> None:
             return "metrics." + host[len("api.") :]
         return host
 
-    DomainDispatcherApplication.infer_service_region_host = infer_service_region_host  # type: ignore[method-assign]
+    DomainDispatcherApplication.infer_service_region_host = (  # type: ignore[method-assign]
+        infer_service_region_host
+    )
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -493,7 +501,10 @@ def _search(self: SageMakerResponse) -> ActionResult:
     descending = (self._get_param("SortOrder") or "Descending") == "Descending"
     present = [r for r in matches if _sort_key(r, sort_by) is not None]
     missing = [r for r in matches if _sort_key(r, sort_by) is None]
-    present.sort(key=lambda r: _sort_key(r, sort_by), reverse=descending)  # type: ignore[arg-type,return-value]
+    present.sort(
+        key=lambda r: _sort_key(r, sort_by),  # type: ignore[arg-type,return-value]
+        reverse=descending,
+    )
     page, token = _page(
         present + missing, self._get_param("MaxResults"), self._get_param("NextToken")
     )
@@ -520,7 +531,9 @@ def _validate_expression(expression: dict[str, Any], contains: list[int], depth:
     ):
         if len(items) > 20:
             raise ValidationError(
-                f"1 validation error detected: Value at 'searchExpression.{label}' failed to satisfy constraint: Member must have length less than or equal to 20"
+                "1 validation error detected: "
+                f"Value at 'searchExpression.{label}' failed to satisfy constraint: "
+                "Member must have length less than or equal to 20"
             )
     if expression.get("Operator", "And") not in ("And", "Or"):
         raise ValidationError(f"Invalid boolean operator: {expression.get('Operator')}")
@@ -580,7 +593,9 @@ def _values(record: dict[str, Any], name: str) -> list[Any]:
         return []
     if lowered == "metrics" and rest:
         metric, _, statistic = rest.rpartition(".")
-        statistic = next((s for s in STATISTICS if s.lower() == statistic.lower()), None)  # type: ignore[assignment]
+        statistic = next(  # type: ignore[assignment]
+            (s for s in STATISTICS if s.lower() == statistic.lower()), None
+        )
         if statistic is None:
             raise ValidationError(f"Unknown property name: {name}")
         return [m[statistic] for m in record.get("Metrics") or [] if m["MetricName"] == metric]

@@ -80,7 +80,8 @@ class Aws:
 
 @contextmanager
 def refused(store: SageMakerStore, operation: str, code: str, message: str) -> Iterator[None]:
-    """The store's next ``operation`` call answered by AWS with error ``code`` (botocore's Stubber)."""
+    """The store's next ``operation`` call answered by AWS with error ``code`` (botocore's
+    Stubber)."""
     with Stubber(store.aws.client("sagemaker")) as stubber:
         stubber.add_client_error(
             operation, service_error_code=code, service_message=message, http_status_code=400
@@ -136,7 +137,8 @@ def put_metric(aws: Aws, component: str, name: str, values: list[float], start: 
 
 
 def big_trial(aws: Aws, components: int) -> None:
-    """Experiment ``big`` with trial ``big-trial`` of ``components`` bare components c000, c001, ..."""
+    """Experiment ``big`` with trial ``big-trial`` of ``components`` bare components c000, c001,
+    ..."""
     sm = aws.sagemaker
     sm.create_experiment(ExperimentName="big")
     sm.create_trial(TrialName="big-trial", ExperimentName="big")

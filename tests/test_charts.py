@@ -1,4 +1,5 @@
-"""Chart specs built from model objects: valid Vega-Lite v5, and the data the chart draws is right."""
+"""Chart specs built from model objects: valid Vega-Lite v5, and the data the chart draws is
+right."""
 
 from __future__ import annotations
 

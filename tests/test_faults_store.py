@@ -234,7 +234,8 @@ def small_filesystem(where: Path, size_kib: int, kind: str) -> Iterator[None]:
     )
     if mounted.returncode != 0:
         pytest.skip(
-            f"cannot mount a tmpfs here ({mounted.stderr.decode().strip()}); max_page_count covers it"
+            f"cannot mount a tmpfs here ({mounted.stderr.decode().strip()}); "
+            "max_page_count covers it"
         )
     try:
         yield

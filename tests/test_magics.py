@@ -465,7 +465,8 @@ def test_chart_of_an_experiment_holds_its_components(shell: InteractiveShell) ->
     with capture_output() as captured:
         smx(
             shell,
-            "chart scatter --experiment mnist-sweep --x parameters.hidden_channels --y metrics.test:accuracy.max",
+            "chart scatter --experiment mnist-sweep --x parameters.hidden_channels "
+            "--y metrics.test:accuracy.max",
         )
 
     spec = captured.outputs[0].data[VEGA_LITE_MIME]

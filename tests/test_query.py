@@ -1,5 +1,6 @@
 """The query language (``smx_lab/query.py``): property names, the typed syntax, SearchExpression
-validation against SageMaker's limits, and the Python evaluation the SageMaker store falls back on."""
+validation against SageMaker's limits, and the Python evaluation the SageMaker store falls back
+on."""
 
 from __future__ import annotations
 

@@ -28,25 +28,49 @@ def generate() -> ModuleType:
     return module
 
 
-# Each table as rows keyed by names, not ids; times the Writer API takes from the clock are left out.
+# Each table as rows keyed by names, not ids; times the Writer API takes from the clock are left
+# out.
 CONTENT = {
-    "experiments": "SELECT name, display_name, description, source_arn, created_by FROM experiments",
-    "trials": "SELECT t.name, e.name, t.display_name, t.created_by FROM trials t "
-    "JOIN experiments e ON e.id = t.experiment_id",
-    "trial_components": "SELECT name, display_name, status, status_message, source_arn, start_time, end_time, "
-    "created_by, last_modified_by, source_detail FROM trial_components",
-    "parameters": "SELECT c.name, p.name, p.string_value, p.number_value FROM parameters p "
-    "JOIN trial_components c ON c.id = p.trial_component_id",
-    "tags": "SELECT g.resource, c.name, g.key, g.value FROM tags g JOIN trial_components c ON c.id = g.resource_id",
-    "links": "SELECT t.name, c.name FROM trial_component_links l JOIN trials t ON t.id = l.trial_id "
-    "JOIN trial_components c ON c.id = l.trial_component_id",
-    "metrics": "SELECT c.name, m.name, m.count, m.min, m.max, m.mean, m.m2, m.last, m.last_timestamp, m.std_dev "
-    "FROM metrics m JOIN trial_components c ON c.id = m.trial_component_id",
-    "metric_points": "SELECT c.name, m.name, p.seq, p.step, p.timestamp, p.value FROM metric_points p "
-    "JOIN metrics m ON m.id = p.metric_id JOIN trial_components c ON c.id = m.trial_component_id",
-    "metric_rollups": "SELECT c.name, m.name, r.axis, r.level, r.block, r.n, r.min_y, r.min_x, r.max_y, r.max_x, "
-    "r.lo_x, r.lo_y, r.hi_x, r.hi_y, r.lo_seq, r.hi_seq FROM metric_rollups r "
-    "JOIN metrics m ON m.id = r.metric_id JOIN trial_components c ON c.id = m.trial_component_id",
+    "experiments": (
+        "SELECT name, display_name, description, source_arn, created_by FROM experiments"
+    ),
+    "trials": (
+        "SELECT t.name, e.name, t.display_name, t.created_by FROM trials t "
+        "JOIN experiments e ON e.id = t.experiment_id"
+    ),
+    "trial_components": (
+        "SELECT name, display_name, status, status_message, source_arn, start_time, end_time, "
+        "created_by, last_modified_by, source_detail FROM trial_components"
+    ),
+    "parameters": (
+        "SELECT c.name, p.name, p.string_value, p.number_value FROM parameters p "
+        "JOIN trial_components c ON c.id = p.trial_component_id"
+    ),
+    "tags": (
+        "SELECT g.resource, c.name, g.key, g.value FROM tags g "
+        "JOIN trial_components c ON c.id = g.resource_id"
+    ),
+    "links": (
+        "SELECT t.name, c.name FROM trial_component_links l JOIN trials t ON t.id = l.trial_id "
+        "JOIN trial_components c ON c.id = l.trial_component_id"
+    ),
+    "metrics": (
+        "SELECT c.name, m.name, m.count, m.min, m.max, m.mean, m.m2, m.last, "
+        "m.last_timestamp, m.std_dev "
+        "FROM metrics m JOIN trial_components c ON c.id = m.trial_component_id"
+    ),
+    "metric_points": (
+        "SELECT c.name, m.name, p.seq, p.step, p.timestamp, p.value FROM metric_points p "
+        "JOIN metrics m ON m.id = p.metric_id "
+        "JOIN trial_components c ON c.id = m.trial_component_id"
+    ),
+    "metric_rollups": (
+        "SELECT c.name, m.name, r.axis, r.level, r.block, r.n, r.min_y, r.min_x, "
+        "r.max_y, r.max_x, r.lo_x, r.lo_y, r.hi_x, r.hi_y, r.lo_seq, r.hi_seq "
+        "FROM metric_rollups r "
+        "JOIN metrics m ON m.id = r.metric_id "
+        "JOIN trial_components c ON c.id = m.trial_component_id"
+    ),
 }
 
 

@@ -122,7 +122,10 @@ def test_bad_budget_and_axis_are_refused(seeded: Aws) -> None:
     with pytest.raises(ValidationError) as budget:
         store.metric_series([SeriesQuery("train-sgd", "test:accuracy")], max_points=1)
     with pytest.raises(ValidationError) as axis:
-        store.metric_series([SeriesQuery("train-sgd", "test:accuracy")], x_axis="epoch")  # type: ignore[arg-type]
+        store.metric_series(
+            [SeriesQuery("train-sgd", "test:accuracy")],
+            x_axis="epoch",  # type: ignore[arg-type]
+        )
 
     assert budget.value.field == "max_points"
     assert axis.value.field == "x_axis"

@@ -118,7 +118,10 @@ def test_invalid_name_is_refused_before_any_aws_call(aws: Aws) -> None:
 def test_invalid_metric_value_refuses_the_whole_batch(aws: Aws) -> None:
     writer = aws.writer()
     writer.create_trial_component("train")
-    points = [MetricPoint("loss", 0.5, T0, 0), MetricPoint("loss", "high", T0, 1)]  # type: ignore[arg-type]
+    points = [
+        MetricPoint("loss", 0.5, T0, 0),
+        MetricPoint("loss", "high", T0, 1),  # type: ignore[arg-type]
+    ]
 
     with writer.aws.counting("test") as calls, pytest.raises(ValidationError):
         writer.log_metrics("train", points)

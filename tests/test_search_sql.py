@@ -1,4 +1,5 @@
-"""The embedded store's SQL for SearchExpressions (``stores/local_search.py``) on a real SQLite file.
+"""The embedded store's SQL for SearchExpressions (``stores/local_search.py``) on a real SQLite
+file.
 
 The property test is the heart: for random components, trials and experiments and random
 SearchExpressions, the rows the SQL selects are exactly the records :func:`smx_lab.query.evaluate`
@@ -176,7 +177,10 @@ def _where(
     """``column`` of the rows ``compile_where`` selects, in id order."""
     where, params = compile_where(resource, expression)
     alias, table = ROW_ALIAS[resource], ROW_TABLE[resource]
-    sql = f"SELECT {alias}.{column} FROM {table} {alias} WHERE {where} ORDER BY {alias}.id"  # noqa: S608 - fixed identifiers
+    sql = (
+        f"SELECT {alias}.{column} FROM {table} {alias} "  # noqa: S608 - fixed identifiers
+        f"WHERE {where} ORDER BY {alias}.id"
+    )
     return [value for (value,) in connection.execute(sql, params)]
 
 
@@ -194,7 +198,9 @@ def matching_ids_as_sets(
     if ids is None:
         return None
     table = ROW_TABLE[resource]
-    top = connection.execute(f"SELECT coalesce(max(id), -1) FROM {table}").fetchone()[0]  # noqa: S608 - fixed table names
+    top = connection.execute(
+        f"SELECT coalesce(max(id), -1) FROM {table}"  # noqa: S608 - fixed table names
+    ).fetchone()[0]
     return matching_ids(connection, ids, top).tolist()
 
 
@@ -823,7 +829,10 @@ def test_hostile_property_names_are_looked_up_as_data(store: sqlite3.Connection,
 
 def _sorted_names(connection: sqlite3.Connection, sort_by: str, sort_order: str) -> list[str]:
     clause, params = order_by("ExperimentTrialComponent", sort_by, sort_order)
-    sql = f"SELECT tc.name FROM trial_components tc ORDER BY {clause}"  # noqa: S608 - fixed identifiers
+    sql = (
+        "SELECT tc.name FROM trial_components tc "  # noqa: S608 - fixed identifiers
+        f"ORDER BY {clause}"
+    )
     return [name for (name,) in connection.execute(sql, params)]
 
 

@@ -42,7 +42,8 @@ def _store_at_version_3(path: Path) -> None:
         [("application_id", APPLICATION_ID), ("schema_version", "3")],
     )
     connection.execute(
-        "INSERT INTO trial_components (id, name, creation_time, last_modified_time) VALUES (1, 'old-run', 1.0, 1.0)"
+        "INSERT INTO trial_components (id, name, creation_time, last_modified_time) "
+        "VALUES (1, 'old-run', 1.0, 1.0)"
     )
     connection.execute(
         "INSERT INTO metrics (trial_component_id, name, count, min, max, mean, m2, last, std_dev) "
@@ -136,7 +137,10 @@ def test_filters_on_parameters_and_a_metric_are_merged_as_sorted_index_ranges(
     }
     where, params = compile_where(RESOURCE, expression)
     connection = sqlite3.connect(store.database_path)
-    sql = f"EXPLAIN QUERY PLAN SELECT tc.id FROM trial_components tc WHERE {where}"  # noqa: S608 - compiled SQL
+    sql = (
+        "EXPLAIN QUERY PLAN SELECT tc.id FROM trial_components tc "  # noqa: S608 - compiled SQL
+        f"WHERE {where}"
+    )
     plan = [row[3] for row in connection.execute(sql, params)]
 
     page = store.search(RESOURCE, expression, sort_by="Metrics.loss.Last", sort_order="Ascending")
@@ -147,7 +151,11 @@ def test_filters_on_parameters_and_a_metric_are_merged_as_sorted_index_ranges(
 
 
 def _max_id(connection: sqlite3.Connection, table: str = "trial_components") -> int:
-    return int(connection.execute(f"SELECT coalesce(max(id), -1) FROM {table}").fetchone()[0])  # noqa: S608 - fixed table names
+    return int(
+        connection.execute(
+            f"SELECT coalesce(max(id), -1) FROM {table}"  # noqa: S608 - fixed table names
+        ).fetchone()[0]
+    )
 
 
 def _leaves(node: Any) -> list[Any]:

@@ -19,10 +19,17 @@ from smx_lab.stores.local import LocalStore
 T0 = 1_700_000_000.0
 
 
-def _log(store: LocalStore, component: str, values: np.ndarray, steps: list[int | None], times: np.ndarray) -> None:
+def _log(
+    store: LocalStore,
+    component: str,
+    values: np.ndarray,
+    steps: list[int | None],
+    times: np.ndarray,
+) -> None:
     store.create_trial_component(component)
     points = [
-        MetricPoint("loss", float(v), float(t), s) for v, s, t in zip(values, steps, times, strict=True)
+        MetricPoint("loss", float(v), float(t), s)
+        for v, s, t in zip(values, steps, times, strict=True)
     ]
     for start in range(0, len(points), 4_000):
         store.log_metrics(component, points[start : start + 4_000])
@@ -39,7 +46,9 @@ def _assert_same(series: Series, expected: Reduced, max_points: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def long_series(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalStore, np.ndarray, np.ndarray, np.ndarray]:
+def long_series(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[LocalStore, np.ndarray, np.ndarray, np.ndarray]:
     """60,000 points: irregular increasing steps, jittered times, random values with spikes."""
     store = LocalStore(tmp_path_factory.mktemp("series") / "series.sqlite")
     rng = np.random.default_rng(3)
@@ -55,15 +64,24 @@ def long_series(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalStore, n
 @pytest.mark.parametrize("max_points", [2, 5, 6, 101, 1000])
 @pytest.mark.parametrize("zoom", [None, (0.1, 0.7), (0.3, 0.3004)])
 def test_sql_reduction_equals_the_reference_reduction(
-    long_series: tuple[LocalStore, np.ndarray, np.ndarray, np.ndarray], x_axis: str, max_points: int, zoom: tuple[float, float] | None
+    long_series: tuple[LocalStore, np.ndarray, np.ndarray, np.ndarray],
+    x_axis: str,
+    max_points: int,
+    zoom: tuple[float, float] | None,
 ) -> None:
     store, values, steps, times = long_series
     xs = steps if x_axis == "step" else times
-    x_range = None if zoom is None else (float(np.quantile(xs, zoom[0])), float(np.quantile(xs, zoom[1])))
+    x_range = (
+        None if zoom is None else (float(np.quantile(xs, zoom[0])), float(np.quantile(xs, zoom[1])))
+    )
 
-    series = store.metric_series([SeriesQuery("long", "loss")], x_axis=x_axis, max_points=max_points, x_range=x_range)[0]  # type: ignore[arg-type]
+    series = store.metric_series(
+        [SeriesQuery("long", "loss")], x_axis=x_axis, max_points=max_points, x_range=x_range
+    )[0]  # type: ignore[arg-type]
 
-    _assert_same(series, reduce_series(xs.tolist(), values.tolist(), max_points, x_range), max_points)
+    _assert_same(
+        series, reduce_series(xs.tolist(), values.tolist(), max_points, x_range), max_points
+    )
 
 
 def test_a_reduced_series_keeps_the_extremes_and_both_ends(
@@ -102,7 +120,11 @@ def test_raw_points_come_back_in_logging_order(store: LocalStore) -> None:
 
     points = store.metric_points("ordered")
 
-    assert [(p.metric_name, p.value, p.step) for p in points] == [("b", 1.0, 5), ("b", 3.0, 2), ("a", 2.0, 1)]
+    assert [(p.metric_name, p.value, p.step) for p in points] == [
+        ("b", 1.0, 5),
+        ("b", 3.0, 2),
+        ("a", 2.0, 1),
+    ]
     assert [p.value for p in store.metric_points("ordered", ["a"])] == [2.0]
 
 
@@ -138,8 +160,12 @@ def _series(draw: st.DrawFn) -> tuple[list[float], list[int], list[float]]:
     element = st.floats(-1e6, 1e6, allow_nan=False) | st.sampled_from([-1.0, 0.0, 2.5])  # ties too
     values = draw(st.lists(element, min_size=size, max_size=size))
     gaps = draw(st.lists(st.integers(0, 40), min_size=size, max_size=size))
-    steps = np.cumsum(gaps).tolist() if draw(st.booleans()) else draw(
-        st.lists(st.integers(0, 3000), min_size=size, max_size=size)  # unordered steps too
+    steps = (
+        np.cumsum(gaps).tolist()
+        if draw(st.booleans())
+        else draw(
+            st.lists(st.integers(0, 3000), min_size=size, max_size=size)  # unordered steps too
+        )
     )
     times = (T0 + np.cumsum(draw(st.lists(st.floats(0, 5), min_size=size, max_size=size)))).tolist()
     return values, steps, times
@@ -153,7 +179,10 @@ def _series(draw: st.DrawFn) -> tuple[list[float], list[int], list[float]]:
     zoom=st.none() | st.tuples(st.floats(0, 1), st.floats(0, 1)),
 )
 def test_any_series_reduces_in_sql_exactly_as_the_reference(
-    data: tuple[list[float], list[int], list[float]], max_points: int, x_axis: str, zoom: tuple[float, float] | None
+    data: tuple[list[float], list[int], list[float]],
+    max_points: int,
+    x_axis: str,
+    zoom: tuple[float, float] | None,
 ) -> None:
     values, steps, times = data
     xs = [float(s) for s in steps] if x_axis == "step" else times
@@ -165,7 +194,9 @@ def test_any_series_reduces_in_sql_exactly_as_the_reference(
         store = LocalStore(Path(folder) / "p.sqlite")
         try:
             _log(store, "c", np.array(values), list(steps), np.array(times))
-            series = store.metric_series([SeriesQuery("c", "loss")], x_axis=x_axis, max_points=max_points, x_range=x_range)[0]  # type: ignore[arg-type]
+            series = store.metric_series(
+                [SeriesQuery("c", "loss")], x_axis=x_axis, max_points=max_points, x_range=x_range
+            )[0]  # type: ignore[arg-type]
         finally:
             store.close()
 

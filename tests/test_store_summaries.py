@@ -1,4 +1,5 @@
-"""Metric summaries of the embedded store: kept correct as batches arrive, never read from points."""
+"""Metric summaries of the embedded store: kept correct as batches arrive, never read from
+points."""
 
 from __future__ import annotations
 
@@ -22,11 +23,17 @@ def _summary(store: LocalStore, component: str, metric: str) -> dict[str, float]
 def test_summaries_equal_numpy_across_several_batches(store: LocalStore) -> None:
     store.create_trial_component("training")
     rng = np.random.default_rng(7)
-    values = np.concatenate([rng.normal(3.0, 2.0, 2_500), rng.exponential(10.0, 1_000), [1e6, -1e6]])
+    values = np.concatenate(
+        [rng.normal(3.0, 2.0, 2_500), rng.exponential(10.0, 1_000), [1e6, -1e6]]
+    )
     for start in range(0, len(values), 777):  # uneven batches, so merges of unequal counts happen
         chunk = values[start : start + 777]
         store.log_metrics(
-            "training", [MetricPoint("loss", float(v), 1_700_000_000.0 + start + i, start + i) for i, v in enumerate(chunk)]
+            "training",
+            [
+                MetricPoint("loss", float(v), 1_700_000_000.0 + start + i, start + i)
+                for i, v in enumerate(chunk)
+            ],
         )
 
     summary = _summary(store, "training", "loss")
@@ -39,7 +46,9 @@ def test_summaries_equal_numpy_across_several_batches(store: LocalStore) -> None
     assert summary["StdDev"] == pytest.approx(values.std(ddof=1), rel=1e-12)
 
 
-def test_nan_and_infinite_values_are_dropped_with_a_warning_and_never_summarised(store: LocalStore) -> None:
+def test_nan_and_infinite_values_are_dropped_with_a_warning_and_never_summarised(
+    store: LocalStore,
+) -> None:
     rng = np.random.default_rng(11)
     values = rng.uniform(-5, 5, 3_000)
     values[::97] = np.nan
@@ -69,12 +78,19 @@ def test_one_point_has_a_standard_deviation_of_zero(store: LocalStore) -> None:
 
     summary = _summary(store, "once", "accuracy")
 
-    assert (summary["Count"], summary["Min"], summary["Max"], summary["StdDev"]) == (1, 0.91, 0.91, 0.0)
+    assert (summary["Count"], summary["Min"], summary["Max"], summary["StdDev"]) == (
+        1,
+        0.91,
+        0.91,
+        0.0,
+    )
 
 
 def test_reading_a_component_never_reads_its_metric_points(store: LocalStore) -> None:
     store.create_trial_component("big")
-    store.log_metrics("big", [MetricPoint("loss", float(i), 1_700_000_000.0 + i, i) for i in range(5_000)])
+    store.log_metrics(
+        "big", [MetricPoint("loss", float(i), 1_700_000_000.0 + i, i) for i in range(5_000)]
+    )
     tables_read: set[str] = set()
 
     def record(action: int, table: str | None, *_: object) -> int:
@@ -99,7 +115,10 @@ def test_a_batch_with_a_value_that_is_not_a_number_writes_nothing(store: LocalSt
     from smx_lab.errors import ValidationError
 
     store.create_trial_component("typed")
-    batch = [MetricPoint("loss", 1.0, 1_700_000_000.0, 0), MetricPoint("loss", "high", 1_700_000_001.0, 1)]  # type: ignore[arg-type]
+    batch = [
+        MetricPoint("loss", 1.0, 1_700_000_000.0, 0),
+        MetricPoint("loss", "high", 1_700_000_001.0, 1),
+    ]  # type: ignore[arg-type]
 
     with pytest.raises(ValidationError) as error:
         store.log_metrics("typed", batch)

@@ -15,13 +15,21 @@ def test_threads_read_consistent_pages_while_another_thread_writes(store: LocalS
     store.create_trial_component("live")
 
     def write(batch: int) -> None:
-        store.log_metrics("live", [MetricPoint("loss", float(batch * 100 + i), T0 + i, batch * 100 + i) for i in range(100)])
+        store.log_metrics(
+            "live",
+            [
+                MetricPoint("loss", float(batch * 100 + i), T0 + i, batch * 100 + i)
+                for i in range(100)
+            ],
+        )
         store.create_trial(f"trial-{batch}", "busy")
 
     def read(_: int) -> tuple[int, int]:
         page = store.list_trials("busy", limit=500)
         summary = store.get_trial_component("live").metric("loss")
-        series = store.metric_series([SeriesQuery("live", "loss")], max_points=50) if summary else []
+        series = (
+            store.metric_series([SeriesQuery("live", "loss")], max_points=50) if summary else []
+        )
         assert not series or series[0].raw_count >= summary.count  # type: ignore[union-attr]
         return page.total or 0, len(page.items)
 

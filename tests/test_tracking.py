@@ -20,10 +20,14 @@ from smx_lab.stores.local import LocalStore
 def test_the_default_store_is_the_file_named_by_smx_lab_db(_isolated_default_store: Path) -> None:
     Experiment.create(experiment_name="where-am-i")
 
-    assert [e.experiment_name for e in LocalStore(_isolated_default_store).list_experiments().items] == ["where-am-i"]
+    assert [
+        e.experiment_name for e in LocalStore(_isolated_default_store).list_experiments().items
+    ] == ["where-am-i"]
 
 
-def test_a_store_argument_overrides_the_default(store: LocalStore, _isolated_default_store: Path) -> None:
+def test_a_store_argument_overrides_the_default(
+    store: LocalStore, _isolated_default_store: Path
+) -> None:
     Experiment.create(experiment_name="explicit", store=store)
 
     assert store.get_experiment("explicit").experiment_name == "explicit"
@@ -32,10 +36,18 @@ def test_a_store_argument_overrides_the_default(store: LocalStore, _isolated_def
 
 def test_aws_only_arguments_are_accepted_and_ignored(store: LocalStore) -> None:
     experiment = Experiment.create(
-        experiment_name="aws-style", description="d", tags=[{"Key": "team", "Value": "ml"}], sagemaker_boto_client=None, store=store
+        experiment_name="aws-style",
+        description="d",
+        tags=[{"Key": "team", "Value": "ml"}],
+        sagemaker_boto_client=None,
+        store=store,
     )
     with Tracker.create(
-        display_name="Preprocessing", artifact_bucket="bucket", artifact_prefix="p", boto3_session=None, store=store
+        display_name="Preprocessing",
+        artifact_bucket="bucket",
+        artifact_prefix="p",
+        boto3_session=None,
+        store=store,
     ) as tracker:
         tracker.log_parameter("k", 1)
 
@@ -45,9 +57,16 @@ def test_aws_only_arguments_are_accepted_and_ignored(store: LocalStore) -> None:
 
 @pytest.mark.parametrize(
     ("name", "field"),
-    [("has space", "experiment_name"), ("-leading-hyphen", "experiment_name"), ("x" * 121, "experiment_name"), ("under_score", "experiment_name")],
+    [
+        ("has space", "experiment_name"),
+        ("-leading-hyphen", "experiment_name"),
+        ("x" * 121, "experiment_name"),
+        ("under_score", "experiment_name"),
+    ],
 )
-def test_an_invalid_experiment_name_names_the_field_and_the_rule(store: LocalStore, name: str, field: str) -> None:
+def test_an_invalid_experiment_name_names_the_field_and_the_rule(
+    store: LocalStore, name: str, field: str
+) -> None:
     with pytest.raises(ValidationError) as error:
         Experiment.create(experiment_name=name, store=store)
 
@@ -62,11 +81,16 @@ def test_an_invalid_experiment_name_names_the_field_and_the_rule(store: LocalSto
         (lambda t: t.log_metric("m" * 256, 1.0), "metric_name"),
         (lambda t: t.log_parameter("p" * 321, 1.0), "parameter name"),
         (lambda t: t.log_parameter("p", "v" * 2501), "parameters.p"),
-        (lambda t: t.log_input(name="data", value="s3://b/k", media_type="not a media type"), "input_artifacts.data.MediaType"),
+        (
+            lambda t: t.log_input(name="data", value="s3://b/k", media_type="not a media type"),
+            "input_artifacts.data.MediaType",
+        ),
         (lambda t: t.log_output(name="o" * 129, value="s3://b/k"), "output_artifacts.name"),
     ],
 )
-def test_values_beyond_sagemakers_limits_are_refused_naming_the_field(store: LocalStore, call: Any, field: str) -> None:
+def test_values_beyond_sagemakers_limits_are_refused_naming_the_field(
+    store: LocalStore, call: Any, field: str
+) -> None:
     tracker = Tracker.create(display_name="limits", store=store)
 
     with pytest.raises(ValidationError) as error:
@@ -88,7 +112,9 @@ def test_a_120_character_name_is_accepted(store: LocalStore) -> None:
     assert Experiment.create(experiment_name="a" * 120, store=store).experiment_name == "a" * 120
 
 
-def test_a_tag_with_a_forbidden_character_is_refused_and_nothing_is_written(store: LocalStore) -> None:
+def test_a_tag_with_a_forbidden_character_is_refused_and_nothing_is_written(
+    store: LocalStore,
+) -> None:
     with pytest.raises(ValidationError) as error:
         Experiment.create(experiment_name="tagged", tags={"team": "ml;drop"}, store=store)
 
@@ -116,7 +142,12 @@ def test_a_trial_with_an_unknown_component_writes_nothing(store: LocalStore) -> 
     Experiment.create(experiment_name="exp", store=store)
 
     with pytest.raises(NotFound):
-        Trial.create(trial_name="t", experiment_name="exp", trial_components=["no-such-component"], store=store)
+        Trial.create(
+            trial_name="t",
+            experiment_name="exp",
+            trial_components=["no-such-component"],
+            store=store,
+        )
 
     assert store.list_trials("exp").total == 0
 
@@ -162,8 +193,13 @@ def test_a_tracker_marks_its_component_completed_with_an_end_time(store: LocalSt
     assert component.parameters == {"optimizer": "sgd", "lr": 0.1}
 
 
-def test_an_exception_in_a_tracker_marks_its_component_failed_with_the_message(store: LocalStore) -> None:
-    with pytest.raises(ZeroDivisionError), Tracker.create(display_name="boom", store=store) as tracker:
+def test_an_exception_in_a_tracker_marks_its_component_failed_with_the_message(
+    store: LocalStore,
+) -> None:
+    with (
+        pytest.raises(ZeroDivisionError),
+        Tracker.create(display_name="boom", store=store) as tracker,
+    ):
         tracker.log_metric("loss", 1.0, iteration_number=0)
         _ = 1 / 0
 
@@ -183,7 +219,9 @@ def test_metric_points_are_buffered_until_the_tracker_closes(store: LocalStore) 
     assert store.get_trial_component(tracker.trial_component_name).metrics[0].count == 100
 
 
-def test_a_full_buffer_is_written_as_one_batch(store: LocalStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_buffer_is_written_as_one_batch(
+    store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(tracking, "METRIC_BATCH_SIZE", 10)
     tracker = Tracker.create(display_name="batches", store=store)
     for step in range(25):
@@ -195,22 +233,27 @@ def test_a_full_buffer_is_written_as_one_batch(store: LocalStore, monkeypatch: p
 
 def test_points_still_buffered_at_interpreter_exit_are_written(tmp_path: Path) -> None:
     path = tmp_path / "exit.sqlite"
+    store_expression = f"LocalStore({str(path)!r})"
     script = textwrap.dedent(
         f"""
         from smx_lab import Tracker
         from smx_lab.stores.local import LocalStore
-        tracker = Tracker.create(base_trial_component_name="unclosed", store=LocalStore({str(path)!r}))
+        tracker = Tracker.create(base_trial_component_name="unclosed", store={store_expression})
         for step in range(50):
             tracker.log_metric("loss", float(step), iteration_number=step)
         print(tracker.trial_component_name)
         """
     )
-    name = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout.strip()
+    name = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
     assert LocalStore(path).get_trial_component(name).metrics[0].count == 50
 
 
-def test_log_artifact_copies_the_file_beside_the_store_and_records_its_uri(store: LocalStore, tmp_path: Path) -> None:
+def test_log_artifact_copies_the_file_beside_the_store_and_records_its_uri(
+    store: LocalStore, tmp_path: Path
+) -> None:
     source = tmp_path / "train.py"
     source.write_text("print('training')\n")
 
@@ -225,7 +268,10 @@ def test_log_artifact_copies_the_file_beside_the_store_and_records_its_uri(store
     assert copied.read_text() == "print('training')\n"
     assert copied.is_relative_to(store.artifacts_dir)
     assert artifact.media_type == "text/x-python"
-    assert component.input_artifacts["dataset"].to_dict() == {"Value": "s3://bucket/mnist", "MediaType": "s3/uri"}
+    assert component.input_artifacts["dataset"].to_dict() == {
+        "Value": "s3://bucket/mnist",
+        "MediaType": "s3/uri",
+    }
     assert component.output_artifacts["model"].value == "s3://bucket/model.tar.gz"
 
 
@@ -234,9 +280,9 @@ def test_one_tracker_component_can_join_many_trials(store: LocalStore) -> None:
     with Tracker.create(display_name="Preprocessing", store=store) as tracker:
         tracker.log_parameters({"normalization_mean": 0.1307})
     for hidden in (2, 5):
-        Trial.create(trial_name=f"hidden-{hidden}", experiment_name="sweep", store=store).add_trial_component(
-            tracker.trial_component
-        )
+        Trial.create(
+            trial_name=f"hidden-{hidden}", experiment_name="sweep", store=store
+        ).add_trial_component(tracker.trial_component)
 
     parents = TrialComponent.load(tracker.trial_component_name, store=store).parents
     assert sorted(p.trial_name for p in parents) == ["hidden-2", "hidden-5"]
@@ -265,10 +311,14 @@ def test_an_experiment_lists_its_trials_and_the_store_lists_experiments(store: L
     assert Experiment.load("exp", store=store).trial_count == 3
 
 
-def test_delete_all_needs_force_and_then_removes_trials_and_their_components(store: LocalStore) -> None:
+def test_delete_all_needs_force_and_then_removes_trials_and_their_components(
+    store: LocalStore,
+) -> None:
     experiment = Experiment.create(experiment_name="doomed", store=store)
     trial = experiment.create_trial(trial_name="doomed-trial")
-    trial.add_trial_component(TrialComponent.create(trial_component_name="doomed-component", store=store))
+    trial.add_trial_component(
+        TrialComponent.create(trial_component_name="doomed-component", store=store)
+    )
     TrialComponent.create(trial_component_name="survivor", store=store)
 
     with pytest.raises(ValidationError) as error:
@@ -285,7 +335,9 @@ def test_a_run_goes_into_the_experiments_default_run_group(store: LocalStore) ->
         run.log_parameters({"max_depth": 5, "objective": "binary:logistic"})
         for step in range(3):
             run.log_metric(name="validation:auc", value=0.8 + step / 100, step=step)
-        run.log_artifact(name="data", value="s3://bucket/churn.csv", media_type="text/csv", is_output=False)
+        run.log_artifact(
+            name="data", value="s3://bucket/churn.csv", media_type="text/csv", is_output=False
+        )
 
     component = store.get_trial_component("churn-experiment-run-1")
     assert [p.to_dict() for p in component.parents] == [
@@ -340,7 +392,9 @@ def test_a_run_log_file_records_the_copied_file(store: LocalStore, tmp_path: Pat
 
 
 def test_saving_a_trial_component_writes_its_edited_fields(store: LocalStore) -> None:
-    component = TrialComponent.create(trial_component_name="editable", display_name="Draft", store=store)
+    component = TrialComponent.create(
+        trial_component_name="editable", display_name="Draft", store=store
+    )
     component.parameters = {"lr": 0.1, "momentum": 0.9}
     component.save()
 
@@ -353,7 +407,10 @@ def test_saving_a_trial_component_writes_its_edited_fields(store: LocalStore) ->
     saved = store.get_trial_component("editable")
     assert saved.display_name == "Final"
     assert saved.parameters == {"lr": 0.1}
-    assert saved.status is not None and saved.status.to_dict() == {"PrimaryStatus": "Stopped", "Message": "stopped by hand"}
+    assert saved.status is not None and saved.status.to_dict() == {
+        "PrimaryStatus": "Stopped",
+        "Message": "stopped by hand",
+    }
 
 
 def test_a_component_in_a_trial_is_deleted_only_when_forced(store: LocalStore) -> None:
@@ -370,7 +427,9 @@ def test_a_component_in_a_trial_is_deleted_only_when_forced(store: LocalStore) -
     assert store.list_trial_components(trial_name="t").total == 0
 
 
-def test_tracker_create_takes_the_display_name_first_as_smexperiments_does(store: LocalStore) -> None:
+def test_tracker_create_takes_the_display_name_first_as_smexperiments_does(
+    store: LocalStore,
+) -> None:
     with Tracker.create("Preprocessing", store=store) as tracker:
         pass
 
@@ -379,7 +438,9 @@ def test_tracker_create_takes_the_display_name_first_as_smexperiments_does(store
     assert tracker.trial_component_name.startswith("TrialComponent-")
 
 
-def test_log_artifacts_records_every_file_of_a_folder_by_its_stem(store: LocalStore, tmp_path: Path) -> None:
+def test_log_artifacts_records_every_file_of_a_folder_by_its_stem(
+    store: LocalStore, tmp_path: Path
+) -> None:
     folder = tmp_path / "outputs"
     folder.mkdir()
     (folder / "model.pkl").write_bytes(b"weights")

@@ -37,7 +37,9 @@ def _writer(path: str, index: int, shared: str) -> None:
 def test_eight_processes_logging_at_once_lose_nothing(store: LocalStore, store_path: Path) -> None:
     store.create_trial_component("shared")
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_writer, args=(str(store_path), i, "shared")) for i in range(WRITERS)]
+    processes = [
+        context.Process(target=_writer, args=(str(store_path), i, "shared")) for i in range(WRITERS)
+    ]
     for process in processes:
         process.start()
     for process in processes:
@@ -52,7 +54,11 @@ def test_eight_processes_logging_at_once_lose_nothing(store: LocalStore, store_p
     assert shared.avg == pytest.approx(everything.mean(), rel=1e-12)
     assert shared.std_dev == pytest.approx(everything.std(ddof=1), rel=1e-9)
     assert sorted(p.value for p in store.metric_points("shared")) == everything.tolist()
-    own = [c for c in store.list_trial_components(limit=100).items if c.trial_component_name != "shared"]
+    own = [
+        c
+        for c in store.list_trial_components(limit=100).items
+        if c.trial_component_name != "shared"
+    ]
     assert len(own) == WRITERS
     assert all(c.metrics[0].count == POINTS_PER_WRITER for c in own)
 
@@ -71,7 +77,9 @@ def _doomed_writer(path: str, report: Connection) -> None:
         report.send(step)
 
 
-def test_a_writer_killed_mid_run_leaves_an_intact_store_with_every_committed_batch(store_path: Path) -> None:
+def test_a_writer_killed_mid_run_leaves_an_intact_store_with_every_committed_batch(
+    store_path: Path,
+) -> None:
     LocalStore(store_path).close()
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
@@ -93,4 +101,6 @@ def test_a_writer_killed_mid_run_leaves_an_intact_store_with_every_committed_bat
     assert summary is not None
     # Every batch the writer was told was committed is there, and nothing half of a batch.
     assert summary.count >= committed and summary.count % BATCH == 0
-    assert [p.value for p in reopened.metric_points(name)] == [float(s) for s in range(summary.count)]
+    assert [p.value for p in reopened.metric_points(name)] == [
+        float(s) for s in range(summary.count)
+    ]

@@ -25,12 +25,22 @@ def _training_job(trial: Trial, hidden_channels: int, sagemaker_client: object) 
     "Training"})`` records: the hyperparameters and the metrics scraped from the job's log."""
     with Tracker.create(display_name="Training", sagemaker_boto_client=sagemaker_client) as job:
         job.log_parameters(
-            {"epochs": 2, "backend": "gloo", "hidden_channels": hidden_channels, "dropout": 0.2, "optimizer": "sgd"}
+            {
+                "epochs": 2,
+                "backend": "gloo",
+                "hidden_channels": hidden_channels,
+                "dropout": 0.2,
+                "optimizer": "sgd",
+            }
         )
         for epoch in range(2):
-            job.log_metric("train:loss", 2.0 / (epoch + 1) / hidden_channels, iteration_number=epoch)
+            job.log_metric(
+                "train:loss", 2.0 / (epoch + 1) / hidden_channels, iteration_number=epoch
+            )
             job.log_metric("test:loss", 1.5 / (epoch + 1) / hidden_channels, iteration_number=epoch)
-            job.log_metric("test:accuracy", 90.0 + hidden_channels / 2 + epoch, iteration_number=epoch)
+            job.log_metric(
+                "test:accuracy", 90.0 + hidden_channels / 2 + epoch, iteration_number=epoch
+            )
     trial.add_trial_component(job.trial_component)
 
 
@@ -43,27 +53,35 @@ def test_the_seed_walkthrough_runs_with_only_its_imports_changed(
     inputs = "s3://sagemaker-us-east-1-123456789012/sagemaker/DEMO-pytorch-mnist"
 
     # --- the walk-through's code, unchanged from here ---------------------------------------
-    with Tracker.create(display_name="Preprocessing", sagemaker_boto_client=sagemaker_client) as tracker:
-        tracker.log_parameters({
-            "normalization_mean": 0.1307,
-            "normalization_std": 0.3081,
-        })
+    with Tracker.create(
+        display_name="Preprocessing", sagemaker_boto_client=sagemaker_client
+    ) as tracker:
+        tracker.log_parameters(
+            {
+                "normalization_mean": 0.1307,
+                "normalization_std": 0.3081,
+            }
+        )
 
         tracker.log_input(name="mnist-dataset", media_type="s3/uri", value=inputs)
 
     experiment_name = f"torch-mnist-{datetime.datetime.now().strftime('%Y%m%d%H%M')}"
     description = "Classification of mnist hand-written digits with pytorch."
 
-    mnist_experiment = Experiment.create(experiment_name=experiment_name,
-                                         description=description,
-                                         sagemaker_boto_client=sagemaker_client)
+    mnist_experiment = Experiment.create(
+        experiment_name=experiment_name,
+        description=description,
+        sagemaker_boto_client=sagemaker_client,
+    )
 
     hidden_channel_trial_name_map = {}  # Keep references to each Trial object
 
     for i, num_hidden_channel in enumerate([2, 5, 10]):  # noqa: B007 - the walk-through's own loop
-
         # create Trial object
-        trial_name = f"torch-{num_hidden_channel}-hidden-channels-{datetime.datetime.now().strftime('%Y%m%d%H%M')}"
+        trial_name = (
+            f"torch-{num_hidden_channel}-hidden-channels-"
+            f"{datetime.datetime.now().strftime('%Y%m%d%H%M')}"
+        )
         cnn_trial = Trial.create(
             trial_name=trial_name,
             experiment_name=mnist_experiment.experiment_name,
@@ -94,8 +112,8 @@ def test_the_seed_walkthrough_runs_with_only_its_imports_changed(
         search_expression=search_expression,
         sort_by="metrics.test:accuracy.max",
         sort_order="Descending",
-        metric_names=['test:accuracy'],
-        parameter_names=['hidden_channels', 'epochs', 'dropout', 'optimizer']
+        metric_names=["test:accuracy"],
+        parameter_names=["hidden_channels", "epochs", "dropout", "optimizer"],
     )
 
     training = trial_component_analytics.dataframe()
@@ -103,11 +121,13 @@ def test_the_seed_walkthrough_runs_with_only_its_imports_changed(
     lineage_table = ExperimentAnalytics(
         sagemaker_session=sagemaker_session,
         search_expression={
-            "Filters": [{
-                "Name": "Parents.TrialName",
-                "Operator": "Equals",
-                "Value": hidden_channel_trial_name_map[2]
-            }]
+            "Filters": [
+                {
+                    "Name": "Parents.TrialName",
+                    "Operator": "Equals",
+                    "Value": hidden_channel_trial_name_map[2],
+                }
+            ]
         },
         sort_by="CreationTime",
         sort_order="Ascending",
@@ -119,8 +139,13 @@ def test_the_seed_walkthrough_runs_with_only_its_imports_changed(
     assert [t.trial_component_count for t in store.list_trials(experiment_name).items] == [2, 2, 2]
     preprocessing = store.get_trial_component(tracker.trial_component_name)
     assert preprocessing.parameters == {"normalization_mean": 0.1307, "normalization_std": 0.3081}
-    assert preprocessing.input_artifacts["mnist-dataset"].to_dict() == {"MediaType": "s3/uri", "Value": inputs}
-    assert sorted(p.trial_name for p in preprocessing.parents) == sorted(hidden_channel_trial_name_map.values())
+    assert preprocessing.input_artifacts["mnist-dataset"].to_dict() == {
+        "MediaType": "s3/uri",
+        "Value": inputs,
+    }
+    assert sorted(p.trial_name for p in preprocessing.parents) == sorted(
+        hidden_channel_trial_name_map.values()
+    )
 
     assert list(training["hidden_channels"]) == [10.0, 5.0, 2.0]  # best test:accuracy first
     assert list(training["test:accuracy - Max"]) == [96.0, 93.5, 92.0]

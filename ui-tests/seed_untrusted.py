@@ -1,9 +1,10 @@
-"""Adds to the test store a trial component whose texts are HTML, to check the UI shows them as text.
+"""Adds to the test store a trial component whose texts are HTML, to check the UI shows them as
+text.
 
-The parameter value, the artifact value and the status message go through the tracking API, as a user's code would
-write them. The tracking API refuses a display name outside SageMaker's name pattern (as SageMaker
-does), so the display name is written straight into the store's file: the browser must stay safe
-whatever a store holds.
+The parameter value, the artifact value and the status message go through the tracking API, as a
+user's code would write them. The tracking API refuses a display name outside SageMaker's name
+pattern (as SageMaker does), so the display name is written straight into the store's file: the
+browser must stay safe whatever a store holds.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ def main(db_path: str) -> None:
             "UPDATE trial_components SET display_name = ? WHERE name = ?",
             (f"run {HTML}", component_name),
         )
-    print(f"seeded {component_name} with HTML in its display name, a parameter, an artifact value and its status")
+    print(
+        f"seeded {component_name} with HTML in its display name, a parameter, an artifact value "
+        "and its status"
+    )
 
 
 if __name__ == "__main__":

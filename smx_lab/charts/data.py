@@ -1,8 +1,9 @@
 """The data behind the charts: column names, one summary row per component, and the numbers the
 charts show that Vega-Lite cannot compute (smoothing, rank correlation, outlier-free domains).
 
-Everything here is a pure function of model objects and plain values, so it can be tested without a
-store or a renderer. The chart builders of :mod:`smx_lab.charts` turn the results into Vega-Lite specs.
+Everything here is a pure function of model objects and plain values, so it can be tested without
+a store or a renderer. The chart builders of :mod:`smx_lab.charts` turn the results into Vega-Lite
+specs.
 """
 
 from __future__ import annotations

@@ -219,7 +219,8 @@ class SmxMagics(Magics):
                 self._store.close()
             self._store = replacement
         info = self.store.info()
-        print(f"smx-lab store: {info.get('kind', self.store.kind)} — {info.get('description', '')}")
+        kind = info.get("kind", self.store.kind)
+        print(f"smx-lab store: {kind} — {info.get('description', '')}")
 
 
 def _print_error(error: SmxError, query_text: str) -> None:

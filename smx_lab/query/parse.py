@@ -45,7 +45,8 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split typed query text into tokens; an unterminated string or a stray ``!`` → QueryError."""
+    """Split typed query text into tokens; an unterminated string or a stray ``!``
+    → QueryError."""
     tokens: list[Token] = []
     index = 0
     while index < len(text):
@@ -68,7 +69,8 @@ def tokenize(text: str) -> list[Token]:
                 end += 1
             if end >= len(text):
                 raise QueryError(
-                    f"at position {index}: expected a closing {char} for the string that starts here",
+                    f"at position {index}: expected a closing {char} "
+                    "for the string that starts here",
                     position=index,
                     expected=[char],
                 )
@@ -287,7 +289,8 @@ def _show(token: Token) -> str:
 
 
 def _as_expression(node: _Node) -> dict[str, Any]:
-    """Parse tree → SearchExpression: filters of a level go to Filters, groups to SubExpressions."""
+    """Parse tree → SearchExpression: filters of a level go to Filters, groups to
+    SubExpressions."""
     if isinstance(node, dict):
         return {"Filters": [node], "Operator": "And"}
     operator, children = node

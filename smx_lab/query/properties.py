@@ -52,7 +52,8 @@ class Kind(Enum):
 
 @dataclass(frozen=True)
 class Property:
-    """A canonical property name taken apart: ``Metrics.acc.Max`` → prefix Metrics, key acc, Max."""
+    """A canonical property name taken apart: ``Metrics.acc.Max`` → prefix Metrics, key acc,
+    Max."""
 
     name: str
     kind: Kind
@@ -129,12 +130,14 @@ NESTED_PROPERTIES: dict[str, tuple[str, ...]] = {
 
 
 def fold(name: str) -> str:
-    """The key variants of one name share: lower case, no underscores (``display_name`` = ``DisplayName``)."""
+    """The key variants of one name share: lower case, no underscores (``display_name`` =
+    ``DisplayName``)."""
     return name.replace("_", "").lower()
 
 
 def check_resource(resource: str) -> None:
-    """:class:`ValidationError` (field ``resource``) unless ``resource`` is one SageMaker searches."""
+    """:class:`ValidationError` (field ``resource``) unless ``resource`` is one SageMaker
+    searches."""
     if resource not in RESOURCES:
         raise ValidationError("resource", f"must be one of {', '.join(RESOURCES)}", value=resource)
 
@@ -149,7 +152,8 @@ def close_matches(name: str, known: list[str], limit: int = 5) -> list[str]:
 
 
 def describe_property(name: str, resource: str = TRIAL_COMPONENT) -> Property:
-    """Canonicalise ``name`` and say what kind of property it is; unknown → :class:`QueryError`."""
+    """Canonicalise ``name`` and say what kind of property it is; unknown
+    → :class:`QueryError`."""
     check_resource(resource)
     if not isinstance(name, str) or not name.strip():
         raise QueryError("a property name must be a non-empty string")

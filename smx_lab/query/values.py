@@ -12,7 +12,8 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def parse_number(text: str) -> float | None:
-    """A finite decimal number in ``text``, or None (``nan``, ``inf`` and ``1_000`` are not numbers here)."""
+    """A finite decimal number in ``text``, or None (``nan``, ``inf`` and ``1_000`` are not numbers
+    here)."""
     text = text.strip()
     if not _NUMBER.fullmatch(text):
         return None

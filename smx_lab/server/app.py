@@ -42,8 +42,9 @@ API_PREFIX = "/smx-lab/api/"
 
 
 def api_pattern(path: str) -> str:
-    """An OpenAPI path template → a tornado pattern: ``trials/{name}`` → ``…/trials/(?P<name>[^/]+)``.
-    Tornado URL-decodes the captured names before the handler sees them."""
+    """An OpenAPI path template → a tornado pattern: ``trials/{name}``
+    → ``…/trials/(?P<name>[^/]+)``. Tornado URL-decodes the captured names before the handler
+    sees them."""
     return API_PREFIX + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
 
 

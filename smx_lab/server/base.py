@@ -96,9 +96,9 @@ class SmxLabHandler(APIHandler):
     # --- output -----------------------------------------------------------------------------
 
     async def reply(self, payload: Any) -> None:
-        """Records → JSON off the event loop too: a big table or chart takes milliseconds to encode,
-        which on the loop would stall every other request of the server. Not on the store's pool,
-        where a small answer would queue behind slow searches."""
+        """Records → JSON off the event loop too: a big table or chart takes milliseconds to
+        encode, which on the loop would stall every other request of the server. Not on the
+        store's pool, where a small answer would queue behind slow searches."""
         loop = asyncio.get_running_loop()
         self.finish(await loop.run_in_executor(None, to_json, payload))
 

@@ -49,7 +49,8 @@ class Store(LoggingConfigurable):
     kind: str = "abstract"
 
     def info(self) -> dict[str, Any]:
-        """What the store is: ``{"kind", "description", ...}`` (path, or account/region/endpoint)."""
+        """What the store is: ``{"kind", "description", ...}`` (path, or
+        account/region/endpoint)."""
         raise NotImplementedError
 
     def list_experiments(

@@ -32,7 +32,8 @@ def configured_kind(kind: str | None = None) -> str:
 
 
 def default_database_path() -> Path:
-    """The embedded store's file: ``$SMX_LAB_DB``, else ``<jupyter data dir>/smx_lab/experiments.sqlite``."""
+    """The embedded store's file: ``$SMX_LAB_DB``, else
+    ``<jupyter data dir>/smx_lab/experiments.sqlite``."""
     configured = os.environ.get(DATABASE_VARIABLE)
     if configured:
         return Path(configured).expanduser()

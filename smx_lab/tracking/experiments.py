@@ -120,7 +120,8 @@ class Experiment:
         self._backend.delete_experiment(self.experiment_name)
 
     def delete_all(self, action: str) -> None:
-        """Delete the experiment, its trials and every trial component in them (``action="--force"``)."""
+        """Delete the experiment, its trials and every trial component in them
+        (``action="--force"``)."""
         if action != "--force":
             raise ValidationError(
                 "action",
@@ -134,7 +135,8 @@ class Experiment:
 
 
 class Trial:
-    """A trial: one run of an experiment, made of trial components (``smexperiments.trial.Trial``)."""
+    """A trial: one run of an experiment, made of trial components
+    (``smexperiments.trial.Trial``)."""
 
     def __init__(self, backend: Backend, record: m.Trial) -> None:
         self._backend = backend
@@ -362,7 +364,8 @@ class TrialComponent:
                 yield cls(backend, record)
 
     def save(self) -> None:
-        """Write display name, status, times, parameters and artifacts as they are on this object."""
+        """Write display name, status, times, parameters and artifacts as they are on this
+        object."""
         removed = sorted(self._saved_parameters - set(self.parameters))
         self._backend.update_trial_component(
             self.trial_component_name,

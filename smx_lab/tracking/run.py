@@ -19,7 +19,8 @@ def default_run_group(experiment_name: str) -> str:
 
 
 class Run(ComponentLogger):
-    """A run, like ``sagemaker.experiments.Run``: a trial component in the experiment's run group."""
+    """A run, like ``sagemaker.experiments.Run``: a trial component in the experiment's run
+    group."""
 
     def __init__(
         self,
@@ -111,7 +112,8 @@ def load_run(
     *,
     store: Backend | None = None,
 ) -> Run:
-    """An existing run, like ``sagemaker.experiments.load_run`` (no job environment to read here)."""
+    """An existing run, like ``sagemaker.experiments.load_run`` (no job environment to read
+    here)."""
     if run_name is None or experiment_name is None:
         raise ValidationError("run_name", "give run_name and experiment_name")
     return Run(

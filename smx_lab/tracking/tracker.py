@@ -1,4 +1,5 @@
-"""smexperiments' :class:`Tracker`: logs parameters, artifacts and metrics to one trial component."""
+"""smexperiments' :class:`Tracker`: logs parameters, artifacts and metrics to one trial
+component."""
 
 from __future__ import annotations
 
@@ -78,7 +79,8 @@ class Tracker(ComponentLogger):
         name: str | None = None,
         media_type: str | None = None,
     ) -> None:
-        """Copy a local file into the store's artifact folder and record it as an output artifact."""
+        """Copy a local file into the store's artifact folder and record it as an output
+        artifact."""
         self._log_file("output", file_path, name, media_type)
 
     def log_output_artifact(
@@ -100,7 +102,8 @@ class Tracker(ComponentLogger):
     def log_artifacts(
         self, directory: str | os.PathLike[str], media_type: str | None = None
     ) -> None:
-        """Every file of a folder as an output artifact named after the file without its extension."""
+        """Every file of a folder as an output artifact named after the file without its
+        extension."""
         for path in sorted(Path(directory).iterdir()):
             if path.is_file():
                 self.log_artifact(path, name=path.stem, media_type=media_type)

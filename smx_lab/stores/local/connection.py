@@ -156,7 +156,8 @@ class Connected:
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     [("application_id", APPLICATION_ID), ("schema_version", str(SCHEMA_VERSION))],
                 )
-                # PRAGMA takes no bound parameters; both values are integer constants of this module.
+                # PRAGMA takes no bound parameters; both values are integer constants of this
+                # module.
                 db.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")
                 db.execute(f"PRAGMA application_id = {int(SQLITE_APPLICATION_ID)}")
 

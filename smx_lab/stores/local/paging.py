@@ -40,7 +40,8 @@ from .search import IdSet, compile_search, matching_ids
 
 MAX_PAGE_SIZE = 10_000
 
-# Sort keys shared by all three resources: lower-cased SageMaker property → SQL over alias ``{a}``.
+# Sort keys shared by all three resources: lower-cased SageMaker property → SQL over alias
+# ``{a}``.
 _COMMON_SORT = {
     "name": "{a}.name",
     "creationtime": "{a}.creation_time",
@@ -60,7 +61,8 @@ _RESOURCE_SORT = {
     },
 }
 # Sort keys whose SQL is never NULL (NOT NULL columns; the display name falls back to the name):
-# ordering by them needs no "missing values last" term, so an index on the column can give the order.
+# ordering by them needs no "missing values last" term, so an index on the column can give the
+# order.
 _NEVER_NULL_SORT = {
     "name",
     "experimentname",
@@ -167,7 +169,10 @@ class Paging(Records):
         with self._read() as db:
             if trial_name is not None:
                 trial_id = self._id(db, TRIAL, trial_name)
-                where += " AND tc.id IN (SELECT trial_component_id FROM trial_component_links WHERE trial_id = ?)"
+                where += (
+                    " AND tc.id IN (SELECT trial_component_id FROM trial_component_links "
+                    "WHERE trial_id = ?)"
+                )
                 params.append(trial_id)
                 scope += ["trial", trial_name]
             elif experiment_name is not None:
@@ -179,7 +184,10 @@ class Paging(Records):
                 params.append(experiment_id)
                 scope += ["experiment", experiment_name]
             elif unassigned:
-                where += " AND NOT EXISTS (SELECT 1 FROM trial_component_links l WHERE l.trial_component_id = tc.id)"
+                where += (
+                    " AND NOT EXISTS (SELECT 1 FROM trial_component_links l "
+                    "WHERE l.trial_component_id = tc.id)"
+                )
                 scope += ["unassigned"]
         return self._page(TRIAL_COMPONENT, where, params, sort_by, sort_order, limit, cursor, scope)
 
@@ -313,7 +321,8 @@ def _ids_by_metric(
     q = query
     if matching is None and not unfiltered:
         id_sql = (
-            f"SELECT {q.alias}.id FROM {q.table} {q.alias} WHERE {q.where} ORDER BY {q.alias}.id"  # noqa: S608
+            f"SELECT {q.alias}.id FROM {q.table} {q.alias} WHERE {q.where} "  # noqa: S608
+            f"ORDER BY {q.alias}.id"
         )
         matching = np.fromiter((row[0] for row in db.execute(id_sql, q.params)), dtype=np.int64)
     total = db.execute(q.count_sql).fetchone()[0] if matching is None else len(matching)
@@ -329,7 +338,8 @@ def _ids_unfiltered(db: sqlite3.Connection, query: _PageQuery) -> tuple[int, lis
     ids = [
         row[0]
         for row in db.execute(
-            f"SELECT {q.alias}.id FROM {q.table} {q.alias} {q.join} ORDER BY {q.ordering} LIMIT ? OFFSET ?",  # noqa: S608
+            f"SELECT {q.alias}.id FROM {q.table} {q.alias} {q.join} "  # noqa: S608
+            f"ORDER BY {q.ordering} LIMIT ? OFFSET ?",
             [*q.join_params, q.limit, q.offset],
         )
     ]
@@ -351,7 +361,10 @@ def _ids_among(
     else:
         among = f"{q.alias}.id IN (SELECT value FROM json_each(?))"  # noqa: S608 - fixed SQL
         among_params = [json.dumps(matching.tolist())]
-    page_sql = f"SELECT {q.alias}.id FROM {q.table} {q.alias} {q.join} WHERE {among} ORDER BY {q.ordering} LIMIT ? OFFSET ?"  # noqa: S608
+    page_sql = (
+        f"SELECT {q.alias}.id FROM {q.table} {q.alias} {q.join} WHERE {among} "  # noqa: S608
+        f"ORDER BY {q.ordering} LIMIT ? OFFSET ?"
+    )
     page_params = [*q.join_params, *among_params, q.limit, q.offset]
     return total, [row[0] for row in db.execute(page_sql, page_params)]
 
@@ -361,8 +374,8 @@ def _ids_filtered(db: sqlite3.Connection, query: _PageQuery) -> tuple[int, list[
     that finds the page's rows."""
     q = query
     rows = db.execute(
-        f"SELECT {q.alias}.id, count(*) OVER () FROM {q.table} {q.alias} {q.join} WHERE {q.where} "  # noqa: S608
-        f"ORDER BY {q.ordering} LIMIT ? OFFSET ?",
+        f"SELECT {q.alias}.id, count(*) OVER () FROM {q.table} {q.alias} {q.join} "  # noqa: S608
+        f"WHERE {q.where} ORDER BY {q.ordering} LIMIT ? OFFSET ?",
         [*q.join_params, *q.params, q.limit, q.offset],
     ).fetchall()
     # Past the end there is no row to carry the count: count on its own.
@@ -396,8 +409,9 @@ def _metric_sorted_ids(
     page = [
         row[0]
         for row in db.execute(
-            f"SELECT sm.trial_component_id FROM metrics sm INDEXED BY metrics_by_name_{column} "  # noqa: S608 - whitelisted column
-            f"WHERE sm.name = ?{among} ORDER BY sm.{column} {direction}, sm.trial_component_id {direction} "
+            "SELECT sm.trial_component_id FROM metrics sm "  # noqa: S608 - whitelisted column
+            f"INDEXED BY metrics_by_name_{column} WHERE sm.name = ?{among} "
+            f"ORDER BY sm.{column} {direction}, sm.trial_component_id {direction} "
             "LIMIT ? OFFSET ?",
             [metric, *among_params, limit, offset],
         )
@@ -405,7 +419,10 @@ def _metric_sorted_ids(
     if len(page) == limit:
         return page
     # The page reaches past the components with the metric: the others follow, in id order.
-    having_sql = f"SELECT count(*) FROM metrics sm WHERE sm.name = ?{among}"  # noqa: S608 - fixed SQL
+    having_sql = (
+        "SELECT count(*) FROM metrics sm "  # noqa: S608 - fixed SQL
+        f"WHERE sm.name = ?{among}"
+    )
     having = db.execute(having_sql, [metric, *among_params]).fetchone()[0]
     others = db.execute(
         f"SELECT c.id FROM trial_components c WHERE {others_where}"  # noqa: S608 - fixed SQL
@@ -434,13 +451,15 @@ def _name_filter(alias: str, name_contains: str | None) -> tuple[str, list[Any]]
     if not isinstance(name_contains, str):
         raise ValidationError("name_contains", "must be a string")
     return (
-        f"(instr(lower({alias}.name), lower(?)) > 0 OR instr(lower(coalesce({alias}.display_name, '')), lower(?)) > 0)",
+        f"(instr(lower({alias}.name), lower(?)) > 0 "
+        f"OR instr(lower(coalesce({alias}.display_name, '')), lower(?)) > 0)",
         [name_contains, name_contains],
     )
 
 
 def _sort_key(resource: str, alias: str, sort_by: str) -> tuple[str, list[Any], str]:
-    """``(join, join params, key expression)`` for a sort field; SQL identifiers come from tables."""
+    """``(join, join params, key expression)`` for a sort field; SQL identifiers come from
+    tables."""
     if not isinstance(sort_by, str):
         raise ValidationError("sort_by", "must be a string")
     lowered = sort_by.lower()
@@ -464,7 +483,8 @@ def _sort_key(resource: str, alias: str, sort_by: str) -> tuple[str, list[Any], 
 
 
 def _metric_sort(resource: str, sort_by: str) -> tuple[str, str] | None:
-    """``(metric name, column of metrics)`` when components are sorted by ``Metrics.<name>.<Stat>``."""
+    """``(metric name, column of metrics)`` when components are sorted by
+    ``Metrics.<name>.<Stat>``."""
     if resource != TRIAL_COMPONENT or not sort_by.lower().startswith("metrics."):
         return None
     metric, _, word = sort_by[len("metrics.") :].rpartition(".")

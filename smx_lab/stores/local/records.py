@@ -21,14 +21,17 @@ from ...model import (
 from ...vocabulary import EXPERIMENT, SEARCH_RESULT_KEYS, TRIAL, TRIAL_COMPONENT
 from .connection import Connected
 
-# The columns each record is built from, in the order _experiment_record and _trial_record read them.
+# The columns each record is built from, in the order _experiment_record and _trial_record read
+# them.
 EXPERIMENT_SELECT = (
-    "SELECT e.id, e.name, e.display_name, e.description, e.source_arn, e.source_type, e.creation_time, "
-    "e.created_by, e.last_modified_time, (SELECT count(*) FROM trials x WHERE x.experiment_id = e.id) "
+    "SELECT e.id, e.name, e.display_name, e.description, e.source_arn, e.source_type, "
+    "e.creation_time, e.created_by, e.last_modified_time, "
+    "(SELECT count(*) FROM trials x WHERE x.experiment_id = e.id) "
     "FROM experiments e"
 )
 TRIAL_SELECT = (
-    "SELECT t.id, t.name, (SELECT name FROM experiments x WHERE x.id = t.experiment_id), t.display_name, "
+    "SELECT t.id, t.name, (SELECT name FROM experiments x WHERE x.id = t.experiment_id), "
+    "t.display_name, "
     "t.source_arn, t.source_type, t.creation_time, t.created_by, t.last_modified_time, "
     "(SELECT count(*) FROM trial_component_links l WHERE l.trial_id = t.id) FROM trials t"
 )
@@ -125,7 +128,8 @@ class Records(Connected):
 def _component_rows(db: sqlite3.Connection, id_list: str) -> dict[int, TrialComponent]:
     records: dict[int, TrialComponent] = {}
     for row in db.execute(
-        "SELECT id, name, display_name, status, status_message, source_arn, source_type, start_time, end_time, "
+        "SELECT id, name, display_name, status, status_message, source_arn, source_type, "
+        "start_time, end_time, "
         "creation_time, created_by, last_modified_time, last_modified_by, source_detail "
         "FROM trial_components WHERE id IN (SELECT value FROM json_each(?))",
         (id_list,),
@@ -151,7 +155,8 @@ def _add_parameters(
 ) -> None:
     for component_id, key, string_value, number_value in db.execute(
         "SELECT trial_component_id, name, string_value, number_value FROM parameters "
-        "WHERE trial_component_id IN (SELECT value FROM json_each(?)) ORDER BY trial_component_id, name",
+        "WHERE trial_component_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY trial_component_id, name",
         (id_list,),
     ):
         value = string_value if string_value is not None else number_value
@@ -163,7 +168,8 @@ def _add_artifacts(
 ) -> None:
     for component_id, kind, key, media_type, value in db.execute(
         "SELECT trial_component_id, kind, name, media_type, value FROM artifacts "
-        "WHERE trial_component_id IN (SELECT value FROM json_each(?)) ORDER BY trial_component_id, name",
+        "WHERE trial_component_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY trial_component_id, name",
         (id_list,),
     ):
         record = records[component_id]
@@ -176,7 +182,8 @@ def _add_metrics(db: sqlite3.Connection, id_list: str, records: dict[int, TrialC
     # here, where it costs less than SQLite's temporary b-tree. The columns after the id are
     # MetricSummary's fields in order.
     metric_rows = db.execute(
-        "SELECT id, trial_component_id, name, count, min, max, mean, std_dev, last, last_timestamp FROM metrics "
+        "SELECT id, trial_component_id, name, count, min, max, mean, std_dev, last, last_timestamp "
+        "FROM metrics "
         "WHERE trial_component_id IN (SELECT value FROM json_each(?))",
         (id_list,),
     ).fetchall()
@@ -189,7 +196,8 @@ def _add_parents(db: sqlite3.Connection, id_list: str, records: dict[int, TrialC
     for component_id, trial_name, experiment_name in db.execute(
         "SELECT l.trial_component_id, t.name, e.name FROM trial_component_links l "
         "JOIN trials t ON t.id = l.trial_id JOIN experiments e ON e.id = t.experiment_id "
-        "WHERE l.trial_component_id IN (SELECT value FROM json_each(?)) ORDER BY t.creation_time, t.id",
+        "WHERE l.trial_component_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY t.creation_time, t.id",
         (id_list,),
     ):
         records[component_id].parents.append(Parent(trial_name, experiment_name))

@@ -15,7 +15,8 @@ import numpy as np
 
 from .schema import STEP_LEVELS, TIME_LEVELS
 
-#: Per axis: the x of a raw point (alias ``p``), the axis number in ``metric_rollups`` and its levels.
+#: Per axis: the x of a raw point (alias ``p``), the axis number in ``metric_rollups`` and its
+#: levels.
 AXES: dict[str, tuple[str, int, tuple[int, ...]]] = {
     "step": ("coalesce(p.step, p.seq)", 0, STEP_LEVELS),
     "time": ("p.timestamp", 1, TIME_LEVELS),

@@ -25,7 +25,8 @@ from typing import Final
 from ...vocabulary import EXPERIMENT, TRIAL, TRIAL_COMPONENT
 
 APPLICATION_ID = "smx-lab"
-#: ``PRAGMA application_id``: "SMXL" as a 32-bit integer, so ``file(1)`` and we can recognise the file.
+#: ``PRAGMA application_id``: "SMXL" as a 32-bit integer, so ``file(1)`` and we can recognise
+#: the file.
 SQLITE_APPLICATION_ID = 0x534D584C
 #: Rollup levels (block widths 2**level) of the step axis and of the time axis (seconds): from
 #: 16 steps and 1/4096 s up to blocks wider than any real run. Each level is 8 (steps) or 16

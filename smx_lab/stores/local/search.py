@@ -89,7 +89,10 @@ _PARENTS_JOIN = (
     "trial_component_links l "
     "JOIN trials pt ON pt.id = l.trial_id JOIN experiments pe ON pe.id = pt.experiment_id"
 )
-_PARENTS_FROM = f"SELECT l.trial_component_id FROM {_PARENTS_JOIN}"  # noqa: S608 - whitelisted identifiers only
+_PARENTS_FROM = (
+    "SELECT l.trial_component_id "  # noqa: S608 - whitelisted identifiers only
+    f"FROM {_PARENTS_JOIN}"
+)
 _PARENT_COLUMNS = {"Parents.TrialName": "pt.name", "Parents.ExperimentName": "pe.name"}
 
 SQL = tuple[str, list[Any]]
@@ -109,7 +112,9 @@ class IdSet:
     union: bool = False
 
     def arm(self) -> str:
-        return f"SELECT * FROM ({self.select})" if self.compound else self.select  # noqa: S608 - compiled SQL
+        if self.compound:
+            return f"SELECT * FROM ({self.select})"  # noqa: S608 - compiled SQL
+        return self.select
 
     def packed(self) -> str:
         """A leaf's SELECT (``SELECT <id column> FROM ...``, as this module writes every leaf)
@@ -263,7 +268,10 @@ class _Compiler:
             return self.child(presence, [self.resource, prop.key], prop, operator, value, "value")
         if prop.prefix in _ARTIFACT_KINDS:
             column = _ARTIFACT_COLUMNS[prop.field or "Value"]
-            presence = f"SELECT trial_component_id FROM artifacts WHERE kind = ? AND name = ? AND {column} IS NOT NULL"  # noqa: S608 - whitelisted identifiers only
+            presence = (
+                "SELECT trial_component_id "  # noqa: S608 - whitelisted identifiers only
+                f"FROM artifacts WHERE kind = ? AND name = ? AND {column} IS NOT NULL"
+            )
             return self.child(
                 presence, [_ARTIFACT_KINDS[prop.prefix], prop.key], prop, operator, value, column
             )
@@ -341,7 +349,8 @@ class _Compiler:
         if operator == "NotEquals":
             # Has parents, and none of them has this name.
             return (
-                f"(tc.id IN ({every_parent}) AND tc.id NOT IN ({_PARENTS_FROM} WHERE {column} = ?))",
+                f"(tc.id IN ({every_parent}) "
+                f"AND tc.id NOT IN ({_PARENTS_FROM} WHERE {column} = ?))",
                 [value],
             )
         condition, params = _predicate(column, prop, operator, value)
@@ -428,22 +437,29 @@ def sort_expression(resource: str, sort_by: str) -> SQL:
             )
         column = STATISTIC_SQL_COLUMNS[prop.field]
         return (
-            f"(SELECT m.{column} FROM metrics m WHERE m.trial_component_id = tc.id AND m.name = ?)",  # noqa: S608 - whitelisted identifiers only
+            f"(SELECT m.{column} FROM metrics m "  # noqa: S608 - whitelisted identifiers only
+            "WHERE m.trial_component_id = tc.id AND m.name = ?)",
             [prop.key],
         )
     if prop.prefix == "Tags":
         return (
-            f"(SELECT g.value FROM tags g WHERE g.resource = ? AND g.resource_id = {row}.id AND g.key = ?)",  # noqa: S608 - whitelisted identifiers only
+            "(SELECT g.value FROM tags g "  # noqa: S608 - whitelisted identifiers only
+            f"WHERE g.resource = ? AND g.resource_id = {row}.id AND g.key = ?)",
             [resource, prop.key],
         )
     if prop.prefix in _ARTIFACT_KINDS:
         column = _ARTIFACT_COLUMNS[prop.field or "Value"]
         return (
-            f"(SELECT a.{column} FROM artifacts a WHERE a.trial_component_id = tc.id AND a.kind = ? AND a.name = ?)",  # noqa: S608 - whitelisted identifiers only
+            f"(SELECT a.{column} FROM artifacts a "  # noqa: S608 - whitelisted identifiers only
+            "WHERE a.trial_component_id = tc.id AND a.kind = ? AND a.name = ?)",
             [_ARTIFACT_KINDS[prop.prefix], prop.key],
         )
     column = _PARENT_COLUMNS[prop.name]
-    return f"(SELECT MIN({column}) FROM {_PARENTS_JOIN} WHERE l.trial_component_id = tc.id)", []  # noqa: S608 - whitelisted identifiers only
+    return (
+        f"(SELECT MIN({column}) FROM {_PARENTS_JOIN} "  # noqa: S608 - whitelisted identifiers only
+        "WHERE l.trial_component_id = tc.id)",
+        [],
+    )
 
 
 def order_by(resource: str, sort_by: str, sort_order: str = "Descending") -> SQL:

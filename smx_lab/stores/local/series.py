@@ -45,8 +45,10 @@ class SeriesReads(Connected):
         with self._read() as db:
             component_id = self._id(db, TRIAL_COMPONENT, component)
             rows = db.execute(
-                "SELECT m.name, p.value, p.timestamp, p.step FROM metrics m JOIN metric_points p ON p.metric_id = m.id "
-                "WHERE m.trial_component_id = ? AND (? IS NULL OR m.name IN (SELECT value FROM json_each(?))) "
+                "SELECT m.name, p.value, p.timestamp, p.step FROM metrics m "
+                "JOIN metric_points p ON p.metric_id = m.id "
+                "WHERE m.trial_component_id = ? "
+                "AND (? IS NULL OR m.name IN (SELECT value FROM json_each(?))) "
                 "ORDER BY m.id, p.seq",
                 (component_id, None if metric_names is None else 1, json.dumps(metric_names or [])),
             ).fetchall()
@@ -170,7 +172,10 @@ class _SeriesReduction:
         pieces that lie in ``[lo, hi]``, in x order."""
         x = self.x
         if pieces is None:
-            sql = f"SELECT {x}, p.value FROM metric_points p WHERE p.metric_id = ? ORDER BY {x}, p.seq"  # noqa: S608
+            sql = (
+                f"SELECT {x}, p.value FROM metric_points p "  # noqa: S608
+                f"WHERE p.metric_id = ? ORDER BY {x}, p.seq"
+            )
             return self.db.execute(sql, (self.metric_id,)).fetchall()
         sql = (
             f"SELECT {x}, p.value FROM json_each(?) b CROSS JOIN metric_points p "  # noqa: S608
@@ -198,7 +203,8 @@ class _SeriesReduction:
         if self.x_range is not None:
             return self.x_range
         lo, hi = self.db.execute(
-            "SELECT min(lo_x), max(hi_x) FROM metric_rollups WHERE metric_id = ? AND axis = ? AND level = ?",
+            "SELECT min(lo_x), max(hi_x) FROM metric_rollups "
+            "WHERE metric_id = ? AND axis = ? AND level = ?",
             (self.metric_id, self.axis, self.levels[-1]),
         ).fetchone()
         return lo, hi
@@ -229,7 +235,8 @@ class _SeriesReduction:
         width: float | None,
     ) -> list[Any]:
         """Per bucket, the minimum, maximum, first and last of the usable blocks at ``level``
-        (None: raw points), and the blocks to split (kind 4) or to read raw for a small answer (5)."""
+        (None: raw points), and the blocks to split (kind 4) or to read raw for a small answer
+        (5)."""
         bucket = _ONE_BUCKET if width is None else _BUCKET
         params: dict[str, Any] = {
             "metric": self.metric_id,
@@ -255,12 +262,16 @@ class _SeriesReduction:
         params["scale"] = 2.0 ** self.levels[0]
         params["finest"] = self.levels[0]
         return (
-            f"SELECT p.seq AS block, 1 AS n, p.value AS min_y, {x} AS min_x, p.value AS max_y, {x} AS max_x, "  # noqa: S608
-            f"{x} AS lo_x, p.value AS lo_y, {x} AS hi_x, p.value AS hi_y, p.seq AS lo_seq, p.seq AS hi_seq, "
+            f"SELECT p.seq AS block, 1 AS n, p.value AS min_y, {x} AS min_x, "  # noqa: S608
+            f"p.value AS max_y, {x} AS max_x, "
+            f"{x} AS lo_x, p.value AS lo_y, {x} AS hi_x, p.value AS hi_y, "
+            "p.seq AS lo_seq, p.seq AS hi_seq, "
             f"1 AS ok, {bucket.format(x=x)} AS b "
             "FROM json_each(:parents) j CROSS JOIN metric_rollups r "
-            "ON r.metric_id = :metric AND r.axis = :axis AND r.level = :finest AND r.block = j.value "
-            "CROSS JOIN metric_points p ON p.metric_id = :metric AND p.seq BETWEEN r.lo_seq AND r.hi_seq "
+            "ON r.metric_id = :metric AND r.axis = :axis AND r.level = :finest "
+            "AND r.block = j.value "
+            "CROSS JOIN metric_points p ON p.metric_id = :metric "
+            "AND p.seq BETWEEN r.lo_seq AND r.hi_seq "
             f"WHERE CAST({x} / :scale AS INTEGER) = j.value AND {x} BETWEEN :lo AND :hi"
         )
 
@@ -273,7 +284,10 @@ class _SeriesReduction:
         params["scale"] = 2.0**level
         if parents is None:
             source = "metric_rollups r"
-            within = "AND r.block BETWEEN CAST(:lo / :scale AS INTEGER) AND CAST(:hi / :scale AS INTEGER)"
+            within = (
+                "AND r.block BETWEEN CAST(:lo / :scale AS INTEGER) "
+                "AND CAST(:hi / :scale AS INTEGER)"
+            )
         else:
             # CROSS JOIN keeps json_each outside, so each parent is one primary-key range.
             params["fanout"] = 2 ** (self.levels[index + 1] - level)
@@ -283,8 +297,9 @@ class _SeriesReduction:
             )
             within = ""
         return (
-            "SELECT r.block, r.n, r.min_y, r.min_x, r.max_y, r.max_x, r.lo_x, r.lo_y, r.hi_x, r.hi_y, "  # noqa: S608
-            f"r.lo_seq, r.hi_seq, (r.lo_x >= :lo AND r.hi_x <= :hi "
+            "SELECT r.block, r.n, r.min_y, r.min_x, r.max_y, r.max_x, "  # noqa: S608
+            "r.lo_x, r.lo_y, r.hi_x, r.hi_y, "
+            "r.lo_seq, r.hi_seq, (r.lo_x >= :lo AND r.hi_x <= :hi "
             f"AND {bucket.format(x='r.lo_x')} = {bucket.format(x='r.hi_x')}) AS ok, "
             f"{bucket.format(x='r.lo_x')} AS b FROM {source} "
             f"WHERE r.metric_id = :metric AND r.axis = :axis AND r.level = :level {within} "
@@ -296,14 +311,18 @@ class _SeriesReduction:
 # to the smaller x), the first and the last point, and the blocks to split (kind 4).
 _LEVEL_SUMMARY = (
     "SELECT * FROM (SELECT 0, b, min_y, min_x, total, 0, 0 FROM (SELECT *, "
-    "row_number() OVER (PARTITION BY b ORDER BY min_y, min_x) AS r, sum(n) OVER (PARTITION BY b) AS total "
+    "row_number() OVER (PARTITION BY b ORDER BY min_y, min_x) AS r, "
+    "sum(n) OVER (PARTITION BY b) AS total "
     "FROM c WHERE ok) WHERE r = 1) "
     "UNION ALL SELECT * FROM (SELECT 1, b, max_y, max_x, 0, 0, 0 "
-    "FROM (SELECT *, row_number() OVER (PARTITION BY b ORDER BY max_y DESC, max_x) AS r FROM c WHERE ok) WHERE r = 1) "
+    "FROM (SELECT *, row_number() OVER (PARTITION BY b ORDER BY max_y DESC, max_x) AS r "
+    "FROM c WHERE ok) WHERE r = 1) "
     # Blocks partition x, so only raw points can tie on x: the earliest logged is first,
     # the latest logged is last (hi_seq is a raw point's own seq).
-    "UNION ALL SELECT * FROM (SELECT 2, 0, lo_x, lo_y, 0, 0, 0 FROM c WHERE ok ORDER BY lo_x, lo_seq LIMIT 1) "
-    "UNION ALL SELECT * FROM (SELECT 3, 0, hi_x, hi_y, 0, 0, 0 FROM c WHERE ok ORDER BY hi_x DESC, hi_seq DESC LIMIT 1) "
+    "UNION ALL SELECT * FROM (SELECT 2, 0, lo_x, lo_y, 0, 0, 0 FROM c WHERE ok "
+    "ORDER BY lo_x, lo_seq LIMIT 1) "
+    "UNION ALL SELECT * FROM (SELECT 3, 0, hi_x, hi_y, 0, 0, 0 FROM c WHERE ok "
+    "ORDER BY hi_x DESC, hi_seq DESC LIMIT 1) "
     "UNION ALL SELECT 4, block, 0, 0, 0, lo_seq, hi_seq FROM c WHERE NOT ok "
 )
 # Usable blocks (kind 5), listed only while the answer may still be small enough to return raw;

@@ -74,7 +74,8 @@ class LocalStore(Writes, Paging, SeriesReads, Store):
         with self._read() as db:
             row = db.execute(
                 "SELECT (SELECT count(*) FROM experiments), (SELECT count(*) FROM trials), "
-                "(SELECT count(*) FROM trial_components), (SELECT coalesce(sum(count), 0) FROM metrics)"
+                "(SELECT count(*) FROM trial_components), "
+                "(SELECT coalesce(sum(count), 0) FROM metrics)"
             ).fetchone()
         keys = ("experiments", "trials", "trial_components", "metric_points")
         return dict(zip(keys, row, strict=True))

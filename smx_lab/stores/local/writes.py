@@ -85,8 +85,8 @@ class Writes(Records):
             if self._exists(db, EXPERIMENT, name):
                 raise AlreadyExists(SEARCH_RESULT_KEYS[EXPERIMENT], name)
             cursor = db.execute(
-                "INSERT INTO experiments (name, display_name, description, creation_time, created_by, "
-                "last_modified_time) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO experiments (name, display_name, description, creation_time, "
+                "created_by, last_modified_time) VALUES (?, ?, ?, ?, ?, ?)",
                 (name, display_name, description, now, _user(), now),
             )
             _write_tags(db, EXPERIMENT, int(cursor.lastrowid or 0), checked_tags)
@@ -102,7 +102,8 @@ class Writes(Records):
                 )
             ]
             db.execute(
-                "DELETE FROM tags WHERE resource = ? AND resource_id IN (SELECT value FROM json_each(?))",
+                "DELETE FROM tags WHERE resource = ? "
+                "AND resource_id IN (SELECT value FROM json_each(?))",
                 (TRIAL, json.dumps(trial_ids)),
             )
             _delete_tags(db, EXPERIMENT, experiment_id)
@@ -126,8 +127,8 @@ class Writes(Records):
             if self._exists(db, TRIAL, name):
                 raise AlreadyExists(SEARCH_RESULT_KEYS[TRIAL], name)
             cursor = db.execute(
-                "INSERT INTO trials (name, experiment_id, display_name, creation_time, created_by, last_modified_time) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO trials (name, experiment_id, display_name, creation_time, created_by, "
+                "last_modified_time) VALUES (?, ?, ?, ?, ?, ?)",
                 (name, experiment_id, display_name, now, _user(), now),
             )
             _write_tags(db, TRIAL, int(cursor.lastrowid or 0), checked_tags)
@@ -163,8 +164,9 @@ class Writes(Records):
             if self._exists(db, TRIAL_COMPONENT, name):
                 raise AlreadyExists(SEARCH_RESULT_KEYS[TRIAL_COMPONENT], name)
             cursor = db.execute(
-                "INSERT INTO trial_components (name, display_name, status, status_message, source_arn, "
-                "source_type, start_time, creation_time, created_by, last_modified_time, last_modified_by) "
+                "INSERT INTO trial_components (name, display_name, status, status_message, "
+                "source_arn, source_type, start_time, creation_time, created_by, "
+                "last_modified_time, last_modified_by) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     name,
@@ -239,7 +241,8 @@ class Writes(Records):
             component_id = self._id(db, TRIAL_COMPONENT, trial_component_name)
             trial_id = self._id(db, TRIAL, trial_name)
             db.execute(
-                "INSERT OR IGNORE INTO trial_component_links (trial_id, trial_component_id) VALUES (?, ?)",
+                "INSERT OR IGNORE INTO trial_component_links (trial_id, trial_component_id) "
+                "VALUES (?, ?)",
                 (trial_id, component_id),
             )
             db.execute("UPDATE trials SET last_modified_time = ? WHERE id = ?", (now, trial_id))
@@ -258,7 +261,8 @@ class Writes(Records):
     def upload_artifact(
         self, trial_component_name: str, file_path: str | os.PathLike[str], name: str
     ) -> str:
-        """Copy a local file into ``<db stem>-artifacts/<component>/<name>``; its ``file://`` URI."""
+        """Copy a local file into ``<db stem>-artifacts/<component>/<name>``; its ``file://``
+        URI."""
         names.entity_name("trial_component_name", trial_component_name)
         source = Path(file_path)
         if not source.is_file():
@@ -385,7 +389,8 @@ def _write_parameters(
 ) -> None:
     """Adds or replaces ``parameters``, then removes those named in ``to_remove``."""
     db.executemany(
-        "INSERT INTO parameters (trial_component_id, name, string_value, number_value) VALUES (?, ?, ?, ?) "
+        "INSERT INTO parameters (trial_component_id, name, string_value, number_value) "
+        "VALUES (?, ?, ?, ?) "
         "ON CONFLICT (trial_component_id, name) DO UPDATE SET "
         "string_value = excluded.string_value, number_value = excluded.number_value",
         [
@@ -408,7 +413,8 @@ def _write_artifacts(
     db: sqlite3.Connection, component_id: int, artifacts: list[_ArtifactRow]
 ) -> None:
     db.executemany(
-        "INSERT INTO artifacts (trial_component_id, kind, name, media_type, value) VALUES (?, ?, ?, ?, ?) "
+        "INSERT INTO artifacts (trial_component_id, kind, name, media_type, value) "
+        "VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (trial_component_id, kind, name) DO UPDATE SET "
         "media_type = excluded.media_type, value = excluded.value",
         [
@@ -431,23 +437,24 @@ def _append_points(
 ) -> None:
     """Appends one metric's checked points, updating its summary and its rollups."""
     row = db.execute(
-        "SELECT id, count, min, max, mean, m2 FROM metrics WHERE trial_component_id = ? AND name = ?",
+        "SELECT id, count, min, max, mean, m2 FROM metrics "
+        "WHERE trial_component_id = ? AND name = ?",
         (component_id, metric_name),
     ).fetchone()
     first_seq = 0 if row is None else row[1]
     summary = _merged_summary(row, values, times)
     if row is None:
         cursor = db.execute(
-            "INSERT INTO metrics (trial_component_id, name, count, min, max, mean, m2, last, last_timestamp, std_dev) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO metrics (trial_component_id, name, count, min, max, mean, m2, last, "
+            "last_timestamp, std_dev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (component_id, metric_name, *summary),
         )
         metric_id = int(cursor.lastrowid or 0)
     else:
         metric_id = row[0]
         db.execute(
-            "UPDATE metrics SET count = ?, min = ?, max = ?, mean = ?, m2 = ?, last = ?, last_timestamp = ?, "
-            "std_dev = ? WHERE id = ?",
+            "UPDATE metrics SET count = ?, min = ?, max = ?, mean = ?, m2 = ?, last = ?, "
+            "last_timestamp = ?, std_dev = ? WHERE id = ?",
             (*summary, metric_id),
         )
     n_b = len(values)

@@ -1,15 +1,17 @@
 """The SageMaker store and writer: a SageMaker account's experiments, through boto3 — the only
 place in smx-lab that imports boto3.
 
-| module | what it holds |
-| --- | --- |
-| :mod:`.store` | :class:`SageMakerStore`, the configurable store: its settings and the Store API |
-| :mod:`.browse` | the paging loops of ``Search`` and ``List*``, lookups by name, the component cache |
-| :mod:`.search` | what ``Search`` is sent (push-down of SearchExpressions, ``SortBy``) and cursors |
-| :mod:`.metrics` | metric series: ``BatchGetMetrics``, CloudWatch for training jobs, reduction |
-| :mod:`.records` | SageMaker's answers → :mod:`smx_lab.model` records |
-| :mod:`.aws` | clients, retries, the bound on concurrent calls, the TTL cache, call counting, errors |
-| :mod:`.writer` | :class:`SageMakerWriter`, the tracking API's writes |
+What each module holds:
+
+- :mod:`.store`: :class:`SageMakerStore`, the configurable store: its settings and the Store API
+- :mod:`.browse`: the paging loops of ``Search`` and ``List*``, lookups by name, the component
+  cache
+- :mod:`.search`: what ``Search`` is sent (push-down of SearchExpressions, ``SortBy``) and cursors
+- :mod:`.metrics`: metric series: ``BatchGetMetrics``, CloudWatch for training jobs, reduction
+- :mod:`.records`: SageMaker's answers → :mod:`smx_lab.model` records
+- :mod:`.aws`: clients, retries, the bound on concurrent calls, the TTL cache, call counting,
+  errors
+- :mod:`.writer`: :class:`SageMakerWriter`, the tracking API's writes
 """
 
 from __future__ import annotations

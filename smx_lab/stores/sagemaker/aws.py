@@ -145,7 +145,8 @@ def _client_error(
         return AccessDenied(f"AWS denied {operation}: {message}", **details)
     if code in _CREDENTIALS_EXPIRED:
         return StoreUnavailable(
-            f"AWS credentials have expired ({operation}): renew them (e.g. aws sso login) and retry",
+            f"AWS credentials have expired ({operation}): "
+            "renew them (e.g. aws sso login) and retry",
             reason="credentials",
             **details,
         )
@@ -281,13 +282,15 @@ class AwsClients:
                     endpoint_url=self._endpoint_url,
                     config=self.config,
                 )
-                # Count API calls per operation (botocore's retries of one call are not counted again).
+                # Count API calls per operation (botocore's retries of one call are not counted
+                # again).
                 client.meta.events.register("before-call", self._count_call)
                 self._clients[service] = client
             return client
 
     def adopt(self, service: str, client: Any) -> None:
-        """Use a boto3 client the caller made (e.g. ``sagemaker_boto_client`` of the tracking API)."""
+        """Use a boto3 client the caller made (e.g. ``sagemaker_boto_client`` of the tracking
+        API)."""
         client.meta.events.register("before-call", self._count_call)
         with self._clients_lock:
             self._clients[service] = client

@@ -4,7 +4,8 @@ lookups by name, and the cache of the component records seen in any answer.
 A search is pushed down to SageMaker as far as it can express it (:func:`.search.push_down`) and
 finished here with :func:`smx_lab.query.evaluate`; the page's ``notes`` say what was evaluated
 after fetching. Pages of ours and pages of SageMaker's do not line up, so a cursor is SageMaker's
-``NextToken`` plus how many of that page's records were already returned (:class:`.search.Position`).
+``NextToken`` plus how many of that page's records were already returned
+(:class:`.search.Position`).
 """
 
 from __future__ import annotations

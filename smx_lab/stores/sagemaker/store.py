@@ -295,7 +295,8 @@ class SageMakerStore(Store):
                 TRIAL_COMPONENT, expression, sort_by, sort_order, limit, cursor, refresh
             )
             if not page.items and cursor is None:
-                # An empty page for an unknown trial or experiment is a 404, as in the embedded store.
+                # An empty page for an unknown trial or experiment is a 404, as in the embedded
+                # store.
                 if trial_name is not None:
                     self.get_trial(trial_name, refresh=refresh)
                 elif experiment_name is not None:

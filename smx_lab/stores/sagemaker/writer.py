@@ -323,7 +323,8 @@ class SageMakerWriter:
                 index = start + int(first.get("MetricIndex", 0))
                 raise ValidationError(
                     "metrics",
-                    f"SageMaker refused {len(errors)} of {len(batch)} points ({first.get('Code')}), "
+                    f"SageMaker refused {len(errors)} of {len(batch)} points "
+                    f"({first.get('Code')}), "
                     f"first: {data[index]['MetricName']} #{index}",
                     points_written=start,
                 )
