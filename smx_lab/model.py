@@ -15,6 +15,7 @@ from typing import Any, Generic, Literal, TypeVar
 # Said once, in the vocabulary; re-exported so that ``from smx_lab.model import ...`` still works.
 from .vocabulary import PRIMARY_STATUSES as PRIMARY_STATUSES
 from .vocabulary import RESOURCES as RESOURCES
+from .vocabulary import STATISTIC_ATTRIBUTES
 from .vocabulary import SUMMARY_STATISTICS as SUMMARY_STATISTICS
 
 ParameterValue = str | float
@@ -90,14 +91,8 @@ class MetricSummary:
     source_arn: str | None = None
 
     def statistic(self, name: str) -> float:
-        return {
-            "Min": self.min,
-            "Max": self.max,
-            "Avg": self.avg,
-            "StdDev": self.std_dev,
-            "Last": self.last,
-            "Count": float(self.count),
-        }[name]
+        """One of :data:`~smx_lab.vocabulary.SUMMARY_STATISTICS` by name (Count as a float)."""
+        return float(getattr(self, STATISTIC_ATTRIBUTES[name]))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
