@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from smx_lab.model import TrialComponent
 from smx_lab.server.base import to_json
 from smx_lab.stores.local import LocalStore
 
@@ -317,6 +318,15 @@ def test_non_finite_numbers_are_written_as_null_not_invalid_json() -> None:
     )
 
     assert json.loads(text) == {"Metrics": [{"Min": None, "Max": None, "Avg": 1.5}], "x": [None]}
+
+
+def test_records_are_written_in_their_rest_shape_and_big_integers_still_encode() -> None:
+    record = TrialComponent("train", parameters={"lr": 0.1})
+
+    answer = json.loads(to_json({"record": record, "steps": 2**70, "text": "naïve ✓"}))
+
+    assert answer["record"] == json.loads(json.dumps(record.to_dict()))
+    assert (answer["steps"], answer["text"]) == (2**70, "naïve ✓")
 
 
 async def test_jupyterlab_cache_buster_is_not_an_unknown_parameter(api: Api) -> None:
