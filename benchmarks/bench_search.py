@@ -8,7 +8,7 @@ Figures (median of ``--repeat`` runs after one warm-up):
 - ``search p50``: ``LocalStore.search`` as the REST API calls it: the page of 100 full records
   (parameters, metric summaries, tags, parents) and the ``total``. Target: 20 ms.
 - ``matching ids p50``: only the filter, as the store evaluates it (``matching_ids`` in
-  ``stores/local_search.py``): each filter's ids read off its index range in one statement, the
+  ``stores/local/search.py``): each filter's ids read off its index range in one statement, the
   And combined as numpy masks. Its length is the total.
 - ``SQLite merge of the same ids p50``: the same ids by the single compound SELECT that
   ``compile_ids`` writes (one sorted merge of the filters' id-ordered index ranges), every id

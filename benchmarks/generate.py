@@ -9,7 +9,7 @@ through and at the end of the run), a ``team`` tag and one parent trial.
 This is a fixture builder: it writes with bulk SQL instead of going through the Writer API (which
 takes one transaction per call), but it writes exactly the rows the Writer API would write for the
 same calls: the same summaries (count, min, max, mean, M2, sample standard deviation, last), the
-same raw points and the same rollup rows (see :mod:`smx_lab.stores.local_schema`).
+same raw points and the same rollup rows (see :mod:`smx_lab.stores.local.schema`).
 :func:`replay` makes those Writer API calls for a few components, so a test can compare the two.
 """
 

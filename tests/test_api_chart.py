@@ -1,4 +1,5 @@
-"""POST chart: a chart request → a Vega-Lite v5 spec with its data inlined, built by charts.py."""
+"""POST chart: a chart request → a Vega-Lite v5 spec with its data inlined, built by the charts
+package."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The query language (``smx_lab/query.py``): property names, the typed syntax, SearchExpression
+"""The query language (``smx_lab/query/``): property names, the typed syntax, SearchExpression
 validation against SageMaker's limits, and the Python evaluation the SageMaker store falls back
 on."""
 

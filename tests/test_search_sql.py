@@ -1,4 +1,4 @@
-"""The embedded store's SQL for SearchExpressions (``stores/local_search.py``) on a real SQLite
+"""The embedded store's SQL for SearchExpressions (``stores/local/search.py``) on a real SQLite
 file.
 
 The property test is the heart: for random components, trials and experiments and random
