@@ -1,5 +1,10 @@
 /** How times, durations and numbers read in the panel; one place so every view agrees. */
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+import type { SummaryStatistic } from './api';
 
 /** An ISO 8601 time as the user's locale writes a date and time; '' when absent. */
 export function formatTime(iso: string | undefined | null): string {
@@ -106,4 +111,25 @@ export function formatNumber(value: number | undefined | null): string {
     return String(value);
   }
   return String(Number(value.toPrecision(6)));
+}
+
+/** A summary statistic's name in the user's language (SageMaker's names are the values). */
+export function statisticLabel(
+  statistic: SummaryStatistic,
+  trans: TranslationBundle
+): string {
+  switch (statistic) {
+    case 'Min':
+      return trans.__('Min');
+    case 'Max':
+      return trans.__('Max');
+    case 'Avg':
+      return trans.__('Avg');
+    case 'StdDev':
+      return trans.__('StdDev');
+    case 'Last':
+      return trans.__('Last');
+    case 'Count':
+      return trans.__('Count');
+  }
 }

@@ -1,8 +1,4 @@
-import {
-  ITranslator,
-  nullTranslator,
-  TranslationBundle
-} from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 import {
   act,
   fireEvent,
@@ -16,6 +12,7 @@ import { LocationModel, SelectionModel } from '../model';
 import { Browser, IBrowserProps, SEARCH_DELAY } from '../sidebar/Browser';
 import { ROW_HEIGHT } from '../sidebar/Table';
 import { fakeServer, IAnswer, IRecordedRequest, page } from './fakeServer';
+import { bracketing } from './translator';
 
 // jsdom does no layout: give the table's scroll area the height a sidebar would have.
 const VIEWPORT = 560;
@@ -127,20 +124,6 @@ function renderBrowser(
   };
   return { ...server, location, selection, refreshFromOutside, opened, view };
 }
-
-/** A translator that brackets every message of smx_lab's domain, to see which texts go through it. */
-const bracketing: ITranslator = {
-  languageCode: 'xx',
-  load: (domain: string): TranslationBundle => {
-    const english = nullTranslator.load(domain);
-    const mark = (text: string) => (domain === 'smx_lab' ? `⟨${text}⟩` : text);
-    return {
-      __: (msgid: string, ...args: any[]) => mark(english.__(msgid, ...args)),
-      _n: (msgid: string, plural: string, n: number, ...args: any[]) =>
-        mark(english._n(msgid, plural, n, ...args))
-    } as TranslationBundle;
-  }
-};
 
 const DEMO = ['mnist', 'cifar10', 'fashion-mnist'].map(name =>
   experiment(name)

@@ -1,8 +1,4 @@
-import {
-  ITranslator,
-  nullTranslator,
-  TranslationBundle
-} from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import {
@@ -18,6 +14,7 @@ import { ITrialComponent } from '../api';
 import { ComponentDetails, ComponentView } from '../details/ComponentView';
 import { artifactLocation, flattenDetail, ITabActions } from '../details/tabs';
 import { fakeServer, IAnswer, IRecordedRequest } from './fakeServer';
+import { bracketing } from './translator';
 
 const HTML = '<img src=x onerror=alert(1)>';
 
@@ -82,20 +79,6 @@ const SPEC = {
   encoding: {
     x: { field: 'x', type: 'quantitative' },
     y: { field: 'y', type: 'quantitative' }
-  }
-};
-
-/** A translator that brackets every message of smx_lab's domain, to see which texts go through it. */
-const bracketing: ITranslator = {
-  languageCode: 'xx',
-  load: (domain: string): TranslationBundle => {
-    const english = nullTranslator.load(domain);
-    const mark = (text: string) => (domain === 'smx_lab' ? `⟨${text}⟩` : text);
-    return {
-      __: (msgid: string, ...args: any[]) => mark(english.__(msgid, ...args)),
-      _n: (msgid: string, plural: string, n: number, ...args: any[]) =>
-        mark(english._n(msgid, plural, n, ...args))
-    } as TranslationBundle;
   }
 };
 

@@ -4,11 +4,6 @@
  * compare routes with them.
  */
 import {
-  ITranslator,
-  nullTranslator,
-  TranslationBundle
-} from '@jupyterlab/translation';
-import {
   IChartTypeDescription,
   IColumnDescriptor,
   IInfo,
@@ -26,6 +21,8 @@ import {
   IRecordedRequest,
   selectComponents
 } from './fakeServer';
+import { bracketing } from './translator';
+export { bracketing };
 
 function summary(name: string, values: number[]): IMetricSummary {
   const avg = values.reduce((a, b) => a + b, 0) / values.length;
@@ -328,20 +325,3 @@ export function compareServer(
     }
   });
 }
-
-/**
- * A translator that brackets every message of smx_lab's domain, to see which texts go through it
- * (as Browser.spec.tsx's does for the sidebar).
- */
-export const bracketing: ITranslator = {
-  languageCode: 'xx',
-  load: (domain: string): TranslationBundle => {
-    const english = nullTranslator.load(domain);
-    const mark = (text: string) => (domain === 'smx_lab' ? `⟨${text}⟩` : text);
-    return {
-      __: (msgid: string, ...args: any[]) => mark(english.__(msgid, ...args)),
-      _n: (msgid: string, plural: string, n: number, ...args: any[]) =>
-        mark(english._n(msgid, plural, n, ...args))
-    } as TranslationBundle;
-  }
-};

@@ -1,23 +1,5 @@
-import {
-  ITranslator,
-  nullTranslator,
-  TranslationBundle
-} from '@jupyterlab/translation';
 import { ISelectedRow, LocationModel, SelectionModel } from '../model';
-
-/** A translator that brackets every message of smx_lab's domain, to see which texts go through it. */
-const bracketing: ITranslator = {
-  languageCode: 'xx',
-  load: (domain: string): TranslationBundle => {
-    const english = nullTranslator.load(domain);
-    const mark = (text: string) => (domain === 'smx_lab' ? `⟨${text}⟩` : text);
-    return {
-      __: (msgid: string, ...args: any[]) => mark(english.__(msgid, ...args)),
-      _n: (msgid: string, plural: string, n: number, ...args: any[]) =>
-        mark(english._n(msgid, plural, n, ...args))
-    } as TranslationBundle;
-  }
-};
+import { bracketing } from './translator';
 
 describe('LocationModel', () => {
   it('starts at Home with a single crumb', () => {

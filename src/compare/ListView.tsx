@@ -12,13 +12,12 @@ import { UseSignal } from '@jupyterlab/ui-components';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import React, { useMemo, useRef, useState } from 'react';
 import { ITable, SummaryStatistic } from '../api';
-import { formatNumber } from '../format';
+import { formatNumber, statisticLabel } from '../format';
 import {
   CATEGORIES,
   categoryLabel,
   columnTitle,
   IListColumn,
-  statisticLabel,
   statisticsOf
 } from './columns';
 import { IListRow, TrialComponentListModel } from './listModel';

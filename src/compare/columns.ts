@@ -51,27 +51,6 @@ export function categoryLabel(
   }
 }
 
-/** A summary statistic's name in the user's language (SageMaker's names are the values). */
-export function statisticLabel(
-  statistic: SummaryStatistic,
-  trans: TranslationBundle
-): string {
-  switch (statistic) {
-    case 'Min':
-      return trans.__('Min');
-    case 'Max':
-      return trans.__('Max');
-    case 'Avg':
-      return trans.__('Avg');
-    case 'StdDev':
-      return trans.__('StdDev');
-    case 'Last':
-      return trans.__('Last');
-    case 'Count':
-      return trans.__('Count');
-  }
-}
-
 /** The name column of a table whose descriptors do not say (ExperimentAnalytics' name). */
 export const NAME_COLUMN = 'TrialComponentName';
 

@@ -13,34 +13,12 @@ import {
   ApiError,
   ITrialComponent,
   SUMMARY_STATISTICS,
-  SummaryStatistic,
   VegaLiteSpec,
   XAxis
 } from '../api';
-import { formatNumber } from '../format';
+import { formatNumber, statisticLabel } from '../format';
 import type { ISmxLabClient } from '../tokens';
 import { VegaChart } from './VegaChart';
-
-/** A summary statistic's column title (SageMaker's names, translatable). */
-function statisticTitle(
-  statistic: SummaryStatistic,
-  trans: TranslationBundle
-): string {
-  switch (statistic) {
-    case 'Min':
-      return trans.__('Min');
-    case 'Max':
-      return trans.__('Max');
-    case 'Avg':
-      return trans.__('Avg');
-    case 'StdDev':
-      return trans.__('StdDev');
-    case 'Last':
-      return trans.__('Last');
-    case 'Count':
-      return trans.__('Count');
-  }
-}
 
 export interface IMetricsTabProps {
   client: ISmxLabClient;
@@ -76,7 +54,7 @@ export function MetricsTab(props: IMetricsTabProps): JSX.Element {
             <th scope="col">{trans.__('Metric')}</th>
             {SUMMARY_STATISTICS.map(statistic => (
               <th scope="col" key={statistic} className="smx-u-number">
-                {statisticTitle(statistic, trans)}
+                {statisticLabel(statistic, trans)}
               </th>
             ))}
           </tr>
