@@ -9,7 +9,9 @@ import * as path from 'path';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 const SWEEP = 'breast-cancer-min-child-weight-sweep';
-const TRIALS = [1, 2, 4].map(weight => `breast-cancer-min-child-weight-${weight}`);
+const TRIALS = [1, 2, 4].map(
+  weight => `breast-cancer-min-child-weight-${weight}`
+);
 const MENU = ['Open in trial component list', 'Add chart', 'Open', 'Copy name'];
 const STATISTICS = ['Min', 'Max', 'Avg', 'StdDev', 'Last', 'Count'];
 /** ExperimentAnalytics' columns for the sweep's training components. */
@@ -50,9 +52,9 @@ async function selectAndChoose(
       .locator(`.smx-Table-row[data-name="${name}"]`)
       .click({ modifiers: ['ControlOrMeta'] });
   }
-  await expect(panel(page).locator('.smx-Table-row.jp-mod-selected')).toHaveCount(
-    names.length
-  );
+  await expect(
+    panel(page).locator('.smx-Table-row.jp-mod-selected')
+  ).toHaveCount(names.length);
   await panel(page)
     .locator(`.smx-Table-row[data-name="${names[names.length - 1]}"]`)
     .click({ button: 'right' });
@@ -114,9 +116,11 @@ test.describe('Compare', () => {
     await expect(
       list(page).getByRole('columnheader', { name: /validation:auc - Last/ })
     ).toBeVisible();
-    expect(
-      (await cellTexts(page, 'table:min_child_weight')).sort()
-    ).toEqual(['1', '2', '4']);
+    expect((await cellTexts(page, 'table:min_child_weight')).sort()).toEqual([
+      '1',
+      '2',
+      '4'
+    ]);
 
     // Max of validation:auc, sorted ascending by it.
     await list(page)
@@ -199,10 +203,14 @@ test.describe('Compare', () => {
     expect(range[0]).toBeGreaterThanOrEqual(0);
     expect(range[1]).toBeLessThanOrEqual(40);
     expect(range[1] - range[0]).toBeLessThan(39);
-    await expect(card.getByRole('button', { name: 'Reset zoom' })).toBeVisible();
+    await expect(
+      card.getByRole('button', { name: 'Reset zoom' })
+    ).toBeVisible();
 
     // Export SVG: the chart as an SVG file.
-    await expect(card).toHaveAttribute('aria-busy', 'false', { timeout: 30000 });
+    await expect(card).toHaveAttribute('aria-busy', 'false', {
+      timeout: 30000
+    });
     const [svg] = await Promise.all([
       page.waitForEvent('download'),
       card.getByRole('button', { name: 'Export SVG' }).click()
@@ -290,13 +298,27 @@ test.describe('Compare', () => {
         timeout: 30000
       });
       await expect(card.getByRole('alert')).toHaveCount(0);
-      await card.screenshot({ path: path.join(SCREENSHOTS, `chart-${name}.png`) });
+      await card.screenshot({
+        path: path.join(SCREENSHOTS, `chart-${name}.png`)
+      });
     }
   });
 
   test('the list of two experiments in the dark theme', async ({ page }) => {
     await page.theme.setDarkTheme();
     await openPanel(page);
+    // The panel sends what was selected; the server resolves it: one request, no expansion.
+    const asked: { method: string; route: string; body: string | null }[] = [];
+    page.on('request', request => {
+      const route = new URL(request.url()).pathname.split('/smx-lab/api/')[1];
+      if (route !== undefined) {
+        asked.push({
+          method: request.method(),
+          route,
+          body: request.postData()
+        });
+      }
+    });
     await selectAndChoose(
       page,
       ['digits-model-optimizer-grid', 'digits-hidden-units-sweep'],
@@ -305,6 +327,19 @@ test.describe('Compare', () => {
     await expect(list(page).locator('.smx-CompareList-row')).toHaveCount(13, {
       timeout: 30000
     });
+    const tables = asked.filter(one => one.route === 'table');
+    expect(tables).toHaveLength(1);
+    expect(
+      JSON.parse(tables[0].body ?? '{}').selection.experiments.sort()
+    ).toEqual(['digits-hidden-units-sweep', 'digits-model-optimizer-grid']);
+    expect(
+      asked.filter(
+        one =>
+          one.route === 'search' ||
+          one.route.endsWith('/trials') ||
+          one.route.endsWith('/components')
+      )
+    ).toEqual([]);
     await page.locator('.jp-SideBar [data-id="smx-lab-experiments"]').click();
     await list(page).getByRole('button', { name: 'Table properties' }).click();
     await page.locator('.smx-CompareListWidget').screenshot({
