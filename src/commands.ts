@@ -19,9 +19,6 @@ export namespace CommandIDs {
   export const copyName = 'smx-lab:copy-name';
 }
 
-/** The palette's category of the commands (in English; the palette shows it translated). */
-export const PALETTE_CATEGORY = 'Experiments';
-
 export interface ICommandsOptions {
   app: JupyterFrontEnd;
   panel: IExperimentsPanel;

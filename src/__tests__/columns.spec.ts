@@ -1,4 +1,6 @@
-import { COLUMNS, columnsFor, toRow } from '../sidebar/columns';
+import { columnsFor, levelColumns, toRow } from '../sidebar/columns';
+
+const COLUMNS = levelColumns();
 
 describe('sidebar columns', () => {
   it('keep Name and Status of trial components in a narrow panel, times as it widens', () => {

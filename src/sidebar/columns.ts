@@ -125,7 +125,6 @@ export function levelColumns(
 }
 
 /** The columns of every level, in English. */
-export const COLUMNS: Record<Level, IColumn[]> = levelColumns();
 
 /** The columns that fit a panel `width` pixels wide (all of them while the width is unknown). */
 export function columnsFor(
