@@ -7,7 +7,8 @@ import json
 import sys
 import time
 
-from .errors import SmxError
+from .dependencies import require
+from .errors import MissingDependency, SmxError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,7 +17,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
-        "demo", help="train small models on scikit-learn's bundled datasets and log them"
+        "demo",
+        help="train small models on scikit-learn's bundled datasets and log them "
+        '(needs scikit-learn: pip install "smx_lab[demo]")',
     )
     demo.add_argument("--reset", action="store_true", help="empty the store first")
     demo.add_argument(
@@ -30,9 +33,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    from .stores.local import LocalStore
-
     try:
+        if arguments.command == "demo":
+            # Before the store is opened: without scikit-learn nothing is created or emptied.
+            require("smx-lab demo", "sklearn")
+        from .stores.local import LocalStore
+
         store = LocalStore(arguments.db)
         if arguments.command == "info":
             print(json.dumps({**store.info(), **store.counts()}, indent=2))
@@ -59,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             f"in {store.database_path}"
         )
         return 0
+    except MissingDependency as error:  # one line that says what to install, no traceback
+        print(error.message, file=sys.stderr)
+        return 2
     except SmxError as error:
         print(f"smx-lab: {error.message}", file=sys.stderr)
         return 2

@@ -92,3 +92,16 @@ class StoreError(SmxError):
 
     status = 503
     error = "store_error"
+
+
+class MissingDependency(StoreUnavailable, ImportError):
+    """An optional dependency is not installed: says what needs it and which of smx_lab's extras
+    installs it, in one line (``smx-lab demo needs scikit-learn: pip install "smx_lab[demo]"``).
+    An ``ImportError`` too, so ``except ImportError`` still catches it; a 503 in the REST API."""
+
+    def __init__(self, feature: str, package: str, extra: str, *, module: str) -> None:
+        install = f'pip install "smx_lab[{extra}]"'
+        super().__init__(f"{feature} needs {package}: {install}", missing=package, install=install)
+        self.name = module
+        self.package = package
+        self.extra = extra

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..dependencies import require
 from ..errors import StoreError
 from ..vocabulary import DATABASE_VARIABLE, DEFAULT_STORE_KIND, STORE_KINDS, STORE_VARIABLE
 
@@ -44,8 +45,11 @@ def default_database_path() -> Path:
 
 def store_class(kind: str | None = None) -> type[Store]:
     """The class of the store that ``kind`` (or the environment) names; imported only when asked
-    for, so the embedded store never imports boto3."""
+    for, so the embedded store never imports boto3. Without boto3, the SageMaker store's kind
+    raises :class:`~smx_lab.errors.MissingDependency` (a 503 in the REST API) naming the extra
+    that installs it."""
     if configured_kind(kind) == "sagemaker":
+        require("the SageMaker store", "boto3")
         from .sagemaker import SageMakerStore
 
         return SageMakerStore

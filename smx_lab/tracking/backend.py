@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from .. import model as m
+from ..dependencies import require
 from ..stores.base import DEFAULT_PAGE_SIZE, Writer
 from ..stores.factory import configured_kind, default_database_path, open_store
 from ..vocabulary import SortOrder
@@ -100,6 +101,7 @@ def _at(store: Any, path: Path) -> bool:
 def _sagemaker(sagemaker_boto_client: Any, sagemaker_session: Any) -> Backend:
     """SageMaker's writer, with a store that reads through the writer's clients (same endpoint
     and credentials, no cache), so that what a run just wrote is read back as written."""
+    require("logging to SageMaker", "boto3")
     from ..stores.sagemaker import SageMakerWriter
 
     boto_session = getattr(sagemaker_session, "boto_session", None)
