@@ -105,3 +105,18 @@ class MissingDependency(StoreUnavailable, ImportError):
         self.name = module
         self.package = package
         self.extra = extra
+
+
+class TooLarge(SmxError):
+    """A request body over the server's limit (``SmxLabExtension.max_body_bytes``): 413."""
+
+    status = 413
+    error = "too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"the request body is over {limit} bytes, the most this server accepts "
+            "(SmxLabExtension.max_body_bytes)",
+            limit=limit,
+        )
+        self.limit = limit

@@ -25,19 +25,23 @@ from typing import Any
 from . import query
 from .errors import ValidationError
 from .model import Page, TrialComponent
+from .names import ENTITY_NAME_MAX
 from .stores.base import SortOrder, Store
 from .stores.collect import PAGE_SIZE, components_by_name
 from .vocabulary import TRIAL_COMPONENT
 
 #: The keys of a selection object, in the order their components are listed.
 SELECTION_KEYS = ("components", "trials", "experiments", "unassigned", "search")
-#: Names one selection may carry in all (a search, a trial or an experiment brings any number).
+#: Names one selection may carry in all, components, trials and experiments together (a search,
+#: a trial or an experiment brings any number). Each is at most 120 characters (SageMaker's
+#: limit, which the embedded store keeps too), so such a selection is 12.4 MB of JSON: within the
+#: server's default ``max_body_bytes`` (16 MiB).
 MAX_SELECTION_NAMES = 100_000
 
 _NAMES_SCHEMA: dict[str, Any] = {
     "type": "array",
     "maxItems": MAX_SELECTION_NAMES,
-    "items": {"type": "string", "minLength": 1, "maxLength": 255},
+    "items": {"type": "string", "minLength": 1, "maxLength": ENTITY_NAME_MAX},
 }
 #: The JSON schema of a selection: the OpenAPI document's ``Selection`` and the chart request's
 #: ``selection`` field are this one definition.
@@ -46,7 +50,8 @@ SELECTION_SCHEMA: dict[str, Any] = {
     "description": "What a table, chart or metrics request works on. components, trials, "
     "experiments and unassigned are a union (the named components, every component of the named "
     "trials and experiments, every component that belongs to no trial); search narrows that "
-    "union, or alone searches every component. Components are answered once each.",
+    "union, or alone searches every component. Components are answered once each. At most "
+    f"{MAX_SELECTION_NAMES:,} names in all.",
     "additionalProperties": False,
     "minProperties": 1,
     "x-rule": "name at least one of components, trials, experiments, unassigned or search",
@@ -100,6 +105,12 @@ class Selection:
             key: _names(value.get(key), f"{field_name}.{key}")
             for key in ("components", "trials", "experiments")
         }
+        if sum(len(value.get(key) or ()) for key in names) > MAX_SELECTION_NAMES:
+            raise ValidationError(
+                field_name,
+                f"must name at most {MAX_SELECTION_NAMES} components, trials and experiments "
+                "in all",
+            )
         unassigned = value.get("unassigned", False)
         if not isinstance(unassigned, bool):
             raise ValidationError(f"{field_name}.unassigned", "must be true or false")

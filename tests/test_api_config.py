@@ -137,8 +137,8 @@ def test_a_store_that_cannot_be_opened_is_reported_not_raised(tmp_path: Path) ->
     assert "photo.sqlite" in failure.message
 
 
-@pytest.mark.parametrize("trait", ["page_size_cap", "store_threads"])
-def test_page_size_cap_and_threads_must_be_positive(trait: str) -> None:
+@pytest.mark.parametrize("trait", ["page_size_cap", "store_threads", "max_body_bytes"])
+def test_page_size_cap_threads_and_body_cap_must_be_positive(trait: str) -> None:
     with pytest.raises(TraitError, match="at least 1"):
         extension(**{trait: 0})
 
@@ -146,7 +146,10 @@ def test_page_size_cap_and_threads_must_be_positive(trait: str) -> None:
 @pytest.mark.parametrize(
     ("configurable", "own"),
     [
-        (SmxLabExtension, {"store", "store_class", "db_path", "page_size_cap", "store_threads"}),
+        (
+            SmxLabExtension,
+            {"store", "store_class", "db_path", "page_size_cap", "store_threads", "max_body_bytes"},
+        ),
         (LocalStore, {"path"}),
         (
             SageMakerStore,

@@ -7,6 +7,13 @@ operation. Whatever a client sends: never a 5xx, and every 4xx is a JSON object 
 ``message``; and, by schemathesis' own checks, every answer's status, content type and body are
 the ones the document gives for the operation, and malformed input is never accepted. Bounded:
 stops generating after ``TIME_BUDGET`` seconds.
+
+Schemathesis' bodies are small. :func:`test_structural_bodies_get_a_small_json_answer` sends every
+POST route of the document the bodies that structural limits exist for: nesting 100 to 100,000
+deep, lists of up to 1,100,000 items, strings of up to 20,000,000 characters (past the size cap),
+objects of up to 60,000 keys, each size often just within or just past its limit; as the whole
+body or at any field the route's schema names. Never a 5xx, always JSON, and an error answer never
+bigger than ``MAX_ERROR_BYTES`` whatever the request held.
 """
 
 from __future__ import annotations
@@ -20,12 +27,16 @@ from typing import Any
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from jupyter_process import JupyterServerProcess
 from proof_fixtures import local_server
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi import checks as openapi_checks
+
+from smx_lab import bounds
+from smx_lab.server.base import MAX_ERROR_BYTES
 
 MIN_REQUESTS = 1000
 TIME_BUDGET = 150.0  # seconds of generation; CI allows three minutes for the whole file
@@ -152,3 +163,183 @@ def test_fuzzed_requests_get_no_server_error_and_json_client_errors(
     assert any(400 <= status < 500 for status in statuses), "no malformed request was refused"
     assert 200 in statuses
     assert statuses[0] <= total // 100, "too many requests dropped for their size"
+
+
+# --- structural bodies --------------------------------------------------------------------------
+
+STRUCTURAL_EXAMPLES_PER_ROUTE = 50
+STRUCTURAL_TIME_BUDGET = 60.0  # seconds
+#: A value that stands for the generated text in a body before it is encoded.
+SLOT = "\u0000slot\u0000"
+#: A request of each POST route that is valid but for the names, which no component has.
+BASE_BODIES: dict[str, dict[str, Any]] = {
+    "/search": {"query": "fuzz"},
+    "/metrics": {"queries": [{"component": "fuzz-name", "metric": "m"}]},
+    "/table": {"components": ["fuzz-name"]},
+    "/chart": {"chart_type": "parallel", "components": ["fuzz-name"]},
+}
+
+
+def sizes(low: int, high: int, *limits: int) -> st.SearchStrategy[int]:
+    """Sizes from ``low`` to ``high``, often the extremes and either side of each limit."""
+    edges = sorted({low, high, *(n for limit in limits for n in (limit, limit + 1))})
+    return st.one_of(st.sampled_from(edges), st.integers(low, high))
+
+
+@st.composite
+def nested(draw: st.DrawFn) -> str:
+    levels = draw(sizes(100, 100_000, bounds.MAX_DEPTH - 1))
+    kind = draw(st.sampled_from(["array", "object", "mixed", "expression"]))
+    opener, closer = {
+        "array": ("[", "]"),
+        "object": ('{"a":', "}"),
+        "mixed": ('[{"a":', "}]"),
+        "expression": ('{"SubExpressions":[', "]}"),
+    }[kind]
+    return opener * levels + "0" + closer * levels
+
+
+@st.composite
+def wide_list(draw: st.DrawFn) -> str:
+    items = draw(sizes(1_000, 1_100_000, bounds.MAX_ITEMS, bounds.MAX_CONTAINERS))
+    item = draw(st.sampled_from(['"fuzz-name"', "0", "[]", "{}", "null", '"x"', "1e999"]))
+    return "[" + ",".join([item] * items) + "]"
+
+
+@st.composite
+def huge_string(draw: st.DrawFn) -> str:
+    # Past the body cap (16 MiB) too: a 413.
+    length = draw(sizes(1_000, 20_000_000, 4096, bounds.MAX_STRING))
+    unit = draw(st.sampled_from(["x", "[", "{", ",", "\\\\", '\\"', "\\u00e9", "é", " "]))
+    return '"' + unit * length + '"'
+
+
+@st.composite
+def many_keys(draw: st.DrawFn) -> str:
+    keys = draw(sizes(100, 60_000, bounds.MAX_KEYS))
+    return "{" + ",".join(f'"k{i}":{i}' for i in range(keys)) + "}"
+
+
+STRUCTURES = st.one_of(nested(), wide_list(), huge_string(), many_keys())
+
+
+def field_paths(document: dict[str, Any], schema: Any, depth: int = 3) -> list[tuple[Any, ...]]:
+    """Every field a request schema names, as paths (``("selection", "components")``, with 0
+    for an array's items), ``depth`` levels down; ``$ref``s followed within the document."""
+    while isinstance(schema, dict) and str(schema.get("$ref", "")).startswith("#/"):
+        node: Any = document
+        for part in schema["$ref"][2:].split("/"):
+            node = node[part]
+        schema = node
+    if depth == 0 or not isinstance(schema, dict):
+        return []
+    paths: list[tuple[Any, ...]] = []
+    for name, child in (schema.get("properties") or {}).items():
+        paths.append((name,))
+        paths.extend((name, *rest) for rest in field_paths(document, child, depth - 1))
+    if "items" in schema:
+        paths.append((0,))
+        paths.extend((0, *rest) for rest in field_paths(document, schema["items"], depth - 1))
+    return paths
+
+
+def body_with(base: dict[str, Any], path: tuple[Any, ...], text: str) -> bytes:
+    """``base`` with the JSON ``text`` at ``path`` (the whole body for an empty path)."""
+    if not path:
+        return text.encode()
+    body: Any = json.loads(json.dumps(base))
+    node = body
+    for part, following in zip(path, path[1:], strict=False):
+        wanted = list if isinstance(following, int) else dict
+        if isinstance(part, int):
+            node[:] = node[:1] if node and isinstance(node[0], wanted) else [wanted()]
+            node = node[0]
+        else:
+            if not isinstance(node.get(part), wanted):
+                node[part] = wanted()
+            node = node[part]
+    if isinstance(path[-1], int):
+        node[:] = [SLOT]
+    else:
+        node[path[-1]] = SLOT
+    return json.dumps(body).replace(json.dumps(SLOT), text).encode()
+
+
+def structural_problem(response: requests.Response) -> str | None:
+    """What is wrong with an answer to a structural body; None when nothing is."""
+    if response.status_code >= 500:
+        return f"server error {response.status_code}"
+    if not response.headers.get("Content-Type", "").startswith("application/json"):
+        return f"{response.status_code} answered as {response.headers.get('Content-Type')!r}"
+    try:
+        body = response.json()
+    except ValueError:
+        return f"{response.status_code} with a body that is not JSON"
+    if response.status_code >= 400:
+        if not isinstance(body, dict) or not body.get("message"):
+            return f"{response.status_code} JSON without a message"
+        if len(response.content) > MAX_ERROR_BYTES:
+            return f"{response.status_code} of {len(response.content)} bytes"
+    return None
+
+
+class StructuralRun:
+    """Structural bodies sent to one server, and what came back."""
+
+    def __init__(self, server: JupyterServerProcess) -> None:
+        self.server = server
+        self.session = requests.Session()
+        self.session.headers.update({**server.headers, "Content-Type": "application/json"})
+        self.statuses: Counter[int] = Counter()
+        self.sent: Counter[str] = Counter()
+        self.problems: list[str] = []
+        self.largest_error = 0
+        self.started = time.monotonic()
+
+    def fuzz(self, route: str, paths: list[tuple[Any, ...]]) -> None:
+        @given(path=st.sampled_from(paths), text=STRUCTURES)
+        @settings(
+            max_examples=STRUCTURAL_EXAMPLES_PER_ROUTE,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        def send(path: tuple[Any, ...], text: str) -> None:
+            if time.monotonic() - self.started > STRUCTURAL_TIME_BUDGET:
+                return
+            self.send(route, path, text)
+
+        send()
+
+    def send(self, route: str, path: tuple[Any, ...], text: str) -> None:
+        raw = body_with(BASE_BODIES[route], path, text)
+        response = self.session.post(self.server.url(route[1:]), data=raw, timeout=120)
+        self.sent[route] += 1
+        self.statuses[response.status_code] += 1
+        if response.status_code >= 400:
+            self.largest_error = max(self.largest_error, len(response.content))
+        problem = structural_problem(response)
+        if problem and len(self.problems) < 20:
+            shape = f"{route} at {path}: {text[:60]!r}… ({len(raw)} bytes)"
+            self.problems.append(f"{problem}: {shape}\n  -> {response.text[:300]}")
+
+
+def test_structural_bodies_get_a_small_json_answer(server: JupyterServerProcess) -> None:
+    document = requests.get(server.url("openapi.json"), headers=server.headers, timeout=30).json()
+    routes = [path for path, item in document["paths"].items() if "post" in item]
+    assert set(routes) == set(BASE_BODIES), "a POST route without a base body"
+    run = StructuralRun(server)
+
+    for route in routes:
+        schema = document["paths"][route]["post"]["requestBody"]["content"]["application/json"]
+        run.fuzz(route, [(), *field_paths(document, schema["schema"])])
+
+    print(
+        f"structural bodies: {dict(run.sent)} {dict(run.statuses)}; largest error answer "
+        f"{run.largest_error} bytes, in {time.monotonic() - run.started:.0f} s"
+    )
+    assert not run.problems, "\n".join(run.problems)
+    assert all(run.sent[route] >= 10 for route in routes), dict(run.sent)
+    assert set(run.statuses) <= {200, 400, 404, 413}, dict(run.statuses)
+    assert run.largest_error <= MAX_ERROR_BYTES

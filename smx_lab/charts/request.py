@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 import jsonschema
 
 from ..errors import ValidationError
+from ..names import ENTITY_NAME_MAX, METRIC_NAME_MAX
 from ..selection import SELECTION_SCHEMA
 from ..vocabulary import SUMMARY_STATISTICS
 from .data import Column, ColumnError, canonical_statistic, parse_column
@@ -31,7 +32,10 @@ from .types import (
 MAX_NAMED_COMPONENTS = 100_000
 MAX_POINTS_LIMIT = 10000
 
-_NAME = {"type": "string", "minLength": 1, "maxLength": 255}
+# Names of experiments, trials and components are at most 120 characters (SageMaker's limit), so
+# a request naming MAX_NAMED_COMPONENTS components is 12.4 MB: within the server's max_body_bytes.
+_NAME = {"type": "string", "minLength": 1, "maxLength": ENTITY_NAME_MAX}
+_METRIC_NAME = {"type": "string", "minLength": 1, "maxLength": METRIC_NAME_MAX}
 _COLUMN = {
     "type": "string",
     "minLength": 1,
@@ -67,7 +71,7 @@ _FIELDS: dict[str, Any] = {
     "y": _COLUMN,
     "color": _COLUMN,
     "columns": {"type": "array", "items": _COLUMN, "minItems": 2, "maxItems": 100},
-    "metrics": {"type": "array", "items": _NAME, "minItems": 1, "maxItems": 100},
+    "metrics": {"type": "array", "items": _METRIC_NAME, "minItems": 1, "maxItems": 100},
     "x_axis": {"type": "string", "enum": list(X_AXES)},
     "smoothing": {"type": "number", "minimum": 0, "maximum": 0.99},
     "log_y": {"type": "boolean"},

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import bounds
 from ..errors import QueryError, SmxError, ValidationError
 from ..vocabulary import TRIAL_COMPONENT
 from .parse import is_plain_text, parse_query
@@ -83,14 +84,19 @@ def compile_request(
 
 
 def _json_expression(text: str, resource: str, field: str) -> dict[str, Any]:
-    """``text`` read as a SearchExpression in JSON, validated; positions count in ``text``."""
+    """``text`` read as a SearchExpression in JSON (within :mod:`smx_lab.bounds`' structural
+    limits: no deeper than a request body), validated; positions count in ``text``."""
     try:
-        expression = json.loads(text)
+        expression = bounds.loads(text, field, name_paths=False)
     except json.JSONDecodeError as error:
         raise QueryError(
             f"at position {error.pos}: SearchExpression JSON does not parse: {error.msg}",
             position=error.pos,
         ) from None
+    except ValidationError:  # a structural limit, named
+        raise
+    except ValueError as error:  # NaN, a 5000-digit integer
+        raise QueryError(f"SearchExpression JSON does not parse: {error}") from None
     # Text that starts with "{" parses to an object or not at all: no other shape to refuse.
     return validate_expression(expression, resource, path=field)
 

@@ -1,6 +1,10 @@
 """The base of every route: authorization resource, store access, input validated against the
 OpenAPI document, answers encoded off the event loop, and :meth:`SmxLabHandler.write_error`, the one
 place that turns an exception into a status and an ``{error, message, ...}`` body.
+
+Request bodies are streamed in (:func:`tornado.web.stream_request_body`), so that one over the
+configured ``max_body_bytes`` is refused with 413 as soon as its Content-Length says so, before any
+of it is read; a body without one (chunked) is counted as it arrives and dropped once over.
 """
 
 from __future__ import annotations
@@ -19,11 +23,20 @@ import tornado
 from jupyter_server.base.handlers import APIHandler
 from tornado.log import app_log
 
-from ..errors import SmxError, StoreError, ValidationError
+from ..bounds import EXCERPT, bounded, excerpt
+from ..errors import SmxError, StoreError, TooLarge, ValidationError
 from ..stores.base import DEFAULT_PAGE_SIZE, SortOrder, Store
 from .openapi import parse_body, validate_query
 
 T = TypeVar("T")
+
+#: The default of ``SmxLabExtension.max_body_bytes``: 16 MiB.
+DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+#: Characters of an error's message, at most: the server's own sentence, which quotes the client's
+#: input only in excerpts (see :func:`error_json`).
+MESSAGE_LIMIT = 1000
+#: Bytes of an error answer, at most.
+MAX_ERROR_BYTES = 8192
 
 _ORDERS: dict[str, SortOrder] = {
     "asc": "Ascending",
@@ -33,14 +46,38 @@ _ORDERS: dict[str, SortOrder] = {
 }
 
 
+@tornado.web.stream_request_body
 class SmxLabHandler(APIHandler):
     """Base of every smx-lab route: authorization resource, store access, JSON errors."""
 
     auth_resource = "smx_lab"
 
-    def initialize(self, path: str) -> None:
+    def initialize(self, path: str = "") -> None:
         # The OpenAPI path template this handler serves, e.g. ``experiments/{name}``.
         self.api_path = path
+        # The body as it arrives (POST only: other methods' bodies are never read, nor kept).
+        self._body_chunks: list[bytes] = []
+        self._body_bytes = 0
+        self._body_too_large = False
+
+    async def prepare(self) -> None:  # type: ignore[override]  # as APIHandler.prepare
+        await super().prepare()  # authentication, XSRF: a stranger gets 403, not 413
+        declared = self.request.headers.get("Content-Length", "")
+        if self.request.method == "POST" and declared.isdigit():
+            if int(declared) > self.max_body_bytes:
+                # Known before any of it is read: answered now (a client that sent
+                # ``Expect: 100-continue`` then sends none of it).
+                raise TooLarge(self.max_body_bytes)
+
+    def data_received(self, chunk: bytes) -> None:
+        if self.request.method != "POST" or self._body_too_large:
+            return
+        self._body_bytes += len(chunk)
+        if self._body_bytes > self.max_body_bytes:  # no Content-Length said so: dropped from here
+            self._body_too_large = True
+            self._body_chunks.clear()
+        else:
+            self._body_chunks.append(chunk)
 
     # --- store access -----------------------------------------------------------------------
 
@@ -57,6 +94,10 @@ class SmxLabHandler(APIHandler):
     @property
     def page_size_cap(self) -> int:
         return int(self.settings.get("smx_lab_page_size_cap", 500))
+
+    @property
+    def max_body_bytes(self) -> int:
+        return int(self.settings.get("smx_lab_max_body_bytes", DEFAULT_MAX_BODY_BYTES))
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking store call on the extension's bounded pool, never on the event loop."""
@@ -77,10 +118,14 @@ class SmxLabHandler(APIHandler):
     async def json_body(self) -> dict[str, Any]:
         """The request body, parsed and validated against this operation's documented schema, off
         the event loop (a table's list of names takes a fraction of a millisecond to check, which
-        every other request of the server would wait for). Not on the store's pool either."""
+        every other request of the server would wait for). Not on the store's pool either. A body
+        over ``max_body_bytes`` is a 413."""
+        if self._body_too_large:
+            raise TooLarge(self.max_body_bytes)
+        chunks, self._body_chunks = self._body_chunks, []
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            None, parse_body, self.api_path, self.request.method or "POST", self.request.body
+            None, _parse_chunks, self.api_path, self.request.method or "POST", chunks
         )
 
     def list_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +149,8 @@ class SmxLabHandler(APIHandler):
         self.finish(await loop.run_in_executor(None, to_json, payload))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Every error of every route is JSON: ``{error, message, ...details}``."""
+        """Every error of every route is JSON: ``{error, message, ...details}``, and small: what
+        it echoes of the request is bounded (:func:`error_json`)."""
         exc_info = kwargs.get("exc_info")
         error = exc_info[1] if exc_info else None
         if isinstance(error, ValidationError) and error.field in _QUERY_PARAMETER_NAMES:
@@ -129,7 +175,7 @@ class SmxLabHandler(APIHandler):
             body = {"error": _error_name(status_code), "message": responses.get(status_code, "")}
         self.set_status(status_code)
         self.clear_header("Content-Type")
-        self.finish(json.dumps(body, default=str))
+        self.finish(error_json(body))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         # Our own errors are answers (bad input, unknown name, store down), not bugs: one line
@@ -141,7 +187,7 @@ class SmxLabHandler(APIHandler):
                 self.request.method,
                 self.request.path,
                 value.status,
-                value.message,
+                excerpt(value.message, MESSAGE_LIMIT),
             )
             return
         super().log_exception(typ, value, tb)
@@ -149,6 +195,29 @@ class SmxLabHandler(APIHandler):
 
 # The store names its arguments; a GET names the query parameter the client actually sent.
 _QUERY_PARAMETER_NAMES = {"sort_by": "sort", "sort_order": "order"}
+
+
+def _parse_chunks(path: str, method: str, chunks: list[bytes]) -> dict[str, Any]:
+    return parse_body(path, method, b"".join(chunks))
+
+
+def error_json(body: dict[str, Any]) -> bytes:
+    """An error body as JSON, bounded whatever the request held: every string of its details an
+    excerpt (:func:`smx_lab.bounds.bounded`); in the message, each long detail it quotes (a field,
+    a name) shortened the same way, and the message itself at most :data:`MESSAGE_LIMIT`
+    characters; the whole at most :data:`MAX_ERROR_BYTES`, else only error, message, field and
+    limit."""
+    message = str(body.get("message", ""))
+    for value in body.values():
+        if isinstance(value, str) and len(value) > EXCERPT and value is not body.get("message"):
+            short = excerpt(value)
+            message = message.replace(repr(value), repr(short)).replace(value, short)
+    out: dict[str, Any] = bounded(body)
+    out["message"] = excerpt(message, MESSAGE_LIMIT)
+    encoded = to_json(out)
+    if len(encoded) > MAX_ERROR_BYTES:
+        encoded = to_json({k: out[k] for k in ("error", "message", "field", "limit") if k in out})
+    return encoded
 
 
 def _renamed(error: ValidationError, field: str) -> ValidationError:
@@ -163,6 +232,7 @@ def _error_name(status: int) -> str:
         403: "forbidden",
         404: "not_found",
         405: "method_not_allowed",
+        413: "too_large",
         501: "not_implemented",
         503: "store_unavailable",
     }.get(status, "internal_error" if status >= 500 else "http_error")

@@ -292,9 +292,6 @@ class UnknownRouteHandler(SmxLabHandler):
     """Answers every path under the API prefix that no route matches: 404, as JSON (after the
     same authentication and authorization as every route, so it reveals nothing to strangers)."""
 
-    def initialize(self, path: str = "") -> None:
-        self.api_path = path
-
     @tornado.web.authenticated
     @authorized
     async def get(self, rest: str = "") -> None:

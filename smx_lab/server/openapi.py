@@ -18,6 +18,8 @@ from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .. import bounds
+from ..bounds import excerpt
 from ..charts import CHART_REQUEST_SCHEMA
 from ..errors import ValidationError
 from ..selection import SELECTION_SCHEMA
@@ -121,7 +123,7 @@ def validate_query(path: str, method: str, raw: dict[str, list[str]]) -> dict[st
         value = _coerce(name, values[0], schema.get("type"))
         error = best_match(jsonschema.Draft202012Validator(schema).iter_errors(value))
         if error is not None:
-            raise ValidationError(name, error.message, value=values[0])
+            raise ValidationError(name, schema_message(error), value=values[0])
         out[name] = value
     return out
 
@@ -148,11 +150,14 @@ def _coerce(name: str, text: str, kind: Any) -> Any:
 
 
 def parse_body(path: str, method: str, raw: bytes | None) -> dict[str, Any]:
-    """A request body: JSON, validated against the operation's documented schema."""
+    """A request body: JSON within :mod:`smx_lab.bounds`' structural limits (checked before
+    anything recursive reads it), validated against the operation's documented schema."""
     try:
-        body = json.loads(raw or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValidationError("body", f"must be a JSON document ({error})") from None
+        body = bounds.loads(raw or b"null", "body")
+    except ValueError as error:  # not JSON: undecodable, malformed, NaN, a 5000-digit integer
+        if isinstance(error, ValidationError):  # a structural limit, named
+            raise
+        raise ValidationError("body", f"must be a JSON document ({excerpt(str(error))})") from None
     return validate_body(path, method, body)
 
 
@@ -197,7 +202,17 @@ def _body_error(error: jsonschema.ValidationError) -> ValidationError:
             field = _join_field(field if error.absolute_path else "", unknown[0])
             allowed = ", ".join(sorted(known))
             return ValidationError(field, f"is not a known field (allowed: {allowed})")
-    return ValidationError(field, rule or error.message)
+    return ValidationError(field, rule or schema_message(error))
+
+
+def schema_message(error: jsonschema.ValidationError) -> str:
+    """A schema error's message with the instance it quotes (``[...] is too long``: the whole
+    value, however big) shortened to an excerpt. (What else it quotes comes from the schema.)"""
+    message: str = error.message
+    if len(message) <= bounds.EXCERPT:
+        return message
+    quoted = repr(error.instance)
+    return message.replace(quoted, excerpt(quoted)) if len(quoted) > bounds.EXCERPT else message
 
 
 def _field_name(path: Any) -> str:

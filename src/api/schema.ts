@@ -267,7 +267,7 @@ export interface components {
         query?: string;
         search_expression?: Record<string, unknown>;
       };
-      /** @description What a table, chart or metrics request works on. components, trials, experiments and unassigned are a union (the named components, every component of the named trials and experiments, every component that belongs to no trial); search narrows that union, or alone searches every component. Components are answered once each. */
+      /** @description What a table, chart or metrics request works on. components, trials, experiments and unassigned are a union (the named components, every component of the named trials and experiments, every component that belongs to no trial); search narrows that union, or alone searches every component. Components are answered once each. At most 100,000 names in all. */
       selection?: {
         components?: string[];
         experiments?: string[];
@@ -354,13 +354,16 @@ export interface components {
       statistic?: 'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count';
     };
     Error: {
-      /** @description A machine-readable kind: invalid, invalid_query, not_found, forbidden, method_not_allowed, store_error, store_unavailable, not_implemented, ... */
+      /** @description A machine-readable kind: invalid, invalid_query, not_found, forbidden, method_not_allowed, too_large, store_error, store_unavailable, not_implemented, ... */
       error: string;
       expected?: string[];
       /** @description The input field at fault (400). */
       field?: string;
       /** @description The kind of the missing thing (404). */
       kind?: string;
+      /** @description The limit that was broken: the body's bytes (413), or a structural limit of a JSON body (400): nesting depth, items of an array, keys of an object, characters of a string. */
+      limit?: number;
+      /** @description What is wrong. An error quotes at most an excerpt of what the request sent: the first 200 characters of a string, then an ellipsis and its length. */
       message: string;
       /** @description The name that was not found (404). */
       name?: string;
@@ -484,7 +487,7 @@ export interface components {
       sort_by?: string;
       sort_order?: components['schemas']['SortOrder'];
     };
-    /** @description What a table, chart or metrics request works on. components, trials, experiments and unassigned are a union (the named components, every component of the named trials and experiments, every component that belongs to no trial); search narrows that union, or alone searches every component. Components are answered once each. */
+    /** @description What a table, chart or metrics request works on. components, trials, experiments and unassigned are a union (the named components, every component of the named trials and experiments, every component that belongs to no trial); search narrows that union, or alone searches every component. Components are answered once each. At most 100,000 names in all. */
     Selection: {
       components?: string[];
       experiments?: string[];
@@ -642,6 +645,15 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
+    /** @description The request body is over the server's limit (`SmxLabExtension.max_body_bytes`, default 16 MiB), given as `limit`; answered before the body is read when its Content-Length says so. */
+    TooLarge: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
   };
   parameters: {
     /** @description `Name`, `CreationTime` (default), `LastModifiedTime`, `DisplayName`, `StartTime`, `EndTime`, `Parameters.<name>` or `Metrics.<name>.<Stat>`; the typed aliases (`parameters.lr`, `metrics.test:accuracy.max`) are accepted too. */
@@ -690,6 +702,7 @@ export interface operations {
       400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      413: components['responses']['TooLarge'];
       503: components['responses']['StoreUnavailable'];
     };
   };
@@ -906,6 +919,7 @@ export interface operations {
       400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      413: components['responses']['TooLarge'];
       503: components['responses']['StoreUnavailable'];
     };
   };
@@ -955,6 +969,7 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
+      413: components['responses']['TooLarge'];
       503: components['responses']['StoreUnavailable'];
     };
   };
@@ -983,6 +998,7 @@ export interface operations {
       400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      413: components['responses']['TooLarge'];
       503: components['responses']['StoreUnavailable'];
     };
   };

@@ -515,7 +515,7 @@ def _decode_cursor(cursor: str | None, fingerprint: str) -> int:
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
         offset = payload["o"]
         check = payload["c"]
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         raise invalid from None
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
         raise invalid

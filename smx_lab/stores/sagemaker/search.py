@@ -192,7 +192,7 @@ def decode_cursor(cursor: str | None, request: str) -> Position:
             and isinstance(skip, int)
             and skip >= 0
         )
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         valid = False
     if not valid:
         raise ValidationError(
