@@ -14,6 +14,8 @@ from .errors import MissingDependency
 OPTIONAL: Final[dict[str, tuple[str, str]]] = {
     "sklearn": ("scikit-learn", "demo"),
     "boto3": ("boto3", "sagemaker"),
+    "mlflow": ("mlflow-skinny", "mlflow"),
+    "sagemaker_mlflow": ("sagemaker-mlflow", "sagemaker"),
 }
 
 

@@ -250,6 +250,20 @@ class Page(Generic[T]):
 
 
 @dataclass
+class NotedPage(Page[T]):
+    """A page with ``notes``: what the store could not ask its backend and did itself instead
+    (a filter evaluated after fetching)."""
+
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+
+@dataclass
 class MetricPoint:
     """One raw metric point, as logged."""
 

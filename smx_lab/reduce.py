@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import ValidationError
+from .model import Series, SeriesQuery, XAxis
 
 
 @dataclass
@@ -103,3 +104,24 @@ def reduce_series(
         keep.update(lowest.values(), highest.values())
     ordered = sorted(keep)
     return Reduced([p[0] for p in ordered], [p[1] for p in ordered], raw_count, True)
+
+
+def series_of(
+    query: SeriesQuery,
+    x_axis: XAxis,
+    x: Sequence[float],
+    y: Sequence[float],
+    max_points: int,
+    x_range: tuple[float, float] | None = None,
+) -> Series:
+    """One query's raw points (parallel x and y, in logging order) as its reduced series."""
+    reduced = reduce_series(x, y, max_points, x_range)
+    return Series(
+        query.component,
+        query.metric,
+        x_axis,
+        reduced.x,
+        reduced.y,
+        reduced.raw_count,
+        reduced.reduced,
+    )

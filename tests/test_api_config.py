@@ -37,15 +37,23 @@ def test_the_store_setting_wins_over_the_environment(monkeypatch: pytest.MonkeyP
 
 
 def test_unknown_store_kind_is_reported_when_the_store_is_built() -> None:
-    store, failure = extension(store="mlflow").build_store()
+    store, failure = extension(store="wandb").build_store()
 
     assert store is None
     assert isinstance(failure, StoreError)
-    assert "'local', 'sagemaker'" in failure.message
+    assert "'local', 'sagemaker', 'mlflow'" in failure.message
+
+
+def test_the_mlflow_kind_is_the_mlflow_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    from smx_lab.stores.mlflow import MlflowStore
+
+    monkeypatch.setenv("SMX_LAB_STORE", "mlflow")
+
+    assert extension().resolved_store_class() is MlflowStore
 
 
 def test_unknown_store_kind_in_the_environment_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SMX_LAB_STORE", "mlflow")
+    monkeypatch.setenv("SMX_LAB_STORE", "wandb")
 
     store, failure = extension().build_store()
 

@@ -216,7 +216,7 @@ class TestStoreThatCannotBeOpened:
 class TestUnknownStoreKindInTheEnvironment:
     @pytest.fixture
     def smx_lab_config(self, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-        monkeypatch.setenv("SMX_LAB_STORE", "mlflow")
+        monkeypatch.setenv("SMX_LAB_STORE", "wandb")
         return {}
 
     async def test_server_starts_and_routes_answer_503_naming_the_variable(self, api: Api) -> None:

@@ -152,6 +152,27 @@ def test_the_store_factory_without_boto3_names_the_sagemaker_extra(
     assert finished.stdout.splitlines() == [f"503 store_unavailable {STORE_LINE}"]
 
 
+def test_the_store_factory_without_mlflow_names_the_mlflow_extra(
+    without: dict[str, str],
+) -> None:
+    finished = _python(
+        """
+        from smx_lab.errors import MissingDependency
+        from smx_lab.stores.factory import open_store
+        try:
+            open_store()
+        except MissingDependency as error:
+            assert isinstance(error, ImportError) and error.name == "mlflow"
+            print(error.status, error.message)
+        """,
+        _env(without, "mlflow", SMX_LAB_STORE="mlflow"),
+    )
+    assert finished.stderr == ""
+    assert finished.stdout.splitlines() == [
+        '503 the MLflow store needs mlflow-skinny: pip install "smx_lab[mlflow]"'
+    ]
+
+
 def test_the_embedded_store_and_the_tracking_api_need_neither_boto3_nor_scikit_learn(
     tmp_path: Path, without: dict[str, str]
 ) -> None:
@@ -162,7 +183,7 @@ def test_the_embedded_store_and_the_tracking_api_need_neither_boto3_nor_scikit_l
         from smx_lab.stores.factory import open_store
         with Run(experiment_name="e", run_name="r") as run:
             run.log_metric("loss", 0.5, step=0)
-        imported = [name for name in ("boto3", "sklearn") if name in sys.modules]
+        imported = [name for name in ("boto3", "sklearn", "mlflow") if name in sys.modules]
         print(open_store().counts()["experiments"], imported)
         """,
         _env(without, "boto3,sklearn", SMX_LAB_DB=str(tmp_path / "runs.sqlite")),

@@ -47,7 +47,7 @@ def _evaluate(expr: dict[str, Any], record: Record, resource: str) -> bool:
 
 def _results(expr: dict[str, Any], record: Record, resource: str) -> Iterator[bool]:
     for filter_ in expr.get("Filters", ()):
-        yield _filter_matches(filter_, _values(filter_property(filter_, resource), record))
+        yield _filter_matches(filter_, property_values(filter_property(filter_, resource), record))
     for nested in expr.get("NestedFilters", ()):
         yield _nested_matches(nested, record)
     for sub in expr.get("SubExpressions", ()):
@@ -67,7 +67,7 @@ def _parent_value(parent: Parent, name: str) -> str:
     return parent.trial_name if name == "Parents.TrialName" else parent.experiment_name
 
 
-def _values(prop: Property, record: Record) -> list[Any]:
+def property_values(prop: Property, record: Record) -> list[Any]:
     """The values ``record`` holds for ``prop``: empty when missing, several for Parents.*."""
     if prop.prefix == "Tags":
         value = record.tags.get(prop.key or "")

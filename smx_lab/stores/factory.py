@@ -45,14 +45,20 @@ def default_database_path() -> Path:
 
 def store_class(kind: str | None = None) -> type[Store]:
     """The class of the store that ``kind`` (or the environment) names; imported only when asked
-    for, so the embedded store never imports boto3. Without boto3, the SageMaker store's kind
-    raises :class:`~smx_lab.errors.MissingDependency` (a 503 in the REST API) naming the extra
-    that installs it."""
-    if configured_kind(kind) == "sagemaker":
+    for, so the embedded store never imports boto3 or mlflow. Without boto3 (mlflow), the
+    SageMaker (MLflow) store's kind raises :class:`~smx_lab.errors.MissingDependency` (a 503 in
+    the REST API) naming the extra that installs it."""
+    chosen = configured_kind(kind)
+    if chosen == "sagemaker":
         require("the SageMaker store", "boto3")
         from .sagemaker import SageMakerStore
 
         return SageMakerStore
+    if chosen == "mlflow":
+        require("the MLflow store", "mlflow")
+        from .mlflow import MlflowStore
+
+        return MlflowStore
     from .local import LocalStore
 
     return LocalStore

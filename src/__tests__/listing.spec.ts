@@ -17,6 +17,22 @@ function pagedNames(total: number, calls: IListOptions[]) {
 }
 
 describe('Listing', () => {
+  it('keeps the notes of its pages, each once', async () => {
+    const note =
+      "MLflow could not check an 'or': smx-lab checked it after fetching";
+    const fetch = async (options: IListOptions): Promise<IPage<string>> => ({
+      items: [options.cursor ? 'b' : 'a'],
+      next_cursor: options.cursor ? null : '1',
+      total: 2,
+      notes: [note]
+    });
+    const listing = new Listing(fetch, { q: 'x or y' }, 1);
+    expect(listing.notes).toEqual([]);
+    await listing.ensure(1);
+    expect(listing.items).toEqual(['a', 'b']);
+    expect(listing.notes).toEqual([note]);
+  });
+
   it('loads the first page and knows the total from the server', async () => {
     const calls: IListOptions[] = [];
     const listing = new Listing(pagedNames(1000, calls), { q: 'x' }, 100);

@@ -16,13 +16,19 @@ import React, {
   useMemo,
   useState
 } from 'react';
-import { IListOptions, IPage } from '../api';
-import { ILocationModel, PanelLocation, SelectionModel } from '../model';
+import {
+  HOME,
+  ILocationModel,
+  PanelLocation,
+  sameLocation,
+  SelectionModel
+} from '../model';
 import { EmptyState, ErrorState, levelNoun, LoadingState } from '../states';
 import type { ISmxLabClient } from '../tokens';
 import { Breadcrumb } from './Breadcrumb';
-import { IColumn, IRow, levelColumns, ListItem, toRow } from './columns';
+import { IColumn, IRow, levelColumns, ListItem, Shown, toRow } from './columns';
 import { Listing, ListingInView } from './listing';
+import { SearchScope } from './scope';
 import { SearchBox } from './SearchBox';
 import { ISort, Table } from './Table';
 
@@ -46,20 +52,41 @@ export interface IBrowserProps {
   translator?: ITranslator;
 }
 
-/** The list call of a level: every level is paged from the server the same way. */
-export function fetcherFor(
-  client: ISmxLabClient,
-  location: PanelLocation
-): (options: IListOptions) => Promise<IPage<ListItem>> {
+export { fetcherFor } from './scope';
+
+/** A place the panel left because the store does not have it (any more), and where it went. */
+interface IFallback {
+  note: string;
+  at: PanelLocation;
+}
+
+/**
+ * The nearest place above a location that the store may still have, and the note that says why
+ * the panel moved there; null at Home and for the unassigned components (always there).
+ */
+export function fallbackFrom(
+  location: PanelLocation,
+  trans: TranslationBundle
+): IFallback | null {
   switch (location.level) {
-    case 'experiments':
-      return options => client.listExperiments(options);
     case 'trials':
-      return options => client.listTrials(location.experiment, options);
+      return {
+        at: HOME,
+        note: trans.__(
+          'Experiment ‘%1’ is not in the store any more: showing Home.',
+          location.experiment
+        )
+      };
     case 'components':
-      return options => client.listTrialComponents(location.trial, options);
-    case 'unassigned':
-      return options => client.listUnassignedComponents(options);
+      return {
+        at: { level: 'trials', experiment: location.experiment },
+        note: trans.__(
+          'Trial ‘%1’ is not in the store any more: showing its experiment.',
+          location.trial
+        )
+      };
+    default:
+      return null;
   }
 }
 
@@ -89,6 +116,12 @@ function BrowserAtLocation(props: IBrowserProps): JSX.Element {
   const [sort, setSort] = useState<ISort>(DEFAULT_SORT);
   const [refreshes, setRefreshes] = useState(0);
   const listings = useMemo(() => new ListingInView<ListItem>(), []);
+  // What each listing's rows are (a level's own, or trial components a search found).
+  const scopes = useMemo(
+    () => new WeakMap<Listing<ListItem>, SearchScope>(),
+    []
+  );
+  const [fallback, setFallback] = useState<IFallback | null>(null);
   const location = locationModel.current;
   const locationKey = JSON.stringify(location);
 
@@ -98,20 +131,25 @@ function BrowserAtLocation(props: IBrowserProps): JSX.Element {
     return () => clearTimeout(timer);
   }, [text]);
 
-  // A new level starts with an empty search box.
+  // A new level starts with an empty search box; a fallback's note stays only where it led.
   useEffect(() => {
     setText('');
     setQuery('');
+    setFallback(note =>
+      note && sameLocation(note.at, locationModel.current) ? note : null
+    );
   }, [locationKey]);
 
   // A new level, search, sort or refresh asks for a new listing, in view before the next paint.
   useLayoutEffect(() => {
+    const scope = new SearchScope(client, location, query);
     const listing = new Listing(
-      fetcherFor(client, location),
+      scope.fetchPage,
       { q: query, sort: sort.key, order: sort.order },
       pageSize,
       Math.max(pageSize, maxPageSize)
     );
+    scopes.set(listing, scope);
     listings.show(listing, location);
     selection.clear();
     void listing.ensure(pageSize - 1);
@@ -128,6 +166,25 @@ function BrowserAtLocation(props: IBrowserProps): JSX.Element {
 
   useEffect(() => () => listings.dispose(), [listings]);
 
+  // A place the store does not have (an experiment deleted, another store configured since it
+  // was restored): the panel goes up to the nearest level that exists, and says why.
+  useEffect(() => {
+    const trans = (translator ?? nullTranslator).load('smx_lab');
+    const onChanged = () => {
+      const here = locationModel.current;
+      const error = listings.current?.error;
+      const up = error?.status === 404 ? fallbackFrom(here, trans) : null;
+      if (up) {
+        setFallback(up);
+        locationModel.current = up.at;
+      }
+    };
+    listings.changed.connect(onChanged);
+    return () => {
+      listings.changed.disconnect(onChanged);
+    };
+  }, [listings, locationModel, translator]);
+
   const onRefresh = useCallback(() => setRefreshes(count => count + 1), []);
 
   return (
@@ -137,6 +194,13 @@ function BrowserAtLocation(props: IBrowserProps): JSX.Element {
           {() => (
             <BrowserView
               listings={listings}
+              scopes={scopes}
+              fallback={
+                fallback && sameLocation(fallback.at, location)
+                  ? fallback.note
+                  : null
+              }
+              onDismissFallback={() => setFallback(null)}
               location={locationModel}
               selection={selection}
               text={text}
@@ -157,6 +221,10 @@ function BrowserAtLocation(props: IBrowserProps): JSX.Element {
 
 interface IBrowserViewProps {
   listings: ListingInView<ListItem>;
+  scopes: WeakMap<Listing<ListItem>, SearchScope>;
+  /** Why the panel is where it is, when it left a place the store does not have. */
+  fallback: string | null;
+  onDismissFallback: () => void;
   location: ILocationModel;
   selection: SelectionModel;
   /** The text of the search box, and the search last sent (after the typing pause). */
@@ -174,6 +242,9 @@ interface IBrowserViewProps {
 function BrowserView(props: IBrowserViewProps): JSX.Element {
   const {
     listings,
+    scopes,
+    fallback,
+    onDismissFallback,
     location: locationModel,
     selection,
     text,
@@ -192,16 +263,18 @@ function BrowserView(props: IBrowserViewProps): JSX.Element {
   const columns = useMemo(() => levelColumns(translator), [translator]);
   const location = locationModel.current;
   const shown = listings.shown;
-  // The level of the rows in view (they stay while the listing of a new search loads).
+  // The level of the rows in view (they stay while the listing of a new search loads), and what
+  // the rows are: the level's own, or trial components a search found there.
   const level = (listings.shownLocation ?? location).level;
+  const rowsShown: Shown = (shown && scopes.get(shown)?.shown) || level;
   const queryFailure = listings.queryFailure;
 
   const rowAt = useCallback(
     (index: number): IRow | undefined => {
       const item = shown?.at(index);
-      return item ? toRow(level, item) : undefined;
+      return item ? toRow(rowsShown, item) : undefined;
     },
-    [shown, level]
+    [shown, rowsShown]
   );
   const onVisible = useCallback(
     (lastIndex: number) => {
@@ -263,13 +336,35 @@ function BrowserView(props: IBrowserViewProps): JSX.Element {
           {trans.__('Unassigned trial components')}
         </button>
       )}
+      {fallback && (
+        <div className="smx-Browser-fallback" role="status">
+          <span className="smx-Browser-fallbackText">{fallback}</span>
+          <button
+            className="smx-IconButton smx-Browser-fallbackDismiss"
+            aria-label={trans.__('Dismiss')}
+            title={trans.__('Dismiss')}
+            onClick={onDismissFallback}
+          >
+            ×
+          </button>
+        </div>
+      )}
+      {rowsShown === 'found' && shown?.status === 'ready' && (
+        <div className="smx-Browser-found" role="status">
+          {level === 'trials'
+            ? trans.__('Trial components of this experiment that match:')
+            : trans.__('Trial components of every experiment that match:')}
+        </div>
+      )}
       <div className="smx-Browser-body">
         <Body
           shown={shown}
           queryFailed={queryFailure !== null}
-          level={level}
+          level={rowsShown === 'found' ? 'components' : level}
           searching={query.trim() !== ''}
-          columns={columns[level]}
+          columns={columns[rowsShown].filter(
+            column => !column.home || level === 'experiments'
+          )}
           rowAt={rowAt}
           selection={selection}
           sort={sort}
@@ -365,6 +460,11 @@ function Footer(props: {
       {listing.complete
         ? trans._n('%1 row', '%1 rows', listing.count)
         : trans.__('%1 of %2 loaded', listing.items.length, listing.count)}
+      {listing.notes.map(note => (
+        <div key={note} className="smx-Browser-note" title={note}>
+          {note}
+        </div>
+      ))}
     </div>
   );
 }

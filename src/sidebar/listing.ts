@@ -13,6 +13,7 @@ export type ListingStatus = 'loading' | 'ready' | 'error';
 export class Listing<T> {
   private _items: T[] = [];
   private _total: number | null = null;
+  private _notes: string[] = [];
   private _cursor: string | null = null;
   private _done = false;
   private _pending: Promise<void> | null = null;
@@ -39,6 +40,11 @@ export class Listing<T> {
 
   get items(): readonly T[] {
     return this._items;
+  }
+
+  /** What the store said it checked itself after fetching (a filter its backend cannot say). */
+  get notes(): readonly string[] {
+    return this._notes;
   }
 
   /** Rows the table should reserve room for: the server's total, else what is known so far. */
@@ -118,6 +124,7 @@ export class Listing<T> {
         return;
       }
       this._items = this._items.concat(page.items);
+      this._notes = [...new Set([...this._notes, ...(page.notes ?? [])])];
       this._cursor = page.next_cursor;
       // An empty page ends the listing even with a cursor: asking again would loop forever.
       this._done = !page.next_cursor || page.items.length === 0;

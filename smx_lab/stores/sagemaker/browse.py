@@ -11,11 +11,11 @@ after fetching. Pages of ours and pages of SageMaker's do not line up, so a curs
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ...errors import StoreUnavailable, ValidationError
-from ...model import Page
+from ...model import NotedPage, Page
 from ...query import OWN_NAME, evaluate, validate_expression
 from ...vocabulary import EXPERIMENT, SEARCH_RESULT_KEYS, SORT_ORDERS, TRIAL, TRIAL_COMPONENT
 from . import records
@@ -46,19 +46,6 @@ CONVERTERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     TRIAL: records.trial,
     TRIAL_COMPONENT: records.trial_component,
 }
-
-
-@dataclass
-class NotedPage(Page[T]):
-    """A page with ``notes``: what the store could not ask SageMaker and did itself instead."""
-
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = super().to_dict()
-        if self.notes:
-            out["notes"] = list(self.notes)
-        return out
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any
 from ...errors import NotFound, SmxError, StoreUnavailable
 from ...model import MetricPoint, Series, SeriesQuery, TrialComponent, XAxis
 from ...query import parse_time
-from ...reduce import reduce_series
+from ...reduce import series_of
 from . import records
 from .aws import AwsClients, log
 
@@ -82,18 +82,7 @@ def reduced_series(
     for query, (xs, ys) in zip(queries, raw, strict=True):
         if not xs and components[query.component].metric(query.metric) is None:
             raise NotFound("Metric", f"{query.component}/{query.metric}")
-        reduced = reduce_series(xs, ys, max_points, x_range)
-        out.append(
-            Series(
-                query.component,
-                query.metric,
-                x_axis,
-                reduced.x,
-                reduced.y,
-                reduced.raw_count,
-                reduced.reduced,
-            )
-        )
+        out.append(series_of(query, x_axis, xs, ys, max_points, x_range))
     return out
 
 
