@@ -120,3 +120,36 @@ class TooLarge(SmxError):
             limit=limit,
         )
         self.limit = limit
+
+
+class NotOffered(SmxError):
+    """The configured store does not offer a feature (the embedded store has no SageMaker jobs):
+    404, naming the store and the feature."""
+
+    status = 404
+    error = "not_offered"
+
+    def __init__(self, store: str, feature: str, message: str) -> None:
+        super().__init__(message, store=store, feature=feature)
+
+
+class NoJob(SmxError):
+    """A trial component that no SageMaker training, processing or transform job created: 404."""
+
+    status = 404
+    error = "no_job"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"trial component {name!r} was not created by a SageMaker training, processing or "
+            "transform job",
+            name=name,
+        )
+
+
+class Conflict(SmxError):
+    """An action the resource's state does not allow now (stopping a job that is not running,
+    deploying a model a training job has not finished): 409, naming the state."""
+
+    status = 409
+    error = "conflict"

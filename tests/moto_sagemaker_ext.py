@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import botocore.session
+import moto_sagemaker_jobs
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
@@ -100,6 +101,8 @@ def apply() -> None:
     SageMakerMetricsResponse.batch_get_metrics = (  # type: ignore[attr-defined]
         _batch_get_metrics_response
     )
+    # Jobs, their rules, stopping them and deploying models: moto_sagemaker_jobs.
+    moto_sagemaker_jobs.apply()
 
 
 # --- routing ---------------------------------------------------------------------------------
@@ -178,6 +181,9 @@ def _parents(backend: Any, component_name: str) -> list[dict[str, str]]:
 
 
 def _component_record(backend: Any, component: Any) -> dict[str, Any]:
+    sync = getattr(component, "smx_sync", None)
+    if sync is not None:
+        sync(component)  # a job's component follows its job (moto_sagemaker_jobs)
     summaries = getattr(component, "smx_summaries", {})
     return _without_none(
         {

@@ -47,6 +47,12 @@ def wrapped(route: str, value: Any) -> dict[str, Any]:
         "metrics": {"selection": {"components": value}},
         "table": {"components": value},
         "chart": {"chart_type": "parallel", "components": value},
+        "jobs/stop": {"component": value, "job_name": "train-sgd"},
+        "jobs/deploy": {
+            "component": value,
+            "job_name": "train-sgd",
+            "instance_type": "ml.m5.large",
+        },
     }[route]
 
 

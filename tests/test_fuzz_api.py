@@ -177,6 +177,12 @@ BASE_BODIES: dict[str, dict[str, Any]] = {
     "/metrics": {"queries": [{"component": "fuzz-name", "metric": "m"}]},
     "/table": {"components": ["fuzz-name"]},
     "/chart": {"chart_type": "parallel", "components": ["fuzz-name"]},
+    "/jobs/stop": {"component": "fuzz-name", "job_name": "fuzz-job"},
+    "/jobs/deploy": {
+        "component": "fuzz-name",
+        "job_name": "fuzz-job",
+        "instance_type": "ml.m5.large",
+    },
 }
 
 

@@ -109,9 +109,15 @@ def _add_listing_parsers(commands: Any) -> None:
 def _add_component_parsers(commands: Any) -> None:
     """``show`` and ``metrics``: one trial component."""
     show = commands.add_parser(
-        "show", help="one trial component: status, parameters, metrics, artifacts, parents"
+        "show",
+        help="one trial component: status, parameters, metrics, artifacts, parents",
+        description="On the SageMaker store, a component created by a training, processing or "
+        "transform job also shows the job: settings, timeline, inputs, outputs, Debugger rules.",
     )
     show.add_argument("component", help="trial component name")
+    show.add_argument(
+        "--logs", type=_positive_int, metavar="N", help="also the job's newest N log lines"
+    )
 
     metrics = commands.add_parser(
         "metrics",

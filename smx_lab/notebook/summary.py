@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import TrialComponent, iso
 from ..vocabulary import SUMMARY_STATISTICS
@@ -17,6 +17,8 @@ class ComponentSummary:
     markup."""
 
     component: TrialComponent
+    #: More (title, header, rows) sections after the component's own: its job's (job_summary).
+    extra: list[tuple[str, list[str], list[list[str]]]] = field(default_factory=list)
 
     def sections(self) -> list[tuple[str, list[str], list[list[str]]]]:
         """(title, header, rows) for each part of the summary, in reading order."""
@@ -58,6 +60,7 @@ class ComponentSummary:
                 [[p.trial_name, p.experiment_name] for p in component.parents],
             )
         )
+        parts.extend(self.extra)
         return parts
 
     def _repr_html_(self) -> str:

@@ -12,6 +12,8 @@ What each module holds:
 - :mod:`.aws`: clients, retries, the bound on concurrent calls, the TTL cache, call counting,
   errors
 - :mod:`.writer`: :class:`SageMakerWriter`, the tracking API's writes
+- :mod:`.jobs`, :mod:`.job_records`, :mod:`.job_logs`: the training, processing or transform job
+  behind a component (``store.jobs``): its settings, rules, logs, stop and deploy
 """
 
 from __future__ import annotations

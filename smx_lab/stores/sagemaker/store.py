@@ -46,6 +46,7 @@ from .aws import (
     check_retry_mode,
 )
 from .browse import SEARCH_PAGE, Browser, NotedPage, checked_order
+from .jobs import SageMakerJobs
 
 NAMES_PER_SEARCH = 20  # Filters per SearchExpression
 
@@ -145,6 +146,7 @@ class SageMakerStore(Store):
         )
         self.cache_seconds = self.aws.cache.seconds
         self._browser = Browser(self.aws)
+        self.jobs = SageMakerJobs(self)
 
     # -- info ---------------------------------------------------------------------------------
 
