@@ -13,8 +13,14 @@ same data.
    is built through ``MlflowClient.log_batch``; when the build time measured so far projects past
    ``--build-budget`` seconds for a size, that size is built by inserting the same rows into
    MLflow's own tables (its SQLAlchemy models) instead, and the notes say so.
+   The same query as a table of every matching run, sorted by the metric: smx-lab's
+   ``ExperimentAnalytics(...).dataframe()`` (the SageMaker SDK's drop-in, a pandas DataFrame) vs
+   ``MlflowClient.search_runs`` (a list of Run objects) and ``mlflow.search_runs`` (a DataFrame),
+   with every matching run (``max_results`` 10,000, ExperimentAnalytics' own cap).
 2. Metric history: one metric of 100,000 and 1,000,000 points: ``LocalStore.metric_points`` (every
-   raw point) and ``LocalStore.metric_series`` (reduced to 1,000) vs ``get_metric_history``.
+   raw point), ``LocalStore.metric_arrays`` (every point as numpy arrays), the DataFrame
+   ``%smx metrics`` shows (``metric_points_dataframe`` of those arrays) and
+   ``LocalStore.metric_series`` (reduced to 1,000) vs ``get_metric_history``.
 3. Logging: the same points through the tracking API (``Tracker.log_metric``, one call per point)
    vs MLflow's client: ``log_batch`` of 1,000 points per call, and ``log_metric`` per point
    (measured on a sample, MLflow writes each call to the database).
@@ -53,6 +59,8 @@ from harness import (
 PAGE = 100
 MLFLOW_BATCH = 1000  # MLflow's limit of metrics per log_batch call
 SEARCH_GOAL_AT_10K = 10.0
+DATAFRAME_GOAL_AT_10K = 30.0
+EVERY_RUN = 10_000  # ExperimentAnalytics' cap, and as many runs as MLflow's search returns
 
 
 def quiet_mlflow() -> None:
@@ -88,17 +96,116 @@ def our_search(store: Any, query: dict[str, Any]) -> Any:
 
 
 def mlflow_search(client: Any, experiment_id: str, query: dict[str, Any]) -> Any:
+    filter_string, order_by = mlflow_filter(query)
+    return client.search_runs(
+        [experiment_id], filter_string=filter_string, order_by=order_by, max_results=PAGE
+    )
+
+
+def our_dataframe(store: Any, query: dict[str, Any]) -> Any:
+    from smx_lab.analytics import ExperimentAnalytics
+
+    return ExperimentAnalytics(
+        search_expression=query["search_expression"],
+        sort_by=query["sort_by"],
+        sort_order="Descending",
+        store=store,
+    ).dataframe()
+
+
+def mlflow_filter(query: dict[str, Any]) -> tuple[str, list[str]]:
     clauses = [
         f"params.{quoted(name)} = '{parameter_value_text(value)}'"
         for name, value in query["parameters"]
     ]
     clauses.append(f"metrics.{quoted(query['metric'])} > {query['threshold']!r}")
+    return " and ".join(clauses), [f"metrics.{quoted(query['metric'])} DESC"]
+
+
+def mlflow_every_run(client: Any, experiment_id: str, query: dict[str, Any]) -> Any:
+    filter_string, order_by = mlflow_filter(query)
     return client.search_runs(
-        [experiment_id],
-        filter_string=" and ".join(clauses),
-        order_by=[f"metrics.{quoted(query['metric'])} DESC"],
-        max_results=PAGE,
+        [experiment_id], filter_string=filter_string, order_by=order_by, max_results=EVERY_RUN
     )
+
+
+def mlflow_dataframe(client: Any, experiment_id: str, query: dict[str, Any]) -> Any:
+    import mlflow
+
+    filter_string, order_by = mlflow_filter(query)
+    mlflow.set_tracking_uri(client.tracking_uri)
+    return mlflow.search_runs(
+        [experiment_id], filter_string=filter_string, order_by=order_by, max_results=EVERY_RUN
+    )
+
+
+def compare_dataframe(
+    store: Any,
+    client: Any,
+    experiment_id: str,
+    query: dict[str, Any],
+    repeat: int,
+    figures: list[Figure],
+    notes: list[str],
+) -> None:
+    """Every matching run as a table: ExperimentAnalytics' DataFrame vs MLflow's search_runs."""
+    frame = our_dataframe(store, query)
+    runs = mlflow_every_run(client, experiment_id, query)
+    if list(frame["TrialComponentName"]) != [run.info.run_name for run in runs]:
+        notes.append(
+            f"dataframe: the two answers differ (ours {len(frame)}, MLflow {len(runs)} runs)"
+        )
+    our_ms = median(time_calls(partial(our_dataframe, store, query), repeat=repeat))
+    our_cpu_ms = median(cpu_calls(partial(our_dataframe, store, query), repeat=repeat))
+    every = partial(mlflow_every_run, client, experiment_id, query)
+    their_ms = median(time_calls_within(every, repeat=repeat))
+    their_frame_ms = median(
+        time_calls_within(partial(mlflow_dataframe, client, experiment_id, query), repeat=repeat)
+    )
+    label = f"dataframe of {len(frame)} of 10,000 components"
+    extra = {"rows": len(frame), "columns": len(frame.columns)}
+    figures += [
+        Figure(f"{label}: smx-lab ExperimentAnalytics", our_ms, "ms", extra=extra),
+        Figure(f"{label}: smx-lab ExperimentAnalytics, CPU time", our_cpu_ms, "ms"),
+        Figure(f"{label}: MLflow MlflowClient.search_runs", their_ms, "ms"),
+        Figure(f"{label}: MLflow mlflow.search_runs (DataFrame)", their_frame_ms, "ms"),
+        Figure(
+            f"{label}: MLflow search_runs / smx-lab",
+            their_ms / our_ms,
+            "x",
+            stat="ratio of medians",
+            target=DATAFRAME_GOAL_AT_10K,
+            goal=">=",
+        ),
+        Figure(
+            f"{label}: mlflow.search_runs DataFrame / smx-lab",
+            their_frame_ms / our_ms,
+            "x",
+            stat="ratio of medians",
+        ),
+    ]
+    print(
+        f"dataframe: ours {our_ms:.2f} ms (CPU {our_cpu_ms:.2f}), MLflow {their_ms:.1f} ms, "
+        f"mlflow.search_runs {their_frame_ms:.1f} ms",
+        flush=True,
+    )
+    notes.append(
+        "dataframe: the same filters and order, every matching run (max_results 10,000): "
+        "ExperimentAnalytics(search_expression=..., sort_by=..., store=...).dataframe(), a new "
+        "object each call (no cache); both answers name the same runs in the same order "
+        "unless noted"
+    )
+
+
+def cpu_calls(call: Any, *, repeat: int) -> list[float]:
+    """CPU milliseconds of this process for ``repeat`` calls, after one untimed call."""
+    call()
+    timings = []
+    for _ in range(repeat):
+        started = time.process_time()
+        call()
+        timings.append((time.process_time() - started) * 1000.0)
+    return timings
 
 
 def run_rows(component: Any, experiment_id: str, run_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -271,6 +378,8 @@ def compare_search(
                     partial(mlflow_search, client, experiment_id, query), repeat=repeat
                 )
             )
+            if size == 10_000:
+                compare_dataframe(store, client, experiment_id, query, repeat, figures, notes)
         finally:
             store.close()
         label = f"search {size:,} components"
@@ -379,6 +488,14 @@ def log_mlflow_calls(
     return time.perf_counter() - started
 
 
+def history_frame(store: Any, component: str) -> Any:
+    """What ``%smx metrics COMPONENT loss`` shows: every point as a DataFrame, from arrays."""
+    from smx_lab.notebook.frames import metric_points_dataframe
+
+    arrays = store.metric_arrays(component, ["loss"])
+    return metric_points_dataframe(component, arrays, wide=False, metric_names=["loss"])
+
+
 def compare_history(
     point_counts: list[int], repeat: int, budget: float, figures: list[Figure], notes: list[str]
 ) -> None:
@@ -465,6 +582,10 @@ def compare_history(
                 store.metric_series, [SeriesQuery(component, "loss")], max_points=1000
             )
             our_raw_ms = median(time_calls(read_all, repeat=reps))
+            our_arrays_ms = median(
+                time_calls(partial(store.metric_arrays, component, ["loss"]), repeat=reps)
+            )
+            our_frame_ms = median(time_calls(partial(history_frame, store, component), repeat=reps))
             our_reduced_ms = median(time_calls(read_reduced, repeat=reps))
             their_ms = median(
                 time_calls_within(
@@ -474,6 +595,8 @@ def compare_history(
             label = f"history {count:,} points"
             figures += [
                 Figure(f"{label}: smx-lab metric_points (all)", our_raw_ms, "ms"),
+                Figure(f"{label}: smx-lab metric_arrays (all, numpy)", our_arrays_ms, "ms"),
+                Figure(f"{label}: smx-lab %smx metrics DataFrame (all)", our_frame_ms, "ms"),
                 Figure(
                     f"{label}: smx-lab metric_series (1,000)",
                     our_reduced_ms,
@@ -488,6 +611,12 @@ def compare_history(
                     stat="ratio of medians",
                 ),
                 Figure(
+                    f"{label}: MLflow / smx-lab DataFrame of all points",
+                    their_ms / our_frame_ms,
+                    "x",
+                    stat="ratio of medians",
+                ),
+                Figure(
                     f"{label}: MLflow / smx-lab reduced",
                     their_ms / our_reduced_ms,
                     "x",
@@ -495,7 +624,8 @@ def compare_history(
                 ),
             ]
             print(
-                f"history {count}: ours raw {our_raw_ms:.1f} ms, "
+                f"history {count}: ours raw {our_raw_ms:.1f} ms, arrays {our_arrays_ms:.1f} ms, "
+                f"DataFrame {our_frame_ms:.1f} ms, "
                 f"reduced {our_reduced_ms:.1f} ms, MLflow {their_ms:.1f} ms",
                 flush=True,
             )

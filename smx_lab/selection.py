@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import query
+from .columns import ColumnPage, ComponentColumns
 from .errors import ValidationError
 from .model import Page, TrialComponent
 from .names import ENTITY_NAME_MAX
 from .stores.base import SortOrder, Store
-from .stores.collect import PAGE_SIZE, components_by_name
+from .stores.collect import PAGE_SIZE, columns_by_name, components_by_name
 from .vocabulary import TRIAL_COMPONENT
 
 #: The keys of a selection object, in the order their components are listed.
@@ -182,13 +183,7 @@ def _part_batches(
     if selection.components:
         named = components_by_name(store, list(selection.components))
         yield [c for c in named if query.evaluate(search, c)] if search else named
-    scopes: list[dict[str, Any]] = [{"trial_name": trial} for trial in selection.trials]
-    scopes += [{"experiment_name": experiment} for experiment in selection.experiments]
-    if selection.unassigned:
-        scopes.append({"unassigned": True})
-    if not selection.has_scope:
-        scopes.append({})
-    for scope in scopes:
+    for scope in _scopes(selection):
         fetch = _scoped_pages(store, scope, search, **order)
         cursor: str | None = None
         while True:  # page by page, so that a limit stops the fetching
@@ -196,6 +191,70 @@ def _part_batches(
             yield listed.items
             cursor = listed.next_cursor
             if not cursor or not listed.items:
+                break
+
+
+def _scopes(selection: Selection) -> list[dict[str, Any]]:
+    """The scoped listings a selection reads after its named components."""
+    scopes: list[dict[str, Any]] = [{"trial_name": trial} for trial in selection.trials]
+    scopes += [{"experiment_name": experiment} for experiment in selection.experiments]
+    if selection.unassigned:
+        scopes.append({"unassigned": True})
+    if not selection.has_scope:
+        scopes.append({})
+    return scopes
+
+
+def resolve_columns(
+    store: Store,
+    selection: Selection,
+    *,
+    limit: int | None = None,
+    sort_by: str = "CreationTime",
+    sort_order: SortOrder = "Ascending",
+) -> ComponentColumns:
+    """:func:`resolve` as columns: the same components in the same order, read through the
+    store's columnar path (:meth:`~smx_lab.stores.base.Store.search_trial_component_columns`)."""
+    seen: set[str] = set()
+    parts: list[ComponentColumns] = []
+    count = 0
+
+    def room() -> int:  # how many more a page should bring
+        return PAGE_SIZE if limit is None else max(1, min(PAGE_SIZE, limit - count))
+
+    order = {"sort_by": sort_by, "sort_order": sort_order}
+    for batch in _column_batches(store, selection, order, room):
+        keep: list[int] = []
+        for row, name in enumerate(batch.names):
+            if name not in seen and (limit is None or count + len(keep) < limit):
+                seen.add(name)
+                keep.append(row)
+        parts.append(batch if len(keep) == len(batch) else batch.take(keep))
+        count += len(keep)
+        if limit is not None and count >= limit:
+            break
+    return ComponentColumns.concat(parts)
+
+
+def _column_batches(
+    store: Store, selection: Selection, order: dict[str, Any], room: Callable[[], int]
+) -> Iterator[ComponentColumns]:
+    """:func:`_part_batches` as columns. Named components narrowed by a search are records
+    (the search is evaluated on each), turned into columns."""
+    search = selection.search
+    if selection.components and search:
+        named = components_by_name(store, list(selection.components))
+        yield ComponentColumns.from_records(c for c in named if query.evaluate(search, c))
+    elif selection.components:
+        yield columns_by_name(store, list(dict.fromkeys(selection.components)))
+    for scope in _scopes(selection):
+        fetch = _scoped_column_pages(store, scope, search, **order)
+        cursor: str | None = None
+        while True:  # page by page, so that a limit stops the fetching
+            listed = fetch(cursor, room())
+            yield listed.columns
+            cursor = listed.next_cursor
+            if not cursor or not len(listed.columns):
                 break
 
 
@@ -233,6 +292,26 @@ def _scoped_pages(
     expression = scoped_expression(store, scope, search)
     return lambda cursor, limit: store.search(
         TRIAL_COMPONENT, expression, **order, limit=limit, cursor=cursor
+    )
+
+
+def _scoped_column_pages(
+    store: Store,
+    scope: dict[str, Any],
+    search: dict[str, Any] | None,
+    *,
+    sort_by: str,
+    sort_order: SortOrder,
+) -> Callable[[str | None, int], ColumnPage]:
+    """:func:`_scoped_pages` through the store's columnar listing and search."""
+    order: dict[str, Any] = {"sort_by": sort_by, "sort_order": sort_order}
+    if search is None and scope:
+        return lambda cursor, limit: store.list_trial_component_columns(
+            **scope, **order, limit=limit, cursor=cursor
+        )
+    expression = scoped_expression(store, scope, search)
+    return lambda cursor, limit: store.search_trial_component_columns(
+        expression, **order, limit=limit, cursor=cursor
     )
 
 

@@ -13,8 +13,10 @@ Analysis code written for SageMaker runs with only its import changed::
     ).dataframe()
 
 The arguments, the errors and the DataFrame's columns (named and ordered by
-:func:`smx_lab.table.build_table`) are the SageMaker SDK's. The store is the one the server uses
-(as :mod:`smx_lab.stores.factory` configures it) unless one is passed as ``store=``.
+:func:`smx_lab.table.component_table`) are the SageMaker SDK's. The DataFrame is built column by
+column from the store's columnar search (:mod:`smx_lab.columns`), never from a record per row.
+The store is the one the server uses (as :mod:`smx_lab.stores.factory` configures it) unless one
+is passed as ``store=``.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ import os
 from typing import TYPE_CHECKING, Any, get_args
 
 from .. import selection
+from ..columns import ComponentColumns
 from ..errors import ValidationError
-from ..model import TrialComponent
 from ..selection import Selection
 from ..stores.base import SortOrder, Store
 from .frames import components_dataframe
@@ -97,7 +99,7 @@ class ExperimentAnalytics:
         self._sagemaker_session = sagemaker_session
         self._store = store
         self._dataframe: pd.DataFrame | None = None
-        self._trial_components: list[TrialComponent] | None = None
+        self._components: ComponentColumns | None = None
 
     @property
     def name(self) -> str | None:
@@ -114,7 +116,7 @@ class ExperimentAnalytics:
             self.clear_cache()
         if self._dataframe is None:
             self._dataframe = components_dataframe(
-                self._get_trial_components(),
+                self._get_components(),
                 metric_names=self._metric_names,
                 parameter_names=self._parameter_names,
                 input_artifact_names=self._input_artifact_names,
@@ -129,11 +131,11 @@ class ExperimentAnalytics:
     def clear_cache(self) -> None:
         """Forgets fetched data, so the next ``dataframe()`` reads the store again."""
         self._dataframe = None
-        self._trial_components = None
+        self._components = None
 
-    def _get_trial_components(self) -> list[TrialComponent]:
-        if self._trial_components is not None:
-            return self._trial_components
+    def _get_components(self) -> ComponentColumns:
+        if self._components is not None:
+            return self._components
         from ..query import validate_expression
 
         # Checked here as SageMaker's Search would check it, before any store is opened.
@@ -142,7 +144,7 @@ class ExperimentAnalytics:
         )
         store, opened_here = self._open_store()
         try:
-            self._trial_components = selection.resolve(
+            self._components = selection.resolve_columns(
                 store,
                 Selection(search=expression),
                 sort_by=self._sort_by or DEFAULT_SORT_BY,
@@ -152,7 +154,7 @@ class ExperimentAnalytics:
         finally:
             if opened_here:
                 store.close()
-        return self._trial_components
+        return self._components
 
     def _open_store(self) -> tuple[Store, bool]:
         if self._store is not None:

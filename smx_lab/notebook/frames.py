@@ -1,6 +1,6 @@
 """Records as pandas DataFrames: the shapes ``%smx`` and ``ExperimentAnalytics`` answer with.
 
-Trial components take :func:`smx_lab.table.build_table`'s columns (ExperimentAnalytics' own);
+Trial components take :func:`smx_lab.table.component_table`'s columns (ExperimentAnalytics' own);
 experiments, trials and metric points take the columns named here. pandas is imported when a frame
 is built, never when the module is.
 """
@@ -8,8 +8,9 @@ is built, never when the module is.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..columns import ComponentColumns, MetricArrays
 from ..model import Experiment, MetricPoint, Trial, TrialComponent
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ METRIC_POINT_COLUMNS = ("component", "metric", "step", "timestamp", "value")
 
 
 def components_dataframe(
-    components: list[TrialComponent],
+    components: ComponentColumns | list[TrialComponent],
     *,
     metric_names: list[str] | None = None,
     parameter_names: list[str] | None = None,
@@ -43,22 +44,19 @@ def components_dataframe(
     output_artifact_names: list[str] | None = None,
 ) -> pd.DataFrame:
     """Trial components as the DataFrame ``ExperimentAnalytics.dataframe()`` gives (same columns,
-    same order); the magics use it too, so a notebook shows one table shape everywhere."""
-    import pandas as pd
+    same order), built column by column; the magics use it too, so a notebook shows one table
+    shape everywhere. No components: no columns, as the SDK builds its frame from rows alone."""
+    from ..table import component_table
 
-    from ..table import build_table
-
-    columns, rows = build_table(
+    if not isinstance(components, ComponentColumns):
+        components = ComponentColumns.from_records(components)
+    return component_table(
         components,
         metric_names=metric_names,
         parameter_names=parameter_names,
         input_artifact_names=input_artifact_names,
         output_artifact_names=output_artifact_names,
-    )
-    if not components:
-        # The SDK builds its frame from the rows alone, so no components means no columns.
-        return pd.DataFrame()
-    return pd.DataFrame(list(rows), columns=list(columns))
+    ).dataframe()
 
 
 def experiments_dataframe(experiments: Sequence[Experiment]) -> pd.DataFrame:
@@ -96,30 +94,49 @@ def trials_dataframe(trials: Sequence[Trial]) -> pd.DataFrame:
 
 
 def metric_points_dataframe(
-    component: str, points: Sequence[MetricPoint], *, wide: bool, metric_names: list[str]
+    component: str,
+    points: MetricArrays | Sequence[MetricPoint],
+    *,
+    wide: bool,
+    metric_names: list[str],
 ) -> pd.DataFrame:
-    """Every point (component, metric, step, timestamp, value); ``wide``: one column per metric,
-    indexed by step (by timestamp when some point has no step), in ``metric_names``' order."""
+    """Every point (component, metric, step, timestamp, value), built from arrays
+    (:meth:`~smx_lab.stores.base.Store.metric_arrays`); ``wide``: one column per metric, indexed
+    by step (by timestamp when some point has no step), in ``metric_names``' order."""
+    import numpy as np
     import pandas as pd
 
+    arrays = points if isinstance(points, MetricArrays) else MetricArrays.from_points(points)
+    count = len(arrays)
     frame = pd.DataFrame(
         {
-            "component": [component] * len(points),
-            "metric": [p.metric_name for p in points],
-            "step": pd.array([p.step for p in points], dtype="Int64"),
-            "timestamp": timestamps(p.timestamp for p in points),
-            "value": pd.array([p.value for p in points], dtype="float64"),
+            "component": repeated_strings([component], np.zeros(count, dtype=np.intp)),
+            "metric": repeated_strings(arrays.metric_names, arrays.metric),
+            "step": pd.arrays.IntegerArray(arrays.step, ~arrays.has_step),
+            "timestamp": pd.to_datetime(arrays.timestamp, unit="s", utc=True),
+            "value": arrays.value,
         },
         columns=list(METRIC_POINT_COLUMNS),
     )
     if not wide:
         return frame
-    index = "step" if frame["step"].notna().all() else "timestamp"
+    index = "step" if arrays.has_step.all() else "timestamp"
     order = metric_names or list(dict.fromkeys(frame["metric"]))
     wide_frame = frame.pivot_table(index=index, columns="metric", values="value", aggfunc="last")
     wide_frame = wide_frame.reindex(columns=order)
     wide_frame.columns.name = None
     return wide_frame
+
+
+def repeated_strings(strings: Sequence[str], codes: Any) -> Any:
+    """``strings[codes]`` as the column pandas would make of those strings (its ``str`` dtype in
+    pandas 3), built by one ``take`` instead of a million conversions."""
+    import pandas as pd
+
+    if not len(codes):
+        return []  # as pandas infers an empty column
+    dtype = pd.Series(list(strings[:1])).dtype
+    return pd.array(list(strings), dtype=dtype).take(codes)
 
 
 def timestamps(values: Iterable[float | None]) -> pd.Series:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ...columns import ColumnPage
 from ...errors import ValidationError
 from ...model import Experiment, Page, Trial, TrialComponent
 from ...vocabulary import (
@@ -34,6 +35,7 @@ from ...vocabulary import (
     statistic_named,
 )
 from ..base import DEFAULT_PAGE_SIZE, Resource, SortOrder
+from .columns import component_columns
 from .records import EXPERIMENT_SELECT, TRIAL_SELECT, Records
 from .schema import ROW_ALIAS, ROW_TABLE
 from .search import IdSet, compile_search, matching_ids
@@ -160,6 +162,39 @@ class Paging(Records):
         limit: int = DEFAULT_PAGE_SIZE,
         cursor: str | None = None,
     ) -> Page[TrialComponent]:
+        where, params, scope = self._component_scope(
+            trial_name, experiment_name, unassigned, name_contains
+        )
+        return self._page(TRIAL_COMPONENT, where, params, sort_by, sort_order, limit, cursor, scope)
+
+    def list_trial_component_columns(
+        self,
+        *,
+        trial_name: str | None = None,
+        experiment_name: str | None = None,
+        unassigned: bool = False,
+        name_contains: str | None = None,
+        sort_by: str = "CreationTime",
+        sort_order: SortOrder = "Descending",
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> ColumnPage:
+        """:meth:`list_trial_components`' page as columns, read straight from SQL."""
+        where, params, scope = self._component_scope(
+            trial_name, experiment_name, unassigned, name_contains
+        )
+        listing = (where, params, sort_by, sort_order, limit, cursor, scope)
+        page = self._page(TRIAL_COMPONENT, *listing, as_columns=True)
+        return ColumnPage(page.items[0], page.next_cursor, page.total)
+
+    def _component_scope(
+        self,
+        trial_name: str | None,
+        experiment_name: str | None,
+        unassigned: bool,
+        name_contains: str | None,
+    ) -> tuple[str, list[Any], list[Any]]:
+        """The condition, parameters and cursor scope of a listing of trial components."""
         if sum((trial_name is not None, experiment_name is not None, bool(unassigned))) > 1:
             raise ValidationError(
                 "trial_name", "give at most one of trial_name, experiment_name and unassigned"
@@ -189,7 +224,7 @@ class Paging(Records):
                     "WHERE l.trial_component_id = tc.id)"
                 )
                 scope += ["unassigned"]
-        return self._page(TRIAL_COMPONENT, where, params, sort_by, sort_order, limit, cursor, scope)
+        return where, params, scope
 
     def search(
         self,
@@ -201,6 +236,32 @@ class Paging(Records):
         limit: int = DEFAULT_PAGE_SIZE,
         cursor: str | None = None,
     ) -> Page[Any]:
+        return self._search(resource, search_expression, sort_by, sort_order, limit, cursor)
+
+    def search_trial_component_columns(
+        self,
+        search_expression: dict[str, Any] | None = None,
+        *,
+        sort_by: str = "CreationTime",
+        sort_order: SortOrder = "Descending",
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> ColumnPage:
+        """:meth:`search`'s page of trial components as columns, read straight from SQL."""
+        search = (search_expression, sort_by, sort_order, limit, cursor)
+        page = self._search(TRIAL_COMPONENT, *search, as_columns=True)
+        return ColumnPage(page.items[0], page.next_cursor, page.total)
+
+    def _search(
+        self,
+        resource: str,
+        search_expression: dict[str, Any] | None,
+        sort_by: str,
+        sort_order: SortOrder,
+        limit: int,
+        cursor: str | None,
+        as_columns: bool = False,
+    ) -> Page[Any]:
         if resource not in RESOURCES:
             raise ValidationError(
                 "resource", f"must be one of {', '.join(RESOURCES)}", value=resource
@@ -208,17 +269,8 @@ class Paging(Records):
         (where, compiled_params), id_set = compile_search(resource, search_expression)
         params = list(compiled_params)
         scope = ["search", resource, json.dumps(search_expression, sort_keys=True, default=str)]
-        return self._page(
-            resource,
-            f"({where})",
-            params,
-            sort_by,
-            sort_order,
-            limit,
-            cursor,
-            scope,
-            id_set=id_set,
-        )
+        listing = (f"({where})", params, sort_by, sort_order, limit, cursor, scope)
+        return self._page(resource, *listing, id_set=id_set, as_columns=as_columns)
 
     def _page(
         self,
@@ -231,9 +283,11 @@ class Paging(Records):
         cursor: str | None,
         scope: list[Any],
         id_set: IdSet | None = None,
+        as_columns: bool = False,
     ) -> Page[Any]:
         """One page of the rows ``where`` selects, sorted, with the total. ``id_set``, when given,
-        is the same rows as a set of ids, read without reading the rows."""
+        is the same rows as a set of ids, read without reading the rows. ``as_columns``: the
+        page's one item is the trial components as :class:`~smx_lab.columns.ComponentColumns`."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValidationError("limit", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
         if sort_order not in SORT_ORDERS:
@@ -262,7 +316,10 @@ class Paging(Records):
         by_metric = _metric_sort(resource, sort_by)
         with self._read() as db:
             total, ids = _page_ids(db, query, by_metric, id_set)
-            items = self._page_items(db, resource, alias, ids)
+            if as_columns:
+                items: list[Any] = [component_columns(db, ids)]
+            else:
+                items = self._page_items(db, resource, alias, ids)
         next_cursor = (
             _encode_cursor(offset + limit, fingerprint) if offset + limit < total else None
         )
@@ -419,11 +476,16 @@ def _metric_sorted_ids(
     if len(page) == limit:
         return page
     # The page reaches past the components with the metric: the others follow, in id order.
-    having_sql = (
-        "SELECT count(*) FROM metrics sm "  # noqa: S608 - fixed SQL
-        f"WHERE sm.name = ?{among}"
-    )
-    having = db.execute(having_sql, [metric, *among_params]).fetchone()[0]
+    if page:  # the page ends inside the components with the metric: they are all counted
+        having = offset + len(page)
+    else:
+        having_sql = (
+            "SELECT count(*) FROM metrics sm "  # noqa: S608 - fixed SQL
+            f"WHERE sm.name = ?{among}"
+        )
+        having = db.execute(having_sql, [metric, *among_params]).fetchone()[0]
+    if matching is not None and having >= matching.size:
+        return page  # every matching component has the metric: no others to read
     others = db.execute(
         f"SELECT c.id FROM trial_components c WHERE {others_where}"  # noqa: S608 - fixed SQL
         "NOT EXISTS (SELECT 1 FROM metrics m WHERE m.trial_component_id = c.id AND m.name = ?) "

@@ -186,4 +186,19 @@ MIGRATIONS: list[list[str]] = [
         f"CREATE INDEX metrics_by_name_{column} ON metrics(name, {column}, trial_component_id)"
         for column in ("min", "max", "mean", "std_dev", "last", "count")
     ],
+    # version 6: whole histories as arrays. Each batch of a metric's points is also kept packed, in
+    # one block (see :mod:`smx_lab.stores.local.blocks`), so that reading every point of a metric
+    # reads a few BLOBs instead of a row per point. Points written before this version have none.
+    [
+        """CREATE TABLE metric_point_blocks (
+            metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
+            first_seq INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            steps BLOB NOT NULL,
+            has_steps BLOB NOT NULL,
+            timestamps BLOB NOT NULL,
+            point_values BLOB NOT NULL,
+            PRIMARY KEY (metric_id, first_seq)
+        )""",
+    ],
 ]

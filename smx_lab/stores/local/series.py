@@ -17,11 +17,15 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from ...columns import MetricArrays
 from ...errors import NotFound, ValidationError
 from ...model import MetricPoint, Series, SeriesQuery, XAxis
 from ...reduce import bucket_width, check_request
 from ...vocabulary import TRIAL_COMPONENT
 from ..base import DEFAULT_MAX_POINTS
+from .blocks import POINT, read_points
 from .connection import Connected
 from .rollups import AXES
 
@@ -53,6 +57,27 @@ class SeriesReads(Connected):
                 (component_id, None if metric_names is None else 1, json.dumps(metric_names or [])),
             ).fetchall()
         return [MetricPoint(metric_name=r[0], value=r[1], timestamp=r[2], step=r[3]) for r in rows]
+
+    def metric_arrays(self, component: str, metric_names: list[str] | None = None) -> MetricArrays:
+        """:meth:`metric_points` as arrays: each metric's points read from its packed blocks
+        (:mod:`.blocks`), not a row and a MetricPoint per point."""
+        with self._read() as db:
+            component_id = self._id(db, TRIAL_COMPONENT, component)
+            metrics = db.execute(
+                "SELECT id, name, count FROM metrics WHERE trial_component_id = ? "
+                "AND (? IS NULL OR name IN (SELECT value FROM json_each(?))) ORDER BY id",
+                (component_id, None if metric_names is None else 1, json.dumps(metric_names or [])),
+            ).fetchall()
+            parts = [read_points(db, metric_id, count) for metric_id, _, count in metrics]
+        points = np.concatenate(parts) if parts else np.empty(0, dtype=POINT)
+        return MetricArrays(
+            metric_names=[name for _, name, _ in metrics],
+            metric=np.repeat(np.arange(len(parts), dtype=np.int32), [len(p) for p in parts]),
+            step=points["step"],
+            has_step=points["has_step"],
+            timestamp=points["timestamp"],
+            value=points["value"],
+        )
 
     def metric_series(
         self,

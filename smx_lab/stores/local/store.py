@@ -4,11 +4,12 @@
 
 - :mod:`.connection`: checking and opening the file, per-thread connections, transactions;
 - :mod:`.records`: experiment, trial and trial component records from rows;
-- :mod:`.writes`: the :class:`~smx_lab.stores.base.Writer` side, metric points and their rollups
-  (:mod:`.rollups`);
+- :mod:`.writes`: the :class:`~smx_lab.stores.base.Writer` side, metric points, their rollups
+  (:mod:`.rollups`) and their packed blocks (:mod:`.blocks`);
 - :mod:`.paging`: listings and search (:mod:`.search` compiles SearchExpressions to SQL), sort
-  keys and cursors;
-- :mod:`.series`: raw metric points, and series reduced in SQL.
+  keys and cursors; a page of trial components as records or, for tables, as columns read
+  straight from SQL (:mod:`.columns`);
+- :mod:`.series`: raw metric points, whole histories as arrays, and series reduced in SQL.
 
 The schema and its migrations are in :mod:`.schema`.
 """

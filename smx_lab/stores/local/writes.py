@@ -41,8 +41,10 @@ from ...vocabulary import (
     TRIAL,
     TRIAL_COMPONENT,
 )
+from .blocks import append_block
 from .records import Records
 from .rollups import ROLLUP_UPSERT, rollup_rows
+from .schema import ROW_TABLE
 
 #: One metric's points as parallel lists: values, timestamps (seconds), steps (None: no step).
 MetricColumns = tuple[list[Any], list[Any], list[Any]]
@@ -278,6 +280,28 @@ class Writes(Records):
         shutil.copyfile(source, target)
         return target.resolve().as_uri()
 
+    def restore_times(
+        self,
+        resource: str,
+        name: str,
+        *,
+        creation_time: float | None,
+        last_modified_time: float | None,
+        created_by: str | None,
+    ) -> None:
+        """Give a record (a vocabulary resource) the creation and last modification times and
+        the creator another store had: ``smx-lab copy`` keeps its copies' times their source's.
+        A time given as None is left as it is."""
+        with self._write() as db:
+            row_id = self._id(db, resource, name)
+            table = ROW_TABLE[resource]  # one of the schema's three, never user text
+            db.execute(
+                f"UPDATE {table} SET creation_time = coalesce(?, creation_time), "  # noqa: S608
+                "last_modified_time = coalesce(?, last_modified_time), created_by = ? "
+                "WHERE id = ?",
+                (creation_time, last_modified_time, created_by, row_id),
+            )
+
     # ---------------------------------------------------------------- metrics
 
     def log_metrics(self, trial_component_name: str, points: list[MetricPoint]) -> None:
@@ -435,7 +459,7 @@ def _append_points(
     times: np.ndarray,
     steps: list[int | None],
 ) -> None:
-    """Appends one metric's checked points, updating its summary and its rollups."""
+    """Appends one metric's checked points, updating its summary, its rollups and its blocks."""
     row = db.execute(
         "SELECT id, count, min, max, mean, m2 FROM metrics "
         "WHERE trial_component_id = ? AND name = ?",
@@ -471,6 +495,7 @@ def _append_points(
     seq_array = np.arange(first_seq, first_seq + n_b, dtype=np.int64)
     for axis, x in ((0, step_x), (1, times)):
         db.executemany(ROLLUP_UPSERT, rollup_rows(metric_id, axis, x, seq_array, values))
+    append_block(db, metric_id, first_seq, steps, times, values)
 
 
 def _merged_summary(row: Any, values: np.ndarray, times: np.ndarray) -> tuple[Any, ...]:
