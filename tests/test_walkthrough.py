@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime
 import time
+from dataclasses import dataclass
 
 import boto3
+import pandas as pd
 import pytest
 
 # The walk-through's imports, changed from smexperiments / sagemaker to smx_lab:
@@ -44,13 +46,26 @@ def _training_job(trial: Trial, hidden_channels: int, sagemaker_client: object) 
     trial.add_trial_component(job.trial_component)
 
 
-def test_the_seed_walkthrough_runs_with_only_its_imports_changed(
-    monkeypatch: pytest.MonkeyPatch, _isolated_default_store: object
-) -> None:
-    monkeypatch.delenv("SMX_LAB_STORE", raising=False)
+INPUTS = "s3://sagemaker-us-east-1-123456789012/sagemaker/DEMO-pytorch-mnist"
+
+
+@dataclass
+class Walked:
+    """What the walk-through leaves behind, for the tests to check wherever it logged."""
+
+    tracker: Tracker
+    experiment_name: str
+    trial_names: dict[int, str]
+    training: pd.DataFrame
+    lineage: pd.DataFrame
+
+
+def walkthrough() -> Walked:
+    """The walk-through, logging wherever smx-lab is configured to (the embedded store, or an
+    MLflow server with ``SMX_LAB_STORE=mlflow``)."""
     sagemaker_client = boto3.client("sagemaker", region_name="us-east-1")  # made, never called
     sagemaker_session = None
-    inputs = "s3://sagemaker-us-east-1-123456789012/sagemaker/DEMO-pytorch-mnist"
+    inputs = INPUTS
 
     # --- the walk-through's code, unchanged from here ---------------------------------------
     with Tracker.create(
@@ -134,6 +149,25 @@ def test_the_seed_walkthrough_runs_with_only_its_imports_changed(
     )
     lineage = lineage_table.dataframe()
     # --- end of the walk-through -------------------------------------------------------------
+    return Walked(tracker, experiment_name, hidden_channel_trial_name_map, training, lineage)
+
+
+def check_results(walked: Walked) -> None:
+    """What ExperimentAnalytics gives back, whichever store the walk-through logged to."""
+    training, lineage = walked.training, walked.lineage
+    assert list(training["hidden_channels"]) == [10.0, 5.0, 2.0]  # best test:accuracy first
+    assert list(training["test:accuracy - Max"]) == [96.0, 93.5, 92.0]
+    assert list(training["test:accuracy - Count"]) == [2, 2, 2]
+    assert sorted(lineage["DisplayName"]) == ["Preprocessing", "Training"]
+
+
+def test_the_seed_walkthrough_runs_with_only_its_imports_changed(
+    monkeypatch: pytest.MonkeyPatch, _isolated_default_store: object
+) -> None:
+    monkeypatch.delenv("SMX_LAB_STORE", raising=False)
+    walked = walkthrough()
+    tracker, experiment_name = walked.tracker, walked.experiment_name
+    hidden_channel_trial_name_map, inputs = walked.trial_names, INPUTS
 
     store = LocalStore()
     assert [t.trial_component_count for t in store.list_trials(experiment_name).items] == [2, 2, 2]
@@ -147,7 +181,4 @@ def test_the_seed_walkthrough_runs_with_only_its_imports_changed(
         hidden_channel_trial_name_map.values()
     )
 
-    assert list(training["hidden_channels"]) == [10.0, 5.0, 2.0]  # best test:accuracy first
-    assert list(training["test:accuracy - Max"]) == [96.0, 93.5, 92.0]
-    assert list(training["test:accuracy - Count"]) == [2, 2, 2]
-    assert sorted(lineage["DisplayName"]) == ["Preprocessing", "Training"]
+    check_results(walked)

@@ -10,8 +10,10 @@ Code written against SageMaker runs with only its import lines changed::
     trial.add_trial_component(tracker.trial_component)
 
 Where the data goes is decided in one place, :func:`.backend.writer_for`: an explicit ``store=``
-wins; else, when a boto client or session is passed *and* the configured store is SageMaker's
-(``SMX_LAB_STORE=sagemaker``), the SageMaker writer; else the default embedded store
+wins; else, with ``SMX_LAB_STORE=mlflow``, the MLflow writer for MLflow's tracking URI
+(:mod:`smx_lab.stores.mlflow.writer`); else, when a boto client or session is passed *and* the
+configured store is SageMaker's (``SMX_LAB_STORE=sagemaker``), the SageMaker writer; else the
+default embedded store
 (``SMX_LAB_DB`` or the Jupyter data directory). Only :mod:`smx_lab.stores.factory` reads those
 variables. Keyword arguments that only mean something on AWS (``artifact_bucket``,
 ``boto3_session``, ...) are accepted and ignored by the embedded store.

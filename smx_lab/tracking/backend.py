@@ -1,10 +1,11 @@
 """Where tracking data goes, decided in one place: :func:`writer_for`.
 
-An explicit ``store=`` wins; else, when a boto client or a SageMaker session is passed *and* the
-configured store kind (:func:`smx_lab.stores.factory.configured_kind`) is ``sagemaker``, the
-SageMaker writer; else the default embedded store, at
-:func:`smx_lab.stores.factory.default_database_path`. The factory is the only reader of the
-environment; this module never looks at it itself.
+An explicit ``store=`` wins; else, when the configured store kind
+(:func:`smx_lab.stores.factory.configured_kind`) is ``mlflow``, the MLflow writer for MLflow's
+tracking URI (``MLFLOW_TRACKING_URI``); else, when a boto client or a SageMaker session is passed
+*and* the configured kind is ``sagemaker``, the SageMaker writer; else the default embedded store,
+at :func:`smx_lab.stores.factory.default_database_path`. The factory is the only reader of
+smx-lab's environment; this module never looks at it itself.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .. import model as m
 from ..dependencies import require
 from ..stores.base import DEFAULT_PAGE_SIZE, Writer
 from ..stores.factory import configured_kind, default_database_path, open_store
-from ..vocabulary import SortOrder
+from ..vocabulary import MLFLOW_STORE, SAGEMAKER_STORE, SortOrder
 
 
 class Backend(Writer, Protocol):
@@ -76,8 +77,11 @@ def writer_for(
     """The one place that decides where tracking data is written (see the module)."""
     if store is not None:
         return store
+    kind = configured_kind()
+    if kind == MLFLOW_STORE:
+        return _mlflow()
     aws_given = sagemaker_boto_client is not None or sagemaker_session is not None
-    if aws_given and configured_kind() == "sagemaker":
+    if aws_given and kind == SAGEMAKER_STORE:
         return _sagemaker(sagemaker_boto_client, sagemaker_session)
     return default_store()
 
@@ -91,6 +95,23 @@ def default_store() -> Backend:
         if _default is None or not _at(_default, path):
             _default = cast(Backend, open_store("local", path=str(path)))
         return _default
+
+
+_mlflow_writers: dict[str, Backend] = {}
+
+
+def _mlflow() -> Backend:
+    """The MLflow writer of MLflow's configured tracking URI (one per URI, reused)."""
+    require("logging to MLflow", "mlflow")
+    import mlflow
+
+    from ..stores.mlflow.writer import MlflowWriter
+
+    uri = str(mlflow.get_tracking_uri())
+    with _default_lock:
+        if uri not in _mlflow_writers:
+            _mlflow_writers[uri] = cast(Backend, MlflowWriter(tracking_uri=uri))
+        return _mlflow_writers[uri]
 
 
 def _at(store: Any, path: Path) -> bool:
