@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .spec import Picked, chart_spec
+from .spec import Picked, chart_spec, name_labels
 
 
 def bar_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, Any]:
@@ -20,7 +20,13 @@ def bar_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
     )
     if per_component:
         encoding: dict[str, Any] = {
-            "x": {"field": "label", "type": "nominal", "title": "component", "sort": "-y"},
+            "x": {
+                "field": "label",
+                "type": "nominal",
+                "title": "component",
+                "sort": "-y",
+                "axis": name_labels(),
+            },
             "y": picked.encoding("y", "quantitative"),
             "tooltip": picked.tooltip(),
         }
@@ -29,7 +35,7 @@ def bar_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
         encoding = _mean_per_group(picked, y_alias)
         title = f"mean {y_alias} by {picked.alias('x')}"
     if "color" in picked.columns:
-        encoding["color"] = picked.encoding("color")
+        encoding["color"] = picked.color()
         if not per_component:
             encoding["xOffset"] = {"field": "color"}
     body = {"mark": {"type": "bar", "tooltip": True}, "encoding": encoding}

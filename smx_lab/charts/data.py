@@ -126,17 +126,26 @@ def component_label(component: TrialComponent) -> str:
     return component.display_name or component.trial_component_name
 
 
-def unique_labels(named: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """(name, display name) pairs → name → the label a legend shows: the display name, with the
-    name added where two components share a display name (a legend entry must identify one run)."""
-    pairs = list(named)
-    counts: dict[str, int] = {}
-    for _, display_name in pairs:
-        counts[display_name] = counts.get(display_name, 0) + 1
+def unique_labels(
+    named: Iterable[tuple[str, str] | tuple[str, str, str | None]],
+) -> dict[str, str]:
+    """(name, display name[, trial]) → name → the label a legend shows: the display name, and
+    where components share one (every run's "Training"), what tells them apart — their trials,
+    when each has its own (``Training (digits-mlp-64-hidden-units)``), else their names (a legend
+    entry must identify one run)."""
+    entries = [(one[0], one[1], one[2] if len(one) > 2 else None) for one in named]
+    groups: dict[str, list[tuple[str, str | None]]] = {}
+    for name, display_name, trial in entries:
+        groups.setdefault(display_name, []).append((name, trial))
     labels = {}
-    for name, display_name in pairs:
-        clash = counts[display_name] > 1 and display_name != name
-        labels[name] = f"{display_name} ({name})" if clash else display_name
+    for display_name, members in groups.items():
+        trials = [trial for _, trial in members]
+        by_trial = all(trials) and len(set(trials)) == len(members)
+        for name, trial in members:
+            if len(members) == 1 or display_name == name:
+                labels[name] = display_name
+            else:
+                labels[name] = f"{display_name} ({trial if by_trial else name})"
     return labels
 
 

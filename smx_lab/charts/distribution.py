@@ -18,7 +18,7 @@ def histogram_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict
         x = picked.encoding("x", "nominal")
     encoding: dict[str, Any] = {"x": x, "y": count, "tooltip": [x, count]}
     if "color" in picked.columns:
-        encoding["color"] = picked.encoding("color")
+        encoding["color"] = picked.color()
         encoding["tooltip"] = [x, picked.encoding("color"), count]
     body = {"mark": {"type": "bar"}, "encoding": encoding}
     title = f"distribution of {picked.alias('x')}"
@@ -32,9 +32,8 @@ def box_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
     picked.require_numeric("y", "box")
     x = picked.encoding("x", "ordinal" if picked.numeric("x") else "nominal")
     y = {**picked.encoding("y", "quantitative"), "scale": {"zero": False}}
-    points_encoding: dict[str, Any] = {"tooltip": picked.tooltip()}
-    if "color" in picked.columns:
-        points_encoding["color"] = picked.encoding("color")
+    # each component's point in its own color (or its color column's), named in a legend
+    points_encoding: dict[str, Any] = {"tooltip": picked.tooltip(), "color": picked.color()}
     body = {
         "encoding": {"x": x, "y": y},
         "layer": [

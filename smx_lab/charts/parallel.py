@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .data import is_missing, is_number, normalise, parse_column, unique_labels, value_columns
-from .spec import chart_spec, plural
+from .spec import chart_spec, component_color, legend, plural
 
 
 def parallel_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def _axis_positions(raw: list[Any]) -> tuple[list[float], str, str]:
 
 
 def _component_table(rows: list[dict[str, Any]], color_alias: str | None) -> list[dict[str, Any]]:
-    labels = unique_labels((row["name"], row["display_name"]) for row in rows)
+    labels = unique_labels((row["name"], row["display_name"], row.get("trial")) for row in rows)
     table = []
     for row in rows:
         entry = {
@@ -141,13 +141,11 @@ def _body(
 
 def _color(table: list[dict[str, Any]], color_alias: str | None) -> dict[str, Any]:
     if color_alias is None:
-        return {"field": "label", "type": "nominal", "title": "component"}
-    numeric = bool(table) and all(is_number(entry["color"]) for entry in table)
-    return {
-        "field": "color",
-        "type": "quantitative" if numeric else "nominal",
-        "title": color_alias,
-    }
+        return component_color(table)
+    if bool(table) and all(is_number(entry["color"]) for entry in table):
+        return {"field": "color", "type": "quantitative", "title": color_alias}
+    entries = len({str(entry["color"]) for entry in table})
+    return {"field": "color", "type": "nominal", "title": color_alias, "legend": legend(entries)}
 
 
 def _tooltip() -> list[dict[str, Any]]:

@@ -12,6 +12,13 @@ from .data import is_missing, is_numeric_column, outlier_free_domain, parse_colu
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 DEFAULT_WIDTH = 480
 DEFAULT_HEIGHT = 300
+#: A legend label longer than this keeps its start and its end around an ellipsis: run names
+#: differ at both ends (``digits-mlp-64-…-epochs-12``), so neither end alone tells them apart.
+LEGEND_LABEL_CHARACTERS = 40
+#: Past this many entries a legend moves under the chart, in columns, instead of towering beside
+#: it; Vega lists the first 30 entries of any legend and says how many more there are.
+LEGEND_COLUMN_ENTRIES = 12
+LEGEND_COLUMNS = 2
 
 
 def chart_spec(
@@ -57,6 +64,38 @@ def y_scale(request: dict[str, Any], values: list[float]) -> dict[str, Any]:
     return scale
 
 
+def name_labels() -> dict[str, Any]:
+    """Label properties of a legend or an axis of names: a name longer than
+    :data:`LEGEND_LABEL_CHARACTERS` keeps its start and its end around "…"."""
+    keep = (LEGEND_LABEL_CHARACTERS - 1) // 2
+    return {
+        "labelExpr": (
+            f"length(datum.label) > {LEGEND_LABEL_CHARACTERS}"
+            f" ? slice(datum.label, 0, {keep}) + '…' + slice(datum.label, -{keep})"
+            " : datum.label"
+        ),
+        # room for the kept characters, so that Vega does not cut the end off as well
+        "labelLimit": 8 * LEGEND_LABEL_CHARACTERS,
+    }
+
+
+def legend(entries: int) -> dict[str, Any]:
+    """A legend of names (a nominal color) that stays readable for any number of ``entries``:
+    long names lose their middle to "…" (the panel shows the whole name on hover, the marks'
+    tooltips name the component), and many entries flow in columns under the chart."""
+    shown = name_labels()
+    if entries > LEGEND_COLUMN_ENTRIES:
+        shown.update({"orient": "bottom", "direction": "vertical", "columns": LEGEND_COLUMNS})
+    return shown
+
+
+def component_color(values: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The color of a chart colored by component: each component's unique label, with a legend
+    that names them."""
+    entries = len({row["label"] for row in values})
+    return {"field": "label", "type": "nominal", "title": "component", "legend": legend(entries)}
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -72,7 +111,7 @@ class Picked:
         self.columns = {
             field: parse_column(request[field], statistic) for field in fields if field in request
         }
-        labels = unique_labels((row["name"], row["display_name"]) for row in rows)
+        labels = unique_labels((row["name"], row["display_name"], row.get("trial")) for row in rows)
         self.values: list[dict[str, Any]] = []
         self.dropped: list[str] = []
         for row in rows:
@@ -107,6 +146,17 @@ class Picked:
     def encoding(self, field: str, channel_type: str | None = None) -> dict[str, Any]:
         kind = channel_type or ("quantitative" if self.numeric(field) else "nominal")
         return {"field": field, "type": kind, "title": self.alias(field)}
+
+    def color(self) -> dict[str, Any]:
+        """The color channel: the requested column (a readable legend when it names things),
+        else each component with its own color and a legend that names it."""
+        if "color" not in self.columns:
+            return component_color(self.values)
+        encoding = self.encoding("color")
+        if encoding["type"] == "nominal":
+            entries = len({str(row["color"]) for row in self.values})
+            encoding["legend"] = legend(entries)
+        return encoding
 
     def tooltip(self) -> list[dict[str, Any]]:
         tips = [

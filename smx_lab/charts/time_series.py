@@ -10,7 +10,7 @@ from typing import Any
 from ..model import Series, TrialComponent
 from .data import component_label, exponential_moving_average, trial_text, unique_labels
 from .request import normalise_request
-from .spec import chart_spec, plural, y_scale
+from .spec import chart_spec, legend, plural, y_scale
 
 #: Wheel-zoom and drag-pan on x; the panel re-requests the visible x range so detail appears.
 ZOOM_PARAM: dict[str, Any] = {
@@ -60,7 +60,7 @@ def build_time_series_chart(
                 "from": {"data": {"values": table}, "key": "key", "fields": SERIES_FIELDS},
             }
         ],
-        **_time_series_body(request, values, y_title, several_metrics),
+        **_time_series_body(request, values, y_title, several_metrics, len(table)),
     }
     meta = _meta(series, components, missing_components, dropped_points, x_axis, y_title)
     default_title = f"{', '.join(metrics) or 'metrics'} by {_X_TITLES[x_axis]}"
@@ -92,7 +92,9 @@ def _points_and_table(
     smoothing = float(request.get("smoothing", 0.0))
     log_y = bool(request.get("log_y"))
     by_name = {component.trial_component_name: component for component in components}
-    labels = unique_labels((c.trial_component_name, component_label(c)) for c in components)
+    labels = unique_labels(
+        (c.trial_component_name, component_label(c), trial_text(c)) for c in components
+    )
     values: list[dict[str, Any]] = []
     table: list[dict[str, Any]] = []
     dropped_points = 0
@@ -178,7 +180,11 @@ def _meta(
 
 
 def _time_series_body(
-    request: dict[str, Any], values: list[dict[str, Any]], y_title: str, several_metrics: bool
+    request: dict[str, Any],
+    values: list[dict[str, Any]],
+    y_title: str,
+    several_metrics: bool,
+    series_count: int,
 ) -> dict[str, Any]:
     x_axis = request["x_axis"]
     smoothing = bool(request.get("smoothing"))
@@ -194,8 +200,7 @@ def _time_series_body(
         "field": "series",
         "type": "nominal",
         "title": "component · metric" if several_metrics else "component",
-        # "display name · metric" is longer than Vega's default legend label limit
-        "legend": {"labelLimit": 320},
+        "legend": legend(series_count),
     }
     tooltip = _tooltip(x["type"], x_axis, smoothing)
 

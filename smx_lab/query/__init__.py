@@ -64,7 +64,7 @@ from .properties import (
     describe_property,
     filter_property,
 )
-from .text import REQUEST_FIELDS, compile_request, compile_text
+from .text import REQUEST_FIELDS, compile_request, compile_text, searchable_resources
 from .validate import (
     MAX_ELEMENTS,
     MAX_LIST_MEMBERS,
@@ -108,6 +108,7 @@ __all__ = [
     "parse_query",
     "parse_time",
     "resource_of",
+    "searchable_resources",
     "tokenize",
     "validate_condition",
     "validate_expression",

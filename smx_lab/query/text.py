@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import bounds
 from ..errors import QueryError, SmxError, ValidationError
-from ..vocabulary import TRIAL_COMPONENT
+from ..vocabulary import RESOURCES, TRIAL_COMPONENT
 from .parse import is_plain_text, parse_query
 from .properties import OWN_NAME, check_resource
 from .validate import MAX_VALUE_LENGTH, validate_expression
@@ -54,6 +54,22 @@ def compile_text(
     except SmxError as error:
         _name_field(error, field)
         raise
+
+
+def searchable_resources(text: str | None) -> list[str]:
+    """The resources (in SageMaker's order: Experiment, ExperimentTrial, ExperimentTrialComponent)
+    that ``text`` is a valid query of, read by :func:`compile_text`: blank text and plain words
+    search every resource; ``metrics.acc.max > 0.9`` only trial components; text that no resource
+    takes, none. What a caller does with text about another resource (the panel at Home lists the
+    trial components a component query finds) is the caller's choice."""
+    resources = []
+    for resource in RESOURCES:
+        try:
+            compile_text(text, resource)
+        except SmxError:
+            continue
+        resources.append(resource)
+    return resources
 
 
 def compile_request(

@@ -129,6 +129,16 @@ const DEMO = ['mnist', 'cifar10', 'fashion-mnist'].map(name =>
   experiment(name)
 );
 
+/**
+ * Matches the name cell of a row by its whole text: a long name is drawn as a head and a tail
+ * (a middle ellipsis), so a name's text is not one text node, and a tail may equal another name.
+ */
+function named(name: string) {
+  return (_: string, element: Element | null): boolean =>
+    !!element?.classList.contains('smx-Table-cell-name') &&
+    element.textContent === name;
+}
+
 function rowNames(): string[] {
   return Array.from(
     document.querySelectorAll<HTMLElement>('.smx-Table-row[data-name]')
@@ -138,14 +148,14 @@ function rowNames(): string[] {
 describe('Experiments browser', () => {
   it('lists the experiments of the store at Home', async () => {
     renderBrowser(storeRoute(DEMO));
-    expect(await screen.findByText('cifar10')).toBeTruthy();
+    expect(await screen.findByText(named('cifar10'))).toBeTruthy();
     expect(rowNames()).toEqual(['mnist', 'cifar10', 'fashion-mnist']);
     expect(screen.getByText('Unassigned trial components')).toBeTruthy();
   });
 
   it('narrows the experiments as the user types a name', async () => {
     const { requests } = renderBrowser(storeRoute(DEMO));
-    await screen.findByText('cifar10');
+    await screen.findByText(named('cifar10'));
     fireEvent.change(screen.getByPlaceholderText('Search'), {
       target: { value: 'mnist' }
     });
@@ -195,7 +205,7 @@ describe('Experiments browser', () => {
       }
       return storeRoute(DEMO)(request);
     });
-    await screen.findByText('cifar10');
+    await screen.findByText(named('cifar10'));
     fireEvent.change(screen.getByPlaceholderText('Search'), {
       target: { value: text }
     });
@@ -221,7 +231,7 @@ describe('Experiments browser', () => {
 
   it('says when nothing matches a search, rather than that the store is empty', async () => {
     renderBrowser(storeRoute(DEMO));
-    await screen.findByText('cifar10');
+    await screen.findByText(named('cifar10'));
     fireEvent.change(screen.getByPlaceholderText('Search'), {
       target: { value: 'zzz' }
     });
@@ -246,31 +256,31 @@ describe('Experiments browser', () => {
     ).toBeTruthy();
     down = false;
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
-    expect(await screen.findByText('mnist')).toBeTruthy();
+    expect(await screen.findByText(named('mnist'))).toBeTruthy();
   });
 
   it('drills into an experiment on double-click and back Home by the breadcrumb', async () => {
     const { location } = renderBrowser(storeRoute(DEMO));
-    fireEvent.doubleClick(await screen.findByText('mnist'));
-    expect(await screen.findByText('cnn-1')).toBeTruthy();
+    fireEvent.doubleClick(await screen.findByText(named('mnist')));
+    expect(await screen.findByText(named('cnn-1'))).toBeTruthy();
     expect(location.current).toEqual({ level: 'trials', experiment: 'mnist' });
     const crumbs = screen.getByRole('navigation', { name: 'Location' });
     expect(crumbs.textContent).toBe('Home›mnist');
     fireEvent.click(within(crumbs).getByRole('button', { name: 'Home' }));
-    expect(await screen.findByText('cifar10')).toBeTruthy();
+    expect(await screen.findByText(named('cifar10'))).toBeTruthy();
   });
 
   it('shows the columns of each level', async () => {
     renderBrowser(storeRoute(DEMO));
-    await screen.findByText('mnist');
+    await screen.findByText(named('mnist'));
     const headers = () =>
       screen.getAllByRole('columnheader').map(header => header.textContent);
     expect(headers()).toEqual(['Name', 'Last modified▼']);
-    fireEvent.doubleClick(screen.getByText('mnist'));
-    await screen.findByText('cnn-1');
+    fireEvent.doubleClick(screen.getByText(named('mnist')));
+    await screen.findByText(named('cnn-1'));
     expect(headers()).toEqual(['Name', 'Trial components', 'Last modified▼']);
-    fireEvent.doubleClick(screen.getByText('cnn-1'));
-    await screen.findByText('cnn-1-training');
+    fireEvent.doubleClick(screen.getByText(named('cnn-1')));
+    await screen.findByText(named('cnn-1-training'));
     expect(headers()).toEqual(['Name', 'Status', 'Created', 'Last modified▼']);
   });
 
@@ -283,7 +293,7 @@ describe('Experiments browser', () => {
         trial: 'cnn-1'
       };
     });
-    await screen.findByText('cnn-1-training');
+    await screen.findByText(named('cnn-1-training'));
     const body = screen.getByTestId('smx-table-body');
     fireEvent.keyDown(body, { key: 'ArrowDown' });
     fireEvent.keyDown(body, { key: 'Enter' });
@@ -295,21 +305,23 @@ describe('Experiments browser', () => {
     act(() => {
       location.current = { level: 'trials', experiment: 'mnist' };
     });
-    await screen.findByText('cnn-1');
+    await screen.findByText(named('cnn-1'));
     fireEvent.keyDown(screen.getByTestId('smx-table-body'), {
       key: 'Backspace'
     });
     expect(location.current).toEqual({ level: 'experiments' });
-    expect(await screen.findByText('cifar10')).toBeTruthy();
+    expect(await screen.findByText(named('cifar10'))).toBeTruthy();
   });
 
   it('selects several rows with Ctrl+click and Shift+arrows', async () => {
     const { selection } = renderBrowser(storeRoute(DEMO));
-    fireEvent.click(await screen.findByText('mnist'));
-    fireEvent.click(screen.getByText('fashion-mnist'), { ctrlKey: true });
+    fireEvent.click(await screen.findByText(named('mnist')));
+    fireEvent.click(screen.getByText(named('fashion-mnist')), {
+      ctrlKey: true
+    });
     expect(selection.rows.map(r => r.name)).toEqual(['mnist', 'fashion-mnist']);
     const body = screen.getByTestId('smx-table-body');
-    fireEvent.click(screen.getByText('mnist'));
+    fireEvent.click(screen.getByText(named('mnist')));
     fireEvent.keyDown(body, { key: 'ArrowDown', shiftKey: true });
     expect(selection.rows.map(r => r.name)).toEqual(['mnist', 'cifar10']);
     await waitFor(() =>
@@ -321,7 +333,7 @@ describe('Experiments browser', () => {
 
   it('sorts by a column when its header is clicked, toggling the order', async () => {
     const { requests } = renderBrowser(storeRoute(DEMO));
-    await screen.findByText('mnist');
+    await screen.findByText(named('mnist'));
     const lastSort = () => {
       const last = requests.filter(r => r.path === 'experiments').pop()!;
       return [last.query.get('sort'), last.query.get('order')];
@@ -355,7 +367,7 @@ describe('Experiments browser', () => {
 
   it('loads again from the server when a refresh is requested', async () => {
     const { requests, refreshFromOutside } = renderBrowser(storeRoute(DEMO));
-    await screen.findByText('mnist');
+    await screen.findByText(named('mnist'));
     const before = requests.filter(r => r.path === 'experiments').length;
     act(() => refreshFromOutside());
     await waitFor(() =>
@@ -370,7 +382,7 @@ describe('Experiments browser', () => {
       experiment(`exp-${String(i).padStart(5, '0')}`)
     );
     renderBrowser(storeRoute(many));
-    await screen.findByText('exp-00000');
+    await screen.findByText(named('exp-00000'));
     expect(
       document.querySelectorAll('.smx-Table-row').length
     ).toBeLessThanOrEqual(100);
@@ -378,7 +390,7 @@ describe('Experiments browser', () => {
     body.scrollTop = many.length * ROW_HEIGHT - VIEWPORT;
     fireEvent.scroll(body);
     expect(
-      await screen.findByText('exp-09999', {}, { timeout: 5000 })
+      await screen.findByText(named('exp-09999'), {}, { timeout: 5000 })
     ).toBeTruthy();
     expect(
       document.querySelectorAll('.smx-Table-row').length
@@ -389,14 +401,21 @@ describe('Experiments browser', () => {
   it('shows a display name made of HTML as text', async () => {
     const html = '<img src=x onerror=alert(1)>';
     renderBrowser(storeRoute([experiment('safe-name', html)]));
-    const cell = await screen.findByText(html);
+    // A long name is drawn as a head and a tail (a middle ellipsis), both text.
+    const cell = await waitFor(() => {
+      const found = document.querySelector(
+        '[data-name="safe-name"] .smx-Table-cell-name'
+      );
+      expect(found).not.toBeNull();
+      return found as Element;
+    });
     expect(cell.textContent).toBe(html);
     expect(document.querySelector('img')).toBeNull();
   });
 
   it('loads again from the server on its Refresh button, keeping the rows in view', async () => {
     const { requests } = renderBrowser(storeRoute(DEMO));
-    await screen.findByText('mnist');
+    await screen.findByText(named('mnist'));
     const before = requests.filter(r => r.path === 'experiments').length;
     fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     await waitFor(() =>
@@ -409,9 +428,9 @@ describe('Experiments browser', () => {
 
   it('counts the rows and the selection in its footer', async () => {
     renderBrowser(storeRoute(DEMO));
-    fireEvent.click(await screen.findByText('mnist'));
+    fireEvent.click(await screen.findByText(named('mnist')));
     expect(screen.getByText('3 rows')).toBeTruthy();
-    fireEvent.click(screen.getByText('cifar10'), { ctrlKey: true });
+    fireEvent.click(screen.getByText(named('cifar10')), { ctrlKey: true });
     await waitFor(() =>
       expect(document.querySelector('.smx-Browser-footer')?.textContent).toBe(
         '2 selected · 3 rows'
@@ -421,7 +440,7 @@ describe('Experiments browser', () => {
 
   it('puts its texts through the translator', async () => {
     renderBrowser(storeRoute(DEMO), bracketing);
-    await screen.findByText('cifar10');
+    await screen.findByText(named('cifar10'));
     expect(screen.getByPlaceholderText('⟨Search⟩')).toBeTruthy();
     expect(screen.getByRole('button', { name: '⟨Refresh⟩' })).toBeTruthy();
     expect(

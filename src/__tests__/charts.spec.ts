@@ -15,7 +15,13 @@ import {
   zoomRange
 } from '../charts/usermeta';
 import { TrialComponentListModel } from '../compare/listModel';
-import { CHART_TYPES, RUNS, RUNS_SELECTION, tableOf } from './compareFixtures';
+import {
+  CHART_TYPES,
+  component,
+  RUNS,
+  RUNS_SELECTION,
+  tableOf
+} from './compareFixtures';
 
 function loaded(): TrialComponentListModel {
   const model = new TrialComponentListModel();
@@ -56,20 +62,21 @@ describe('chart pickers', () => {
   it('offer every chartable column, a metric once per statistic, named as the table names them', () => {
     const options = columnOptions(loaded());
     const labels = options.map(o => o.label);
+    // In the list's order: what tells the runs apart first.
     expect(labels).toEqual([
-      'TrialComponentName',
       'DisplayName',
-      'Status',
       'lr',
-      'optimizer',
       'accuracy - Min',
       'accuracy - Max',
       'accuracy - Avg',
       'accuracy - StdDev',
       'accuracy - Last',
       'accuracy - Count',
+      'optimizer',
+      'TrialComponentName',
       'Trials',
-      'Experiments'
+      'Experiments',
+      'Status'
     ]);
     const byLabel = Object.fromEntries(options.map(o => [o.label, o]));
     expect(byLabel['lr']).toEqual({
@@ -324,5 +331,93 @@ describe('what a spec tells the chart', () => {
       '0,Run a,a,"t, 1",10,1',
       '1,Run b,b,t2,0,2'
     ]);
+  });
+});
+
+describe('what "Add chart" starts with', () => {
+  /** The demo's optimizer grid: a shared metadata component and runs of model × optimizer × epochs. */
+  function grid(): TrialComponentListModel {
+    const metadata = {
+      ...component('metadata', 0, 'sgd', [0.5]),
+      Parameters: {
+        learning_rate: { NumberValue: 0.01 },
+        random_state: { NumberValue: 0 },
+        epochs: { StringValue: '5,10' }
+      },
+      Metrics: []
+    };
+    const runs = [5, 10].flatMap(epochs =>
+      ['sgd', 'adam'].map((optimizer, index) => ({
+        ...component(`${optimizer}-${epochs}`, 0.01, optimizer, [
+          0.5,
+          0.8 + epochs / 100 + index / 100
+        ]),
+        Parameters: {
+          epochs: { NumberValue: epochs },
+          optimizer: { StringValue: optimizer },
+          seed: { NumberValue: 0 }
+        }
+      }))
+    );
+    const model = new TrialComponentListModel();
+    model.setTable(tableOf([metadata, ...runs]), {
+      experiments: ['grid']
+    });
+    return model;
+  }
+
+  it('draws the metric against a parameter that differs among the components that have it, never the metadata', () => {
+    const properties = defaultProperties(grid(), CHART_TYPES);
+    expect(properties).toMatchObject({
+      chartType: 'scatter',
+      dataType: 'summary',
+      // epochs differs among the runs (5, 10); learning_rate is the metadata's alone.
+      x: 'parameters.epochs',
+      y: 'metrics.accuracy.last',
+      color: 'parameters.optimizer',
+      metric: 'accuracy'
+    });
+  });
+
+  it('takes the metric the list is sorted by, at its aggregation', () => {
+    const model = grid();
+    model.setAggregation('accuracy', 'Max');
+    model.toggleSort('metric:accuracy');
+    expect(defaultProperties(model, CHART_TYPES).y).toBe(
+      'metrics.accuracy.max'
+    );
+  });
+
+  it('colors by component (a legend names them) when no other parameter names things', () => {
+    const properties = defaultProperties(loaded(), CHART_TYPES);
+    expect(properties.x).toBe('parameters.lr');
+    expect(properties.color).toBe('');
+  });
+
+  it('draws a bar per component when no parameter differs', () => {
+    const same = RUNS.map(run => ({
+      ...run,
+      Parameters: { optimizer: { StringValue: 'sgd' } }
+    }));
+    const model = new TrialComponentListModel();
+    model.setTable(tableOf(same), RUNS_SELECTION);
+    expect(defaultProperties(model, CHART_TYPES)).toMatchObject({
+      chartType: 'bar',
+      x: '',
+      y: 'metrics.accuracy.last'
+    });
+  });
+
+  it('draws the distribution of a differing parameter when there is no metric', () => {
+    const model = new TrialComponentListModel();
+    model.setTable(
+      tableOf(RUNS.map(run => ({ ...run, Metrics: [] }))),
+      RUNS_SELECTION
+    );
+    expect(defaultProperties(model, CHART_TYPES)).toMatchObject({
+      chartType: 'histogram',
+      x: 'parameters.lr',
+      y: ''
+    });
   });
 });

@@ -14,15 +14,23 @@ import { ChartCard } from '../charts/ChartCard';
 import { defaultProperties } from '../charts/chartRequest';
 import { ChartsWidget } from '../charts/widget';
 import { TrialComponentListModel } from '../compare/listModel';
+import { ListLoader } from '../compare/loader';
 import {
   bracketing,
   CHART_TYPES,
+  compareServer,
   RUNS,
+  RUNS_ROWS,
   RUNS_SELECTION,
   SPEC,
   tableOf
 } from './compareFixtures';
-import { fakeServer, IAnswer, IRecordedRequest } from './fakeServer';
+import {
+  fakeServer,
+  IAnswer,
+  IFakeServer,
+  IRecordedRequest
+} from './fakeServer';
 
 // jsdom has no canvas: vega measures text without one (it estimates), as it does in Node.
 beforeAll(() => {
@@ -36,6 +44,44 @@ function loaded(): TrialComponentListModel {
   model.setTable(tableOf(RUNS), RUNS_SELECTION);
   model.setAggregation('accuracy', 'Max');
   return model;
+}
+
+/** A chart tab over the runs' list, loaded from `server` (the compare routes by default). */
+async function chartTab(
+  options: {
+    server?: IFakeServer;
+    chartTypes?: IChartTypeDescription[];
+    translator?: ITranslator;
+  } = {}
+): Promise<{ widget: ChartsWidget; server: IFakeServer }> {
+  const server = options.server ?? compareServer(RUNS);
+  const loader = new ListLoader(server.client, RUNS_ROWS);
+  await loader.ready;
+  const widget = new ChartsWidget({
+    client: server.client,
+    loader,
+    listState: () => ({
+      version: 1,
+      id: 'list-1',
+      selection: RUNS_ROWS,
+      hiddenCategories: [],
+      hiddenColumns: [],
+      aggregation: {},
+      sort: null,
+      differingOnly: false,
+      query: ''
+    }),
+    chartTypes: options.chartTypes ?? CHART_TYPES,
+    chartPoints: 500,
+    title: 'Charts: mnist',
+    translator: options.translator
+  });
+  return { widget, server };
+}
+
+/** The chart requests a server was sent. */
+function chartRequests(server: IFakeServer): IRecordedRequest[] {
+  return server.requests.filter(request => request.path === 'chart');
 }
 
 function renderCard(
@@ -268,14 +314,7 @@ describe("a chart in the user's language", () => {
   });
 
   it('gives its translator to the chart tab and its cards', async () => {
-    const widget = new ChartsWidget({
-      client: fakeServer(() => ({ body: SPEC })).client,
-      model: loaded(),
-      chartTypes: CHART_TYPES,
-      chartPoints: 500,
-      title: 'Charts: mnist',
-      translator: bracketing
-    });
+    const { widget } = await chartTab({ translator: bracketing });
     await act(async () => {
       Widget.attach(widget, document.body);
       widget.addChart();
@@ -289,12 +328,8 @@ describe("a chart in the user's language", () => {
     ).toBeTruthy();
     act(() => widget.dispose());
 
-    const empty = new ChartsWidget({
-      client: fakeServer(() => ({ body: SPEC })).client,
-      model: loaded(),
+    const { widget: empty } = await chartTab({
       chartTypes: [],
-      chartPoints: 500,
-      title: 'Charts: mnist',
       translator: bracketing
     });
     await act(async () => {
@@ -309,14 +344,7 @@ describe("a chart in the user's language", () => {
 
 describe('the chart tab', () => {
   it('holds several charts, each with its own properties pane', async () => {
-    const server = fakeServer(() => ({ body: SPEC }));
-    const widget = new ChartsWidget({
-      client: server.client,
-      model: loaded(),
-      chartTypes: CHART_TYPES,
-      chartPoints: 500,
-      title: 'Charts: mnist'
-    });
+    const { widget } = await chartTab();
     await act(async () => {
       Widget.attach(widget, document.body);
       widget.addChart();
@@ -332,47 +360,33 @@ describe('the chart tab', () => {
   });
 
   it("asks for the list's selection, narrowed by its query filter, and again when it changes", async () => {
-    const server = fakeServer(() => ({ body: SPEC }));
-    const model = loaded();
-    const widget = new ChartsWidget({
-      client: server.client,
-      model,
-      chartTypes: CHART_TYPES,
-      chartPoints: 500,
-      title: 'Charts: mnist'
-    });
+    const { widget, server } = await chartTab();
     await act(async () => {
       Widget.attach(widget, document.body);
       widget.addChart();
     });
     await screen.findByRole('figure');
-    expect(server.requests[0].body.selection).toEqual({
+    expect(chartRequests(server)[0].body.selection).toEqual({
       components: ['a', 'b', 'c']
     });
     act(() =>
-      model.setFilter('parameters.lr > 0.005', tableOf(RUNS.slice(0, 2)))
+      widget.model.setFilter('parameters.lr > 0.005', tableOf(RUNS.slice(0, 2)))
     );
     await waitFor(() =>
-      expect(
-        server.requests[server.requests.length - 1].body.selection
-      ).toEqual({
+      expect(chartRequests(server).pop()?.body.selection).toEqual({
         components: ['a', 'b', 'c'],
         search: { query: 'parameters.lr > 0.005' }
       })
     );
-    expect(server.requests.every(r => !('components' in r.body))).toBe(true);
+    expect(chartRequests(server).every(r => !('components' in r.body))).toBe(
+      true
+    );
     expect(screen.getByText('2 trial components')).toBeTruthy();
     act(() => widget.dispose());
   });
 
   it('says so when the server describes no chart types', async () => {
-    const widget = new ChartsWidget({
-      client: fakeServer(() => ({ body: SPEC })).client,
-      model: loaded(),
-      chartTypes: [],
-      chartPoints: 500,
-      title: 'Charts: mnist'
-    });
+    const { widget } = await chartTab({ chartTypes: [] });
     await act(async () => {
       Widget.attach(widget, document.body);
       widget.addChart();
@@ -381,6 +395,26 @@ describe('the chart tab', () => {
       'no chart types'
     );
     expect(screen.queryByRole('complementary')).toBeNull();
+    act(() => widget.dispose());
+  });
+
+  it('keeps the properties of each chart in its state, as the user changes them', async () => {
+    const { widget } = await chartTab();
+    const saves = jest.fn();
+    widget.stateChanged.connect(saves);
+    await act(async () => {
+      Widget.attach(widget, document.body);
+      widget.addChart();
+    });
+    await waitFor(() => expect(widget.charts).toHaveLength(1));
+    const card = await screen.findByRole('region', { name: 'Chart 1' });
+    fireEvent.change(
+      within(card).getByRole('combobox', { name: 'Chart type' }),
+      { target: { value: 'bar' } }
+    );
+    expect(widget.state().charts[0].chartType).toBe('bar');
+    expect(widget.state().list.id).toBe('list-1');
+    expect(saves).toHaveBeenCalled();
     act(() => widget.dispose());
   });
 });

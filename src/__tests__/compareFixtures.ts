@@ -21,6 +21,7 @@ import {
   IRecordedRequest,
   selectComponents
 } from './fakeServer';
+import { ISelectedRow } from '../model';
 import { bracketing } from './translator';
 export { bracketing };
 
@@ -186,6 +187,12 @@ export const RUNS = [
 /** The selection of the runs, as the list of their names sends it. */
 export const RUNS_SELECTION: ISelection = { components: ['a', 'b', 'c'] };
 
+/** The runs as the sidebar's selected rows. */
+export const RUNS_ROWS: ISelectedRow[] = ['a', 'b', 'c'].map(name => ({
+  kind: 'TrialComponent',
+  name
+}));
+
 /** The server's seven chart types, as `GET info` describes them. */
 export const CHART_TYPES: IChartTypeDescription[] = [
   {
@@ -310,6 +317,32 @@ export function compareServer(
             'invalid_query',
             `unknown property in '${search.query}'`
           );
+        }
+        // As the server: a named experiment or trial that no component has is a 404 naming it.
+        const unknown = (
+          [
+            ['Experiment', 'experiments', 'ExperimentName'],
+            ['Trial', 'trials', 'TrialName']
+          ] as const
+        ).flatMap(([kind, part, key]) =>
+          (request.body.selection?.[part] ?? [])
+            .filter(
+              (name: string) =>
+                !components.some(c => c.Parents.some(p => p[key] === name))
+            )
+            .map((name: string) => ({ kind, name }))
+        );
+        if (unknown.length) {
+          const [{ kind, name }] = unknown;
+          return {
+            status: 404,
+            body: {
+              error: 'not_found',
+              message: `${kind} '${name}' does not exist`,
+              kind,
+              name
+            }
+          };
         }
         const selected = selectComponents(
           components,

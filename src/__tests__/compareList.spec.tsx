@@ -12,7 +12,8 @@ import { Widget } from '@lumino/widgets';
 import React from 'react';
 import { ITable, ITrialComponent } from '../api';
 import { TrialComponentListModel } from '../compare/listModel';
-import { ListView } from '../compare/ListView';
+import { columnWidth, ListView } from '../compare/ListView';
+import { formatCompactTime, formatTime } from '../format';
 import { notebookSnippet } from '../compare/snippet';
 import { TrialComponentList } from '../compare/widget';
 import { ISelectedRow } from '../model';
@@ -265,6 +266,49 @@ describe('the trial component list', () => {
     expect(notebookSnippet(list)).toContain(
       '# rows sorted by Created (Ascending)'
     );
+  });
+
+  it('keeps status and times compact, each time whole on hover', () => {
+    renderList(model());
+    const created = document.querySelector(
+      '[data-name="a"] [data-column="record:CreationTime"]'
+    ) as HTMLElement;
+    expect(created.textContent).toBe(formatCompactTime('2026-01-02T03:04:05Z'));
+    expect(created.getAttribute('title')).toBe(
+      formatTime('2026-01-02T03:04:05Z')
+    );
+    const width = (id: string) =>
+      parseFloat(
+        (
+          document.querySelector(
+            `[role="columnheader"][data-column="${id}"]`
+          ) as HTMLElement
+        ).style.width
+      );
+    expect(width('record:Status')).toBeLessThan(width('metric:accuracy'));
+    expect(width('record:CreationTime')).toBeLessThan(width('metric:accuracy'));
+    expect(columnWidth({ kind: 'time' } as any)).toBeLessThan(
+      columnWidth({ kind: 'name' } as any)
+    );
+  });
+
+  it('offers Save view… only where views can be kept', () => {
+    const save = jest.fn();
+    const { unmount } = render(
+      <ListView
+        model={model()}
+        filter={async () => tableOf([])}
+        onExportCsv={jest.fn()}
+        onCopyCode={jest.fn()}
+        onAddChart={jest.fn()}
+        onSaveView={save}
+      />
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Save view…' }));
+    expect(save).toHaveBeenCalled();
+    unmount();
+    renderList(model());
+    expect(screen.queryByRole('button', { name: 'Save view…' })).toBeNull();
   });
 
   it('keeps the DOM small for 5,000 components × 300 columns', () => {

@@ -1,5 +1,9 @@
 import { ITrialComponent } from '../api';
-import { chartColumn, listColumns } from '../compare/columns';
+import {
+  chartColumn,
+  differingParameters,
+  listColumns
+} from '../compare/columns';
 import { TrialComponentListModel } from '../compare/listModel';
 import { inValues, notebookSnippet } from '../compare/snippet';
 import { component, RUNS, tableOf } from './compareFixtures';
@@ -95,15 +99,59 @@ describe('trial component list columns', () => {
     });
   });
 
-  it('shows Status, Created and Last modified from the rows, after the display name', () => {
+  it('opens with what tells the runs apart first: the differing parameters and the metrics, then the rest', () => {
     const model = loaded();
-    const [a] = model.rows;
-    expect(model.columns.slice(1, 5).map(c => c.label)).toEqual([
+    expect(model.columns.map(c => c.label)).toEqual([
       'DisplayName',
+      'lr',
+      'accuracy',
+      'optimizer',
+      'TrialComponentName',
+      'Trials',
+      'Experiments',
       'Status',
       'Created',
-      'Last modified'
+      'Last modified',
+      'train - MediaType',
+      'train - Value',
+      'model - MediaType',
+      'model - Value'
     ]);
+  });
+
+  it('counts a parameter as differing only among the components that have it', () => {
+    // A shared metadata component has a parameter the runs lack, and a text value for theirs.
+    const metadata: ITrialComponent = {
+      ...component('meta', 0, 'sgd', [0.1]),
+      Parameters: {
+        learning_rate: { NumberValue: 0.01 },
+        epochs: { StringValue: '5,10' }
+      },
+      Metrics: []
+    };
+    const runs = RUNS.map((run, index) => ({
+      ...run,
+      Parameters: { ...run.Parameters, epochs: { NumberValue: 5 * index } }
+    }));
+    const model = loaded([metadata, ...runs]);
+    const order = model.columns.map(c => c.label);
+    expect(order.slice(0, 4)).toEqual([
+      'DisplayName',
+      'epochs',
+      'lr',
+      'accuracy'
+    ]);
+    expect(order.indexOf('learning_rate')).toBeGreaterThan(
+      order.indexOf('accuracy')
+    );
+    expect(
+      differingParameters(model.columns, model.table.rows).map(c => c.label)
+    ).toEqual(['epochs', 'lr']);
+  });
+
+  it('shows Status, Created and Last modified from the rows', () => {
+    const model = loaded();
+    const [a] = model.rows;
     expect(model.value(a, column(model, 'record:Status'))).toBe('Completed');
     expect(model.value(a, column(model, 'record:CreationTime'))).toBe(
       '2026-01-02T03:04:05Z'

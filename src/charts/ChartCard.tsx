@@ -48,6 +48,8 @@ export interface IChartCardProps {
   chartPoints: number;
   themeVersion: number;
   onRemove: () => void;
+  /** Told each change of the chart's properties (the tab saves them). */
+  onChange?: (properties: IChartProperties) => void;
   translator?: ITranslator;
 }
 
@@ -119,8 +121,10 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
   );
 
   const update = (change: Partial<IChartProperties>) => {
+    const changed = { ...properties, ...change };
     setXRange(null);
-    setProperties({ ...properties, ...change });
+    setProperties(changed);
+    props.onChange?.(changed);
   };
   const exportImage = async (type: 'png' | 'svg') => {
     if (view.current) {

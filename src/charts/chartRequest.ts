@@ -16,6 +16,7 @@ import {
 import {
   chartColumn,
   columnTitle,
+  differingParameters,
   IListColumn,
   statisticsOf
 } from '../compare/columns';
@@ -170,31 +171,73 @@ export function metricNames(model: TrialComponentListModel): string[] {
   );
 }
 
+/** Whether a table cell holds a value (the server writes null where a component has none). */
+function present(value: unknown): boolean {
+  return value !== null && value !== undefined && value !== '';
+}
+
+/** The metric column the list is sorted by, if it is sorted by a metric. */
+function sortedMetric(model: TrialComponentListModel): IListColumn | undefined {
+  const sort = model.sort;
+  const column = sort && model.columns.find(c => c.id === sort.columnId);
+  return column?.metric !== undefined ? column : undefined;
+}
+
+/** A chart type the server draws: the one wanted, else the server's first. */
+function drawable(
+  chartTypes: readonly IChartTypeDescription[],
+  wanted: ChartType
+): IChartTypeDescription | undefined {
+  return describe(chartTypes, wanted) ?? chartTypes[0];
+}
+
 /**
- * What "Add chart" starts with: a scatter (or the server's first chart type) of the first numeric
- * parameter against the first metric at the list's aggregation for it.
+ * What "Add chart" starts with, so that a new chart is never empty when the rows shown have
+ * something to draw. Its y is the metric the list is sorted by (else the list's first metric), at
+ * the list's aggregation; its x the first parameter that differs among the components that have
+ * that metric (a number first), and its color another such parameter naming things, else each
+ * component in its own color. Without such a parameter, a bar per component of the metric;
+ * without a metric, the distribution of the first differing parameter.
  */
 export function defaultProperties(
   model: TrialComponentListModel,
   chartTypes: readonly IChartTypeDescription[]
 ): IChartProperties {
-  const options = columnOptions(model);
-  const parameter = options.find(
-    option => option.numeric && option.value.startsWith('parameters.')
-  );
-  const metric = model.columns.find(column => column.metric !== undefined);
+  const rows = model.table.rows;
+  const metric =
+    sortedMetric(model) ??
+    model.columns.find(column => column.metric !== undefined);
   const statistic: SummaryStatistic = metric?.metric
     ? model.aggregation(metric.metric)
     : 'Last';
-  const y = metric ? (chartColumn(metric, statistic) as string) : '';
-  const chart = describe(chartTypes, 'scatter') ?? chartTypes[0];
+  const metricColumn = metric?.statistics?.[statistic];
+  // The components a chart of the metric draws: those that have it.
+  const drawn = metricColumn
+    ? rows.filter(row => present(row[metricColumn]))
+    : rows;
+  const differing = differingParameters(model.columns, drawn);
+  const numeric = differing.filter(column =>
+    drawn.every(
+      row =>
+        !present(row[column.tableColumn as string]) ||
+        typeof row[column.tableColumn as string] === 'number'
+    )
+  );
+  const naming = differing.filter(column => !numeric.includes(column));
+  const x = numeric[0] ?? naming[0];
+  const color = naming.find(column => column !== x);
+  const chart = drawable(
+    chartTypes,
+    metric ? (x ? 'scatter' : 'bar') : x ? 'histogram' : 'scatter'
+  );
   const dataTypes = dataTypesOf(chart);
+  const options = metric || x ? [] : columnOptions(model);
   return {
     chartType: chart?.chart_type ?? 'scatter',
     dataType: dataTypes.includes('summary') ? 'summary' : dataTypes[0],
-    x: parameter?.value ?? options[0]?.value ?? '',
-    y,
-    color: '',
+    x: x ? (chartColumn(x) as string) : (options[0]?.value ?? ''),
+    y: metric ? (chartColumn(metric, statistic) as string) : '',
+    color: color ? (chartColumn(color) as string) : '',
     metric: metric?.metric ?? '',
     xAxis: 'step',
     smoothing: 0,

@@ -10,9 +10,14 @@ import {
 } from '@jupyterlab/translation';
 import { UseSignal } from '@jupyterlab/ui-components';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import React, { useMemo, useRef, useState } from 'react';
+import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ITable, SummaryStatistic } from '../api';
-import { formatNumber, statisticLabel } from '../format';
+import {
+  formatCompactTime,
+  formatNumber,
+  formatTime,
+  statisticLabel
+} from '../format';
 import {
   CATEGORIES,
   categoryLabel,
@@ -26,6 +31,30 @@ export const LIST_ROW_HEIGHT = 28;
 export const LIST_COLUMN_WIDTH = 170;
 export const PINNED_COLUMN_WIDTH = 240;
 
+/**
+ * A column's width: names, status and times compact (a time in few characters; every cell whole
+ * on hover), a metric wide enough for its aggregation beside its name.
+ */
+export function columnWidth(column: IListColumn): number {
+  switch (column.kind) {
+    case 'status':
+      return 100;
+    case 'time':
+      return 112;
+    case 'parameter':
+      return 140;
+    case 'metric':
+      return 180;
+    case 'name':
+    case 'trials':
+    case 'experiments':
+    case 'source':
+      return 150;
+    default:
+      return LIST_COLUMN_WIDTH;
+  }
+}
+
 export interface IListViewProps {
   model: TrialComponentListModel;
   /**
@@ -36,6 +65,8 @@ export interface IListViewProps {
   onExportCsv: () => void;
   onCopyCode: () => void;
   onAddChart: () => void;
+  /** Saves the list as a named view; no button without it. */
+  onSaveView?: () => void;
   translator?: ITranslator;
 }
 
@@ -168,6 +199,11 @@ function ListToolbar(
         <button className="jp-mod-styled" onClick={props.onCopyCode}>
           {trans.__('Copy as notebook code')}
         </button>
+        {props.onSaveView && (
+          <button className="jp-mod-styled" onClick={props.onSaveView}>
+            {trans.__('Save view…')}
+          </button>
+        )}
         <button
           className="jp-mod-styled jp-mod-accept"
           onClick={props.onAddChart}
@@ -345,10 +381,14 @@ function cellText(value: unknown, column: IListColumn): string {
     return value.join(', ');
   }
   if (column.kind === 'time') {
-    const date = new Date(String(value));
-    return isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+    return formatCompactTime(String(value));
   }
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** A cell's tooltip: the whole value (a time with its date, seconds and year). */
+function cellTitle(value: unknown, text: string, column: IListColumn): string {
+  return column.kind === 'time' && value ? formatTime(String(value)) : text;
 }
 
 function HeaderCell(props: {
@@ -415,16 +455,19 @@ function Grid(props: {
     horizontal: true,
     count: scrolled.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => LIST_COLUMN_WIDTH,
+    estimateSize: index => columnWidth(scrolled[index]),
     overscan: 3
   });
+  // Widths are per column: hiding or showing one moves every width after it.
+  const columnKey = scrolled.map(column => column.id).join('\n');
+  useLayoutEffect(() => columnVirtualizer.measure(), [columnKey]);
   const virtualColumns = columnVirtualizer.getVirtualItems();
   const width = PINNED_COLUMN_WIDTH + columnVirtualizer.getTotalSize();
   const height = LIST_ROW_HEIGHT + rowVirtualizer.getTotalSize();
-  const cellStyle = (start: number): React.CSSProperties => ({
+  const cellStyle = (start: number, size: number): React.CSSProperties => ({
     position: 'absolute',
     left: PINNED_COLUMN_WIDTH + start,
-    width: LIST_COLUMN_WIDTH
+    width: size
   });
   return (
     <div
@@ -455,7 +498,7 @@ function Grid(props: {
               key={scrolled[item.index].id}
               model={model}
               column={scrolled[item.index]}
-              style={cellStyle(item.start)}
+              style={cellStyle(item.start, item.size)}
               trans={trans}
             />
           ))}
@@ -471,7 +514,7 @@ function Grid(props: {
             pinned={pinned}
             cells={virtualColumns.map(column => ({
               column: scrolled[column.index],
-              style: cellStyle(column.start)
+              style: cellStyle(column.start, column.size)
             }))}
           />
         ))}
@@ -518,7 +561,7 @@ function GridRow(props: {
             className={`smx-CompareList-cell${typeof value === 'number' ? ' smx-u-number' : ''}`}
             style={style}
             data-column={column.id}
-            title={text}
+            title={cellTitle(value, text, column)}
           >
             {text}
           </div>

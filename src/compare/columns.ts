@@ -226,3 +226,80 @@ export function chartColumn(
       return null;
   }
 }
+
+/** Whether a table cell holds a value (the server writes null where a component has none). */
+function hasValue(value: unknown): boolean {
+  return value !== null && value !== undefined && value !== '';
+}
+
+/**
+ * The parameter columns whose values differ among the rows that have them: a parameter that only
+ * some rows have, with one value among them (a shared metadata component's), tells no run apart.
+ */
+export function differingParameters(
+  columns: readonly IListColumn[],
+  rows: readonly Record<string, unknown>[]
+): IListColumn[] {
+  return columns.filter(column => {
+    if (column.parameter === undefined || column.tableColumn === undefined) {
+      return false;
+    }
+    const name = column.tableColumn;
+    const values = new Set<string>();
+    for (const row of rows) {
+      if (hasValue(row[name])) {
+        values.add(JSON.stringify(row[name]));
+        if (values.size > 1) {
+          return true;
+        }
+      }
+    }
+    return false;
+  });
+}
+
+/**
+ * Where a column stands in a new list: what tells the runs apart first (the name, the parameters
+ * that differ, the metrics), then the parameters every run shares, then the names of the run, its
+ * trials and experiments, its status and times, and last its source and artifacts.
+ */
+function placeOf(column: IListColumn, differing: ReadonlySet<string>): number {
+  switch (column.kind) {
+    case 'display_name':
+      return 0;
+    case 'parameter':
+      return differing.has(column.id) ? 1 : 3;
+    case 'metric':
+      return 2;
+    case 'name':
+    case 'trials':
+    case 'experiments':
+      return 4;
+    case 'status':
+    case 'time':
+      return 5;
+    default:
+      return 6;
+  }
+}
+
+/**
+ * The list's columns in the order a new list shows them (see `placeOf`), each group in the
+ * table's order; `rows` say which parameters differ.
+ */
+export function defaultOrder(
+  columns: readonly IListColumn[],
+  rows: readonly Record<string, unknown>[]
+): IListColumn[] {
+  const differing = new Set(
+    differingParameters(columns, rows).map(column => column.id)
+  );
+  return columns
+    .map((column, index) => ({ column, index }))
+    .sort(
+      (a, b) =>
+        placeOf(a.column, differing) - placeOf(b.column, differing) ||
+        a.index - b.index
+    )
+    .map(item => item.column);
+}

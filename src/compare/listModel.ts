@@ -14,12 +14,14 @@ import {
 } from '../api';
 import {
   ColumnCategory,
+  defaultOrder,
   IListColumn,
   listColumns,
   NAME_COLUMN
 } from './columns';
 import { toCsv } from './csv';
 import { narrowed } from './selection';
+import { IListView } from './state';
 
 export interface IListSort {
   columnId: string;
@@ -176,6 +178,31 @@ export class TrialComponentListModel {
     this.invalidate();
   }
 
+  /** What the Table properties and the toolbar chose: kept across reloads and in named views. */
+  get view(): IListView {
+    return {
+      hiddenCategories: [...this._hiddenCategories],
+      hiddenColumns: [...this._hiddenColumns],
+      aggregation: Object.fromEntries(this._aggregation),
+      sort: this._sort ? { ...this._sort } : null,
+      differingOnly: this._differingOnly,
+      query: this._query
+    };
+  }
+
+  /**
+   * Chooses as a saved view did (but its query filter, which the list asks the server for and
+   * sets with `setFilter`); columns it names that the table lacks are kept for when it has them.
+   */
+  applyView(view: IListView): void {
+    this._hiddenCategories = new Set(view.hiddenCategories);
+    this._hiddenColumns = new Set(view.hiddenColumns);
+    this._aggregation = new Map(Object.entries(view.aggregation));
+    this._sort = view.sort ? { ...view.sort } : null;
+    this._differingOnly = view.differingOnly;
+    this.invalidate();
+  }
+
   /** The value a cell shows: a metric's at its aggregation, otherwise the row's. */
   value(row: IListRow, column: IListColumn): unknown {
     if (column.metric !== undefined) {
@@ -271,7 +298,8 @@ export class TrialComponentListModel {
         ...this._filtered.columns.filter(name => !listed.has(name))
       );
     }
-    this._columns = listColumns(descriptors);
+    // The order of the selection's rows: a filter narrows the rows, the columns stay put.
+    this._columns = defaultOrder(listColumns(descriptors), this._table.rows);
     this._csvColumns = csvColumns;
     this._nameColumn =
       descriptors.find(d => d.kind === 'name')?.name ?? NAME_COLUMN;

@@ -1,20 +1,25 @@
 /**
- * The trial component list's main-area widget: asks the server for the `table` of what was
- * selected in the sidebar (one request; the server gathers the components), and wires the list's
- * actions (query filter, exports, Add chart).
+ * The trial component list's main-area widget: its ListLoader asks the server for the `table` of
+ * what was selected in the sidebar (one request; the server gathers the components), and the
+ * widget wires the list's actions (query filter, exports, Add chart, Save view). Its state (the
+ * selection and the list's view) comes back after a reload and goes into named views.
  */
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { ISignal, Signal } from '@lumino/signaling';
 import React from 'react';
-import { ApiError, ISelection, ITable } from '../api';
+import { ISelection } from '../api';
 import { ISelectedRow } from '../model';
 import { ErrorState, LoadingState } from '../states';
 import type { ISmxLabClient } from '../tokens';
 import { downloadText } from './csv';
-import { EMPTY_TABLE, TrialComponentListModel } from './listModel';
+import { ListLoader } from './loader';
+import { TrialComponentListModel } from './listModel';
 import { ListView } from './ListView';
-import { isEmptySelection, narrowed, selectionOf } from './selection';
+import { MissingNote } from './MissingNote';
+import { selectionOf } from './selection';
 import { notebookSnippet } from './snippet';
+import { IListState, newStateId, readListView, STATE_VERSION } from './state';
 
 export interface ITrialComponentListOptions {
   client: ISmxLabClient;
@@ -23,72 +28,120 @@ export interface ITrialComponentListOptions {
   copy: (text: string) => void;
   /** Opens a chart tab on this list's components and columns. */
   addChart: (model: TrialComponentListModel) => void;
+  /** Saves the list (and its charts) as a named view; no button without it. */
+  saveView?: () => void;
+  /** The state of a list saved earlier (a reload, a named view): its id and its view. */
+  restored?: IListState;
   translator?: ITranslator;
 }
 
-let counter = 0;
-
 export class TrialComponentList extends ReactWidget {
-  readonly model = new TrialComponentListModel();
+  readonly loader: ListLoader;
+  /** Stable across reloads: the restorer's name for this list, and its chart tab's link to it. */
+  readonly stateId: string;
   /** The server's selection of the sidebar's rows: named as selected, never expanded here. */
   readonly tableSelection: ISelection;
-  private _state: 'loading' | 'ready' | ApiError = 'loading';
-  private _ready: Promise<void>;
   private _translator: ITranslator;
+  private _stateChanged = new Signal<this, void>(this);
 
   constructor(private readonly options: ITrialComponentListOptions) {
     super();
     this._translator = options.translator ?? nullTranslator;
-    this.id = `smx-lab-compare-${++counter}`;
+    this.stateId = options.restored?.id ?? newStateId('list');
+    this.id = `smx-lab-compare-${this.stateId}`;
     this.addClass('smx-CompareListWidget');
-    this.title.label = listTitle(options.selection, this._translator);
+    this.title.label =
+      options.restored?.title ?? listTitle(options.selection, this._translator);
     this.title.caption = options.selection.map(row => row.name).join(', ');
     this.title.closable = true;
     this.tableSelection = selectionOf(options.selection);
-    this._ready = this.load();
+    this.loader = new ListLoader(
+      options.client,
+      options.selection,
+      options.restored ?? null
+    );
+    this.loader.changed.connect(this.onLoaderChanged, this);
+    this.model.changed.connect(this.onModelChanged, this);
+  }
+
+  get model(): TrialComponentListModel {
+    return this.loader.model;
   }
 
   /** Settles once the table is loaded (or failed). */
   get ready(): Promise<void> {
-    return this._ready;
+    return this.loader.ready;
   }
 
   get selection(): ISelectedRow[] {
     return this.options.selection;
   }
 
-  /** One `table` request for the whole selection. */
-  async load(): Promise<void> {
-    const selection = this.tableSelection;
-    this._state = 'loading';
-    this.update();
-    try {
-      const table = isEmptySelection(selection)
-        ? EMPTY_TABLE
-        : await this.options.client.table({ selection });
-      this.model.setTable(table, selection);
-      this._state = 'ready';
-    } catch (reason) {
-      this._state =
-        reason instanceof ApiError
-          ? reason
-          : new ApiError(0, { error: 'client', message: String(reason) });
-    }
-    this.update();
+  /** Emits when what `state()` answers changes. */
+  get stateChanged(): ISignal<this, void> {
+    return this._stateChanged;
   }
 
-  /** The table of the selection narrowed by a typed query: one request, the server searches. */
-  private filter(query: string): Promise<ITable> {
-    return this.options.client.table({
-      selection: narrowed(this.tableSelection, query)
-    });
+  /**
+   * What comes back after a reload: the selection as selected (a part the store lacks now may be
+   * back with another store) and the list's view. Fields of a newer panel are carried along.
+   */
+  state(): IListState {
+    // Until the table is there, the model holds no view yet: the saved one stands.
+    const view =
+      this.loader.status === 'ready'
+        ? this.model.view
+        : readListView(this.options.restored ?? {});
+    return {
+      ...this.options.restored,
+      version: STATE_VERSION,
+      id: this.stateId,
+      selection: this.options.selection,
+      ...view
+    };
+  }
+
+  /** Loads the table again. */
+  load(): Promise<void> {
+    return this.loader.reload();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.loader.changed.disconnect(this.onLoaderChanged, this);
+    this.model.changed.disconnect(this.onModelChanged, this);
+    super.dispose();
+  }
+
+  private onLoaderChanged(): void {
+    this.update();
+    // Loaded: the view as applied (a filter the server refuses now is dropped) is the state.
+    if (this.loader.status === 'ready') {
+      this._stateChanged.emit();
+    }
+  }
+
+  private onModelChanged(): void {
+    // Only a loaded list's choices are the user's; loading sets the model from the saved state.
+    if (this.loader.status === 'ready') {
+      this._stateChanged.emit();
+    }
   }
 
   protected render(): JSX.Element {
-    const state = this._state;
+    const { status, missing } = this.loader;
     const translator = this._translator;
-    if (state === 'loading') {
-      const trans = translator.load('smx_lab');
+    const trans = translator.load('smx_lab');
+    const note = missing.length ? (
+      <MissingNote
+        missing={missing}
+        gone={status === 'gone'}
+        translator={translator}
+      />
+    ) : null;
+    if (status === 'loading') {
       return (
         <LoadingState
           what={trans.__('trial components')}
@@ -96,26 +149,33 @@ export class TrialComponentList extends ReactWidget {
         />
       );
     }
-    if (state instanceof ApiError) {
+    if (status === 'gone') {
+      return <div className="smx-CompareList-frame">{note}</div>;
+    }
+    if (status !== 'ready') {
       return (
         <ErrorState
-          error={state}
+          error={status}
           onRetry={() => void this.load()}
           translator={translator}
         />
       );
     }
     return (
-      <ListView
-        model={this.model}
-        filter={query => this.filter(query)}
-        onExportCsv={() =>
-          downloadText(this.model.toCsv(), 'trial-components.csv')
-        }
-        onCopyCode={() => this.options.copy(notebookSnippet(this.model))}
-        onAddChart={() => this.options.addChart(this.model)}
-        translator={translator}
-      />
+      <div className="smx-CompareList-frame">
+        {note}
+        <ListView
+          model={this.model}
+          filter={query => this.loader.filter(query)}
+          onExportCsv={() =>
+            downloadText(this.model.toCsv(), 'trial-components.csv')
+          }
+          onCopyCode={() => this.options.copy(notebookSnippet(this.model))}
+          onAddChart={() => this.options.addChart(this.model)}
+          onSaveView={this.options.saveView}
+          translator={translator}
+        />
+      </div>
     );
   }
 }

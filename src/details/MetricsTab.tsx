@@ -48,30 +48,52 @@ export function MetricsTab(props: IMetricsTabProps): JSX.Element {
   }
   return (
     <div className="smx-MetricsTab">
-      <table className="smx-Details-table smx-MetricsTable">
-        <thead>
-          <tr>
-            <th scope="col">{trans.__('Metric')}</th>
-            {SUMMARY_STATISTICS.map(statistic => (
-              <th scope="col" key={statistic} className="smx-u-number">
-                {statisticLabel(statistic, trans)}
+      {/* A table where it fits; in a narrow main area a block per metric (style/base.css).
+          The roles are explicit: a table laid out as a grid keeps them. */}
+      <div className="smx-MetricsTab-summary">
+        <table className="smx-Details-table smx-MetricsTable" role="table">
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">
+                {trans.__('Metric')}
               </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {metrics.map(metric => (
-            <tr key={metric.MetricName} data-metric={metric.MetricName}>
-              <td>{metric.MetricName}</td>
               {SUMMARY_STATISTICS.map(statistic => (
-                <td key={statistic} className="smx-u-number">
-                  {formatNumber(metric[statistic])}
-                </td>
+                <th
+                  scope="col"
+                  role="columnheader"
+                  key={statistic}
+                  className="smx-u-number"
+                >
+                  {statisticLabel(statistic, trans)}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody role="rowgroup">
+            {metrics.map(metric => (
+              <tr
+                key={metric.MetricName}
+                role="row"
+                data-metric={metric.MetricName}
+              >
+                <td role="cell" className="smx-MetricsTable-name">
+                  {metric.MetricName}
+                </td>
+                {SUMMARY_STATISTICS.map(statistic => (
+                  <td
+                    key={statistic}
+                    role="cell"
+                    className="smx-u-number"
+                    data-label={statisticLabel(statistic, trans)}
+                  >
+                    {formatNumber(metric[statistic])}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <div className="smx-MetricsTab-chartsHeader">
         <h3 className="smx-Details-sectionTitle">{trans.__('Charts')}</h3>
         <div

@@ -6,6 +6,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import React, { useEffect, useRef, useState } from 'react';
 import type { View } from 'vega';
 import { VegaLiteSpec } from '../api';
+import { withLegendTooltips } from './legendTooltips';
 import { vegaThemeConfig } from './theme';
 
 export interface IVegaChartProps {
@@ -41,6 +42,8 @@ export function VegaChart(props: IVegaChartProps): JSX.Element {
             editor: false
           },
           config: vegaThemeConfig() as any,
+          // A legend's shortened names show whole on hover.
+          patch: spec => withLegendTooltips(spec),
           // vega-tooltip's default sanitizer escapes HTML: names in tooltips stay text.
           renderer: 'svg'
         })

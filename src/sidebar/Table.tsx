@@ -17,7 +17,7 @@ import React, {
 } from 'react';
 import { SortOrder } from '../api';
 import { SelectionModel } from '../model';
-import { columnsFor, IColumn, IRow } from './columns';
+import { columnsFor, ellipsisParts, IColumn, IRow } from './columns';
 import { StatusBadge } from '../StatusBadge';
 
 /** Row height in pixels; fixed so the scroll height is known before rows load. */
@@ -346,12 +346,31 @@ function Row(props: IRowProps): JSX.Element {
               message={row.statusMessage}
               translator={translator}
             />
+          ) : column.middleEllipsis ? (
+            <MiddleEllipsis text={column.text(row)} />
           ) : (
             column.text(row)
           )}
         </div>
       ))}
     </div>
+  );
+}
+
+/**
+ * A name that keeps its start and its end when the cell is too narrow: the head is cut with "…",
+ * the tail always shows (see `ellipsisParts`); the cell's tooltip has it whole.
+ */
+function MiddleEllipsis(props: { text: string }): JSX.Element {
+  const [head, tail] = ellipsisParts(props.text);
+  if (!tail) {
+    return <>{head}</>;
+  }
+  return (
+    <span className="smx-MiddleEllipsis">
+      <span className="smx-MiddleEllipsis-head">{head}</span>
+      <span className="smx-MiddleEllipsis-tail">{tail}</span>
+    </span>
   );
 }
 

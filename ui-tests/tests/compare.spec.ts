@@ -171,7 +171,7 @@ test.describe('Compare', () => {
     await expect(card).toBeVisible();
     await chooseIn(card, 'X', 'min_child_weight');
     await chooseIn(card, 'Y', 'validation:auc - Max');
-    await expect(card.locator('svg .mark-symbol path')).toHaveCount(3, {
+    await expect(card.locator('svg .mark-symbol.role-mark path')).toHaveCount(3, {
       timeout: 30000
     });
 
