@@ -20,25 +20,37 @@ import type {
   IArtifact,
   IChartTypeDescription,
   IColumnDescriptor,
+  IDeployment,
+  IDeployRequest,
+  IEndpoint,
   IErrorBody,
   IExperiment,
   IInfo,
+  IJob,
+  IJobLogs,
+  IJobRule,
+  ILogEvent,
   IMetricsRequest,
   IMetricsResponse,
   IMetricSummary,
   IParameterValue,
   IParent,
   ISearchRequest,
+  ISearchResources,
   ISelection,
   ISeries,
   ISource,
   IStatus,
+  IStatusTransition,
+  IStopJobRequest,
   ITag,
   ITrial,
   ITrialComponent,
   IUserContext,
+  JobType,
   PrimaryStatus,
   Resource,
+  RuleEvaluationStatus,
   SummaryStatistic,
   XAxis
 } from './api/types';
@@ -97,11 +109,35 @@ export type {
   IMetricsRequest,
   IMetricsResponse,
   ISearchRequest,
+  ISearchResources,
   ISelection,
   ISeries,
   Resource,
   XAxis
 };
+
+// --- The SageMaker job behind a trial component (the `jobs` capability of `info`) ---
+
+export type {
+  IDeployment,
+  IDeployRequest,
+  IEndpoint,
+  IJob,
+  IJobLogs,
+  IJobRule,
+  ILogEvent,
+  IStatusTransition,
+  IStopJobRequest,
+  JobType,
+  RuleEvaluationStatus
+};
+
+/** What the logs route takes: a stream of the job, a cursor of an earlier page, a page size. */
+export interface IJobLogsOptions {
+  stream?: string;
+  cursor?: string | null;
+  limit?: number;
+}
 
 /**
  * The spellings of a sort order the panel sends; the API's SortOrder also takes `asc`, `desc`
@@ -166,6 +202,16 @@ export class ApiError extends Error {
     return this.status === 0 || this.status === 503 || this.status === 502;
   }
 
+  /** True when AWS refused the action to the store's credentials (IAM). */
+  get denied(): boolean {
+    return this.status === 403 && this.body.error === 'access_denied';
+  }
+
+  /** True when AWS kept throttling the store's calls after its retries. */
+  get throttled(): boolean {
+    return this.status === 503 && (this.body as any).reason === 'throttled';
+  }
+
   /** True for a typed query that does not parse or names an unknown field. */
   get isQueryError(): boolean {
     return this.body.error === 'invalid_query';
@@ -227,6 +273,17 @@ export class SmxLabClient {
     });
   }
 
+  /** The components of every trial of an experiment, filtered by `q` like any listing. */
+  listExperimentComponents(
+    experiment: string,
+    options: IListOptions = {}
+  ): Promise<IPage<ITrialComponent>> {
+    return this.request('GET', 'components', {
+      experiment,
+      ...listQuery(options)
+    });
+  }
+
   getTrialComponent(name: string): Promise<ITrialComponent> {
     return this.request('GET', `components/${encodeURIComponent(name)}`);
   }
@@ -236,6 +293,11 @@ export class SmxLabClient {
     request: ISearchRequest & { resource?: R }
   ): Promise<IPage<SearchRecord<R>>> {
     return this.request('POST', 'search', {}, request);
+  }
+
+  /** Which resources a search text is a valid query of; the store is not asked. */
+  searchResources(q: string): Promise<ISearchResources> {
+    return this.request('GET', 'search/resources', { q });
   }
 
   metrics(request: IMetricsRequest): Promise<IMetricsResponse> {
@@ -248,6 +310,48 @@ export class SmxLabClient {
 
   chart(request: IChartRequest): Promise<VegaLiteSpec> {
     return this.request('POST', 'chart', {}, request);
+  }
+
+  /** The SageMaker job that created a trial component (404 `no_job` when none did). */
+  getJob(component: string): Promise<IJob> {
+    return this.request(
+      'GET',
+      `components/${encodeURIComponent(component)}/job`
+    );
+  }
+
+  /** A page of the log events of a component's job, oldest first. */
+  jobLogs(component: string, options: IJobLogsOptions = {}): Promise<IJobLogs> {
+    const query: Record<string, string> = {};
+    if (options.stream) {
+      query.stream = options.stream;
+    }
+    if (options.cursor) {
+      query.cursor = options.cursor;
+    }
+    if (options.limit !== undefined) {
+      query.limit = String(options.limit);
+    }
+    return this.request(
+      'GET',
+      `components/${encodeURIComponent(component)}/job/logs`,
+      query
+    );
+  }
+
+  /** Stops a component's running job; `job_name` is the job the user confirmed. */
+  stopJob(request: IStopJobRequest): Promise<IJob> {
+    return this.request('POST', 'jobs/stop', {}, request);
+  }
+
+  /** Deploys the model of a component's completed training job to a new endpoint. */
+  deployModel(request: IDeployRequest): Promise<IDeployment> {
+    return this.request('POST', 'jobs/deploy', {}, request);
+  }
+
+  /** An endpoint's status: Creating until InService or Failed. */
+  getEndpoint(name: string): Promise<IEndpoint> {
+    return this.request('GET', `endpoints/${encodeURIComponent(name)}`);
   }
 
   private async request<T>(

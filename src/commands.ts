@@ -17,6 +17,14 @@ export namespace CommandIDs {
   export const openInList = 'smx-lab:open-in-list';
   export const addChart = 'smx-lab:add-chart';
   export const copyName = 'smx-lab:copy-name';
+  export const saveView = 'smx-lab:save-view';
+  export const openView = 'smx-lab:open-view';
+  export const deleteView = 'smx-lab:delete-view';
+  /** Run by the layout restorer with a list's or a chart tab's saved state. */
+  export const restoreList = 'smx-lab:restore-list';
+  export const restoreCharts = 'smx-lab:restore-charts';
+  export const stopJob = 'smx-lab:stop-job';
+  export const deployModel = 'smx-lab:deploy-model';
 }
 
 export interface ICommandsOptions {

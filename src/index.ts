@@ -23,6 +23,8 @@ import { CommandIDs, registerCommands } from './commands';
 import { registerCompare } from './compare/register';
 import { ComponentView, IViewSettings } from './details/ComponentView';
 import { ITabActions } from './details/tabs';
+import { JobsController } from './jobs/controller';
+import { registerJobCommands } from './jobs/register';
 import { PanelLocation } from './model';
 import { ExperimentsPanel } from './sidebar/panel';
 import { IExperimentsPanel, ISmxLabClient } from './tokens';
@@ -116,6 +118,8 @@ const panelPlugin: JupyterFrontEndPlugin<IExperimentsPanel> = {
     const tracker = new WidgetTracker<MainAreaWidget<ComponentView>>({
       namespace: 'smx-lab-component'
     });
+    // The SageMaker jobs behind components, where the store offers them.
+    const jobs = new JobsController({ client, translator });
 
     const actions: ITabActions = {
       copy: text => Clipboard.copyToSystem(text),
@@ -140,6 +144,7 @@ const panelPlugin: JupyterFrontEndPlugin<IExperimentsPanel> = {
         name,
         settings: current,
         actions,
+        jobs,
         themeChanged: themeManager?.themeChanged,
         translator
       });
@@ -172,6 +177,7 @@ const panelPlugin: JupyterFrontEndPlugin<IExperimentsPanel> = {
       palette,
       translator
     });
+    registerJobCommands({ app, panel, jobs, translator });
     registerCompare({
       app,
       client,
@@ -179,6 +185,9 @@ const panelPlugin: JupyterFrontEndPlugin<IExperimentsPanel> = {
       copy: actions.copy,
       chartPoints: () => current.chartPoints,
       themeChanged: themeManager?.themeChanged,
+      restorer,
+      state,
+      palette,
       translator
     });
 

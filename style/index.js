@@ -1,2 +1,3 @@
 import './base.css';
 import './compare.css';
+import './jobs.css';

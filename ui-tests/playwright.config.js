@@ -2,13 +2,16 @@
  * Galata configuration: real JupyterLab servers with smx-lab stores, driven in Debian's Chromium.
  * Nothing here downloads a browser or ffmpeg (offline machines): video and traces are off.
  *
- * Two servers, each on a store of its own: `journey` (the demo store) runs tests/, `scale`
- * (10,000 experiments) runs scale/.
+ * A server per project, each on a store of its own: `journey` (the demo store) runs tests/, `scale`
+ * (10,000 experiments) runs scale/, `mlflow` (the MLflow store on a real `mlflow server`) runs
+ * mlflow/, `sagemaker` (the SageMaker store on a moto server seeded with jobs) runs sagemaker/.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const journeyPort = process.env.SMX_LAB_UI_PORT || '8931';
 const scalePort = process.env.SMX_LAB_UI_SCALE_PORT || '8932';
+const mlflowPort = process.env.SMX_LAB_UI_MLFLOW_PORT || '8934';
+const sagemakerPort = process.env.SMX_LAB_UI_SAGEMAKER_PORT || '8935';
 
 function server(script, port) {
   return {
@@ -54,7 +57,22 @@ module.exports = {
       name: 'scale',
       testDir: 'scale',
       use: { baseURL: `http://127.0.0.1:${scalePort}` }
+    },
+    {
+      name: 'mlflow',
+      testDir: 'mlflow',
+      use: { baseURL: `http://127.0.0.1:${mlflowPort}` }
+    },
+    {
+      name: 'sagemaker',
+      testDir: 'sagemaker',
+      use: { baseURL: `http://127.0.0.1:${sagemakerPort}` }
     }
   ],
-  webServer: [server('start', journeyPort), server('start:scale', scalePort)]
+  webServer: [
+    server('start', journeyPort),
+    server('start:scale', scalePort),
+    server('start:mlflow', mlflowPort),
+    server('start:sagemaker', sagemakerPort)
+  ]
 };

@@ -31,6 +31,7 @@ from .frames import (
     metric_points_dataframe,
     trials_dataframe,
 )
+from .job_summary import job_sections_of
 from .summary import ComponentSummary
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ class SmxMagics(Magics):
         return self._components_frame(Selection(search=expression), arguments)
 
     def _components_frame(self, chosen: Selection, arguments: argparse.Namespace) -> pd.DataFrame:
-        components = selection.resolve(
+        components = selection.resolve_columns(
             self.store,
             chosen,
             sort_by=arguments.sort or "CreationTime",
@@ -162,7 +163,10 @@ class SmxMagics(Magics):
         )
 
     def _show(self, arguments: argparse.Namespace) -> ComponentSummary:
-        return ComponentSummary(self.store.get_trial_component(arguments.component))
+        component = self.store.get_trial_component(arguments.component)
+        # The job behind it, on a store with jobs (SageMaker): settings, rules, --logs N lines.
+        job = job_sections_of(self.store, component, arguments.logs)
+        return ComponentSummary(component, extra=job)
 
     def _metrics(self, arguments: argparse.Namespace) -> pd.DataFrame:
         names: list[str] = list(arguments.metric)
@@ -173,7 +177,7 @@ class SmxMagics(Magics):
             for name in names:
                 if name not in known:
                     raise NotFound("Metric", name)
-        points = self.store.metric_points(arguments.component, names or None)
+        points = self.store.metric_arrays(arguments.component, names or None)
         return metric_points_dataframe(
             arguments.component, points, wide=arguments.wide, metric_names=names
         )

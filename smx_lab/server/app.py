@@ -28,12 +28,20 @@ from .handlers import (
     MetricsHandler,
     OpenAPIHandler,
     SearchHandler,
+    SearchResourcesHandler,
     TableHandler,
     TrialComponentHandler,
     TrialComponentsHandler,
     TrialComponentsOfTrialHandler,
     TrialHandler,
     UnknownRouteHandler,
+)
+from .jobs_handlers import (
+    DeployModelHandler,
+    EndpointHandler,
+    JobHandler,
+    JobLogsHandler,
+    StopJobHandler,
 )
 from .openapi import prepare_validators
 
@@ -75,9 +83,16 @@ class SmxLabExtension(ExtensionApp):
         ("components", TrialComponentsHandler),
         ("components/{name}", TrialComponentHandler),
         ("search", SearchHandler),
+        ("search/resources", SearchResourcesHandler),
         ("metrics", MetricsHandler),
         ("table", TableHandler),
         ("chart", ChartHandler),
+        # The SageMaker job behind a component (stores with jobs only: docs/jobs.md).
+        ("components/{name}/job", JobHandler),
+        ("components/{name}/job/logs", JobLogsHandler),
+        ("jobs/stop", StopJobHandler),
+        ("jobs/deploy", DeployModelHandler),
+        ("endpoints/{name}", EndpointHandler),
     ]
 
     handlers = [
@@ -89,8 +104,9 @@ class SmxLabExtension(ExtensionApp):
     store = Unicode(
         "",
         help="Which store holds the experiments: 'local' (an embedded SQLite file, see "
-        "LocalStore.path) or 'sagemaker' (a SageMaker account through boto3, see the "
-        "SageMakerStore settings). Default: $SMX_LAB_STORE, else 'local'.",
+        "LocalStore.path), 'sagemaker' (a SageMaker account through boto3, see the "
+        "SageMakerStore settings) or 'mlflow' (an MLflow tracking server, see the MlflowStore "
+        "settings). Default: $SMX_LAB_STORE, else 'local'.",
     ).tag(config=True)
 
     store_class = Type(
@@ -99,7 +115,7 @@ class SmxLabExtension(ExtensionApp):
         allow_none=True,
         help="The store class to build, a subclass of smx_lab.stores.base.Store; it is built "
         "with this application as its parent, so its own settings (c.<StoreClass>.<trait>) "
-        "apply. Default (None): LocalStore or SageMakerStore, chosen from `store`.",
+        "apply. Default (None): LocalStore, SageMakerStore or MlflowStore, chosen from `store`.",
     ).tag(config=True)
 
     db_path = Unicode(

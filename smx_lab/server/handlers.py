@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -17,12 +18,13 @@ import tornado
 from jupyter_server.auth.decorator import authorized
 
 from .. import __version__, charts, query, selection
+from ..columns import ComponentColumns
 from ..errors import NotFound, ValidationError
 from ..model import Page, SeriesQuery, TrialComponent
 from ..selection import Selection
 from ..stores.base import DEFAULT_MAX_POINTS, DEFAULT_PAGE_SIZE, Store
-from ..stores.collect import components_by_name
-from ..table import RECORD_DESCRIPTORS, build_table, describe_columns, record_values
+from ..stores.collect import columns_by_name
+from ..table import RECORD_DESCRIPTORS, component_table
 from ..vocabulary import EXPERIMENT, TRIAL, TRIAL_COMPONENT
 from .base import SmxLabHandler, check_limit, sort_order
 from .openapi import api_spec
@@ -42,14 +44,20 @@ class InfoHandler(SmxLabHandler):
         self.query_arguments()
         # Not on the store's pool: the liveness probe must not queue behind slow searches.
         store_info = await asyncio.get_running_loop().run_in_executor(None, self.store.info)
+        # "jobs": the store offers the SageMaker job behind a component (smx_lab.jobs).
+        jobs = ("jobs",) if self.store.jobs is not None else ()
         await self.reply(
             {
                 "version": __version__,
                 "store": store_info,
-                "capabilities": list(CAPABILITIES),
+                "capabilities": [*CAPABILITIES, *jobs],
                 "openapi": self.base_url.rstrip("/") + "/smx-lab/api/openapi.json",
                 "page_size_cap": self.page_size_cap,
                 "chart_types": charts.chart_type_descriptions(),
+                # Absolute, so the panel can open artifacts stored under it.
+                "server_root": os.path.abspath(
+                    os.path.expanduser(self.settings.get("server_root_dir") or ".")
+                ),
             }
         )
 
@@ -175,6 +183,18 @@ class SearchHandler(SmxLabHandler):
         await self.reply(page)
 
 
+class SearchResourcesHandler(SmxLabHandler):
+    """Which resources a search text is a query of, so that the panel can search trial components
+    from Home or an experiment when the text is about them (``metrics.…``, ``parameters.…``)."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        arguments = self.query_arguments()
+        # Parsing only: no store call, so not on the store's pool.
+        await self.reply({"resources": query.searchable_resources(arguments.get("q", ""))})
+
+
 class MetricsHandler(SmxLabHandler):
     @tornado.web.authenticated
     @authorized
@@ -242,32 +262,31 @@ class TableHandler(SmxLabHandler):
         def table() -> dict[str, Any]:
             found = fetch(store, MAX_TABLE_COMPONENTS + 1)
             truncated = len(found) > MAX_TABLE_COMPONENTS
-            components = found[:MAX_TABLE_COMPONENTS]
-            columns, rows = build_table(components, **names)
-            descriptors = [*describe_columns(columns, components), *RECORD_DESCRIPTORS]
-            for row, component in zip(rows, components, strict=True):
-                row.update(record_values(component))
+            if truncated:
+                found = found.take(range(MAX_TABLE_COMPONENTS))
+            built = component_table(found, **names)
             return {
-                "columns": columns,
-                "descriptors": descriptors,
-                "rows": rows,
-                "total": None if truncated else len(components),
+                "columns": built.columns,
+                "descriptors": [*built.descriptors, *RECORD_DESCRIPTORS],
+                "rows": built.rows(with_records=True),
+                "total": None if truncated else len(found),
                 "truncated": truncated,
             }
 
         await self.reply(await self.run(table))
 
 
-def table_components(body: dict[str, Any]) -> Callable[[Store, int], list[TrialComponent]]:
+def table_components(body: dict[str, Any]) -> Callable[[Store, int], ComponentColumns]:
     """How a table request names its components: ``selection``; or the older ``components`` (in
     the order named, repeats kept, as ExperimentAnalytics keeps a list of names) and ``search``
-    (a search in the order it names, SageMaker's newest-first by default)."""
+    (a search in the order it names, SageMaker's newest-first by default). The components come
+    as columns, through the store's columnar path."""
     if "components" in body:
         names = body["components"]
-        return lambda store, limit: components_by_name(store, names[:limit])
+        return lambda store, limit: columns_by_name(store, names[:limit])
     if "selection" in body:
         chosen = Selection.from_json(body["selection"])
-        return lambda store, limit: selection.resolve(store, chosen, limit=limit)
+        return lambda store, limit: selection.resolve_columns(store, chosen, limit=limit)
     search = body["search"]
     chosen = Selection(
         search=query.compile_request(search, TRIAL_COMPONENT, field_prefix="search.")
@@ -276,7 +295,7 @@ def table_components(body: dict[str, Any]) -> Callable[[Store, int], list[TrialC
         "sort_by": search.get("sort_by", "LastModifiedTime"),
         "sort_order": sort_order(search.get("sort_order", "Descending"), "search.sort_order"),
     }
-    return lambda store, limit: selection.resolve(store, chosen, limit=limit, **order)
+    return lambda store, limit: selection.resolve_columns(store, chosen, limit=limit, **order)
 
 
 class ChartHandler(SmxLabHandler):

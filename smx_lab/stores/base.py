@@ -12,10 +12,11 @@ lower-case aliases (``metrics.test:accuracy.max``); it canonicalises them with t
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from traitlets.config import LoggingConfigurable
 
+from ..columns import ColumnPage, ComponentColumns, MetricArrays
 from ..model import (
     Artifact,
     Experiment,
@@ -30,7 +31,10 @@ from ..model import (
     TrialComponent,
     XAxis,
 )
-from ..vocabulary import Resource, SortOrder
+from ..vocabulary import TRIAL_COMPONENT, Resource, SortOrder
+
+if TYPE_CHECKING:
+    from ..jobs import Jobs
 
 __all__ = ["DEFAULT_MAX_POINTS", "DEFAULT_PAGE_SIZE", "Resource", "SortOrder", "Store", "Writer"]
 
@@ -47,6 +51,9 @@ class Store(LoggingConfigurable):
 
     #: ``"local"`` or ``"sagemaker"``
     kind: str = "abstract"
+    #: The SageMaker jobs behind trial components (:class:`smx_lab.jobs.Jobs`); None for a store
+    #: that has none.
+    jobs: Jobs | None = None
 
     def info(self) -> dict[str, Any]:
         """What the store is: ``{"kind", "description", ...}`` (path, or
@@ -134,6 +141,59 @@ class Store(LoggingConfigurable):
         """Every raw point of a component (optionally of some metrics), in logging order."""
         raise NotImplementedError
 
+    # The columnar path: optional, each with a default built from the records above. A store
+    # that can read columns directly (the embedded store, from SQL) overrides them.
+
+    def search_trial_component_columns(
+        self,
+        search_expression: dict[str, Any] | None = None,
+        *,
+        sort_by: str = "CreationTime",
+        sort_order: SortOrder = "Descending",
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> ColumnPage:
+        """The page :meth:`search` gives for trial components (same cursor and total), as
+        :class:`~smx_lab.columns.ComponentColumns`: what tables are built from."""
+        page = self.search(
+            TRIAL_COMPONENT,
+            search_expression,
+            sort_by=sort_by,
+            sort_order=sort_order,
+            limit=limit,
+            cursor=cursor,
+        )
+        return ColumnPage(ComponentColumns.from_records(page.items), page.next_cursor, page.total)
+
+    def list_trial_component_columns(
+        self,
+        *,
+        trial_name: str | None = None,
+        experiment_name: str | None = None,
+        unassigned: bool = False,
+        name_contains: str | None = None,
+        sort_by: str = "CreationTime",
+        sort_order: SortOrder = "Descending",
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> ColumnPage:
+        """The page :meth:`list_trial_components` gives, as columns."""
+        page = self.list_trial_components(
+            trial_name=trial_name,
+            experiment_name=experiment_name,
+            unassigned=unassigned,
+            name_contains=name_contains,
+            sort_by=sort_by,
+            sort_order=sort_order,
+            limit=limit,
+            cursor=cursor,
+        )
+        return ColumnPage(ComponentColumns.from_records(page.items), page.next_cursor, page.total)
+
+    def metric_arrays(self, component: str, metric_names: list[str] | None = None) -> MetricArrays:
+        """:meth:`metric_points` as numpy arrays, in the same order."""
+        return MetricArrays.from_points(self.metric_points(component, metric_names))
+
     def close(self) -> None:
         """Releases what the store holds (connections, threads); a store with nothing to release
         keeps this default."""
@@ -141,9 +201,9 @@ class Store(LoggingConfigurable):
 
 @runtime_checkable
 class Writer(Protocol):
-    """Write side, used by the tracking API (:mod:`smx_lab.tracking`). The embedded store and the
-    SageMaker writer both implement it. Names are validated against SageMaker's rules before
-    anything is written; a failed call writes nothing."""
+    """Write side, used by the tracking API (:mod:`smx_lab.tracking`). The embedded store, the
+    SageMaker writer and the MLflow writer implement it. Names are validated against SageMaker's
+    rules before anything is written; a failed call writes nothing."""
 
     def create_experiment(
         self,

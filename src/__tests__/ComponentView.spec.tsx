@@ -1,3 +1,4 @@
+import { PageConfig } from '@jupyterlab/coreutils';
 import { ITranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
@@ -12,7 +13,12 @@ import {
 import React from 'react';
 import { ITrialComponent } from '../api';
 import { ComponentDetails, ComponentView } from '../details/ComponentView';
-import { artifactLocation, flattenDetail, ITabActions } from '../details/tabs';
+import {
+  artifactLocation,
+  flattenDetail,
+  ITabActions,
+  openablePath
+} from '../details/tabs';
 import { fakeServer, IAnswer, IRecordedRequest } from './fakeServer';
 import { bracketing } from './translator';
 
@@ -65,6 +71,61 @@ function component(overrides: Partial<ITrialComponent> = {}): ITrialComponent {
     },
     ...overrides
   };
+}
+
+const RUN_ID = '5f0c8e1a9b2d4c6e8f0a1b2c3d4e5f60';
+const PARENT_ID = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const ARTIFACTS = '/srv/lab/mlruns/1/5f0c8e1a/artifacts';
+
+/** A trial component the MLflow store made from a run, as `components/{name}` answers it. */
+function mlflowRun(overrides: Partial<ITrialComponent> = {}): ITrialComponent {
+  return component({
+    TrialComponentName: 'cnn-1-training',
+    DisplayName: 'baseline-logreg',
+    Source: { SourceArn: `runs:/${RUN_ID}`, SourceType: 'MLflowRun' },
+    InputArtifacts: {
+      'digits-sample': { Value: 's3://bucket/digits.csv', MediaType: 'pandas' }
+    },
+    OutputArtifacts: {
+      'model/weights/readme.txt': {
+        Value: `${ARTIFACTS}/model/weights/readme.txt`,
+        MediaType: 'text/plain'
+      },
+      'notes.txt': { Value: `/elsewhere/notes.txt`, MediaType: 'text/plain' }
+    },
+    SourceDetail: {
+      RunId: RUN_ID,
+      RunName: 'baseline-logreg',
+      ExperimentId: '1',
+      ExperimentName: 'baselines',
+      Status: 'FINISHED',
+      User: 'ada',
+      ArtifactUri: ARTIFACTS,
+      LifecycleStage: 'active',
+      Tags: {
+        'source.name': 'train.py',
+        'source.type': 'LOCAL',
+        'source.git.commit': '3f2a9c1e',
+        parentRunId: PARENT_ID,
+        runName: 'baseline-logreg',
+        user: 'ada',
+        'log-model.note': HTML
+      }
+    },
+    ...overrides
+  });
+}
+
+/** The label and value cells of each row of a Run info section, by its title. */
+function runInfoSection(title: string): string[][] {
+  const heading = screen.getByRole('heading', { name: title });
+  const section = heading.closest('section') as HTMLElement;
+  return within(section)
+    .getAllByRole('row')
+    .map(row => [
+      row.querySelector('th')?.textContent ?? '',
+      row.querySelector('td')?.textContent ?? ''
+    ]);
 }
 
 const SPEC = {
@@ -279,6 +340,122 @@ describe('Trial component view', () => {
     expect(screen.getByText(/not created by a SageMaker job/)).toBeTruthy();
   });
 
+  it('shows an MLflow run’s record and MLflow tags under Run info, in place of AWS Settings', async () => {
+    const { calls } = renderView(routeFor(mlflowRun()));
+    await screen.findByRole('heading', { name: 'baseline-logreg' });
+    expect(screen.getAllByRole('tab').map(tab => tab.textContent)).toEqual([
+      'Metrics',
+      'Parameters',
+      'Artifacts',
+      'Run info',
+      'Trial Mappings'
+    ]);
+    fireEvent.click(screen.getByRole('tab', { name: 'Run info' }));
+    expect(runInfoSection('Run')).toEqual([
+      ['Run ID', RUN_ID],
+      ['Run name', 'baseline-logreg'],
+      ['Experiment', 'baselines'],
+      ['Experiment ID', '1'],
+      ['Status', 'FINISHED'],
+      ['User', 'ada'],
+      ['Artifact URI', ARTIFACTS],
+      ['Lifecycle stage', 'active'],
+      ['Parent run', PARENT_ID]
+    ]);
+    expect(runInfoSection('Source')).toEqual([
+      ['Source name', 'train.py'],
+      ['Source type', 'LOCAL'],
+      ['Git commit', '3f2a9c1e']
+    ]);
+    // The other MLflow tags, as text: a tag's HTML never becomes an element.
+    expect(runInfoSection('MLflow tags')).toEqual([['log-model.note', HTML]]);
+    expect(document.querySelector('img')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Copy Git commit' }));
+    expect(calls.copied).toEqual(['3f2a9c1e']);
+  });
+
+  it('keeps AWS Settings, and no Run info, for a SageMaker job’s component', async () => {
+    renderView(routeFor(component()));
+    await screen.findByRole('heading', { name: 'Training of cnn-1' });
+    expect(screen.getByRole('tab', { name: 'AWS Settings' })).toBeTruthy();
+    expect(screen.queryByRole('tab', { name: 'Run info' })).toBeNull();
+  });
+
+  it('says when an MLflow run came without its record', async () => {
+    renderView(routeFor(mlflowRun({ SourceDetail: undefined })));
+    fireEvent.click(await screen.findByRole('tab', { name: 'Run info' }));
+    expect(
+      screen.getByText('The store sent no record of this run.')
+    ).toBeTruthy();
+  });
+
+  it('puts the Run info tab’s texts through the translator', async () => {
+    renderView(routeFor(mlflowRun()), 5, bracketing);
+    fireEvent.click(await screen.findByRole('tab', { name: '⟨Run info⟩' }));
+    for (const text of ['⟨Run⟩', '⟨Source⟩', '⟨MLflow tags⟩']) {
+      expect(screen.getByRole('heading', { name: text })).toBeTruthy();
+    }
+    for (const text of ['⟨Run ID⟩', '⟨Parent run⟩', '⟨Git commit⟩']) {
+      expect(screen.getByText(text)).toBeTruthy();
+    }
+    expect(
+      screen.getByRole('button', { name: '⟨Copy ⟨Run ID⟩⟩' })
+    ).toBeTruthy();
+  });
+
+  describe('with the server’s root at /srv/lab', () => {
+    beforeEach(() => PageConfig.setOption('serverRoot', '/srv/lab'));
+    afterEach(() => PageConfig.setOption('serverRoot', ''));
+
+    it('opens an MLflow artifact under the server’s root in JupyterLab, by its path there', async () => {
+      const { calls } = renderView(routeFor(mlflowRun()));
+      fireEvent.click(await screen.findByRole('tab', { name: 'Artifacts' }));
+      const readme = document.querySelector(
+        '[data-artifact="model/weights/readme.txt"]'
+      ) as HTMLElement;
+      expect(readme.textContent).toContain(
+        `${ARTIFACTS}/model/weights/readme.txt`
+      );
+      fireEvent.click(
+        within(readme).getByRole('button', {
+          name: 'model/weights/readme.txt'
+        })
+      );
+      fireEvent.click(
+        within(readme).getByRole('button', {
+          name: 'Open model/weights/readme.txt in JupyterLab'
+        })
+      );
+      const relative = 'mlruns/1/5f0c8e1a/artifacts/model/weights/readme.txt';
+      expect(calls.opened).toEqual([relative, relative]);
+    });
+
+    it('shows an artifact outside the root, or remote, as text to copy', async () => {
+      const { calls } = renderView(routeFor(mlflowRun()));
+      fireEvent.click(await screen.findByRole('tab', { name: 'Artifacts' }));
+      for (const [name, value] of [
+        ['notes.txt', '/elsewhere/notes.txt'],
+        ['digits-sample', 's3://bucket/digits.csv']
+      ]) {
+        const row = document.querySelector(
+          `[data-artifact="${name}"]`
+        ) as HTMLElement;
+        expect(
+          within(row)
+            .getAllByRole('button')
+            .map(b => b.title)
+        ).toEqual([`Copy location of ${name}`]);
+        expect(within(row).getByText(value)).toBeTruthy();
+        fireEvent.click(within(row).getByRole('button'));
+      }
+      expect(calls.copied).toEqual([
+        '/elsewhere/notes.txt',
+        's3://bucket/digits.csv'
+      ]);
+      expect(calls.opened).toEqual([]);
+    });
+  });
+
   it('reveals a trial or an experiment of the Trial Mappings in the sidebar', async () => {
     const { calls } = renderView(routeFor(component()));
     fireEvent.click(await screen.findByRole('tab', { name: 'Trial Mappings' }));
@@ -433,6 +610,38 @@ describe('artifact locations', () => {
     expect(artifactLocation('https://example.com/x')).toBe('remote');
     expect(artifactLocation('data/x.csv')).toBe('local');
     expect(artifactLocation('file:///tmp/x.csv')).toBe('local');
+  });
+
+  it('treats MLflow’s URIs as remote, and a drive letter or a colon in a name as local', () => {
+    expect(artifactLocation('runs:/abc/model')).toBe('remote');
+    expect(artifactLocation('mlflow-artifacts:/1/abc/artifacts/x')).toBe(
+      'remote'
+    );
+    expect(artifactLocation('C:/runs/x.txt')).toBe('local');
+    expect(artifactLocation('plots/train:loss.png')).toBe('local');
+  });
+
+  it('opens a local path by its path relative to the server’s root', () => {
+    expect(openablePath('/srv/lab/mlruns/a.txt', '/srv/lab')).toBe(
+      'mlruns/a.txt'
+    );
+    expect(openablePath('file:///srv/lab/my%20runs/a.txt', '/srv/lab')).toBe(
+      'my runs/a.txt'
+    );
+    expect(openablePath('/srv/lab/x/../a.txt', '/srv/lab/')).toBe('a.txt');
+    expect(openablePath('/tmp/a.txt', '/')).toBe('tmp/a.txt');
+    expect(openablePath('models/cnn-1.pt', '/srv/lab')).toBe('models/cnn-1.pt');
+  });
+
+  it('does not open what lies outside the root, or a root it cannot resolve', () => {
+    expect(openablePath('/srv/lab2/a.txt', '/srv/lab')).toBeNull();
+    expect(openablePath('/srv/lab/../etc/passwd', '/srv/lab')).toBeNull();
+    expect(openablePath('../a.txt', '/srv/lab')).toBeNull();
+    expect(openablePath('s3://bucket/a.txt', '/srv/lab')).toBeNull();
+    expect(openablePath('{"tags": {"mlflow.user": "ada"}}', '/')).toBeNull();
+    // The page config says `~/…` for a root under the server's home: a browser cannot expand it.
+    expect(openablePath('/home/ada/lab/a.txt', '~/lab')).toBeNull();
+    expect(openablePath('/srv/lab/a.txt', '')).toBeNull();
   });
 });
 

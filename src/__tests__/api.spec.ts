@@ -48,6 +48,30 @@ describe('SmxLabClient', () => {
     expect(server.requests[0].query.get('limit')).toBe('10');
   });
 
+  it("lists an experiment's trial components with experiment=<name> and the search text", async () => {
+    const server = fakeServer(() => page([]));
+    await server.client.listExperimentComponents('mnist', {
+      q: 'metrics.acc.max > 0.9',
+      limit: 20
+    });
+    expect(server.requests[0].path).toBe('components');
+    expect(Object.fromEntries(server.requests[0].query)).toEqual({
+      experiment: 'mnist',
+      q: 'metrics.acc.max > 0.9',
+      limit: '20'
+    });
+  });
+
+  it('asks which resources a search text can search', async () => {
+    const server = fakeServer(() => ({
+      body: { resources: ['ExperimentTrialComponent'] }
+    }));
+    const answer = await server.client.searchResources('parameters.lr > 0');
+    expect(answer.resources).toEqual(['ExperimentTrialComponent']);
+    expect(server.requests[0].path).toBe('search/resources');
+    expect(server.requests[0].query.get('q')).toBe('parameters.lr > 0');
+  });
+
   it('posts a chart request as JSON and returns the spec', async () => {
     const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json' };
     const server = fakeServer(() => ({ body: spec }));

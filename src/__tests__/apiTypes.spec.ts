@@ -46,11 +46,22 @@ interface IAliases {
   ChartType: gen.ChartType;
   ChartTypeDescription: gen.IChartTypeDescription;
   ColumnDescriptor: gen.IColumnDescriptor;
+  DeployOptions: gen.IDeployOptions;
+  DeployRequest: gen.IDeployRequest;
+  Deployment: gen.IDeployment;
+  Endpoint: gen.IEndpoint;
   Error: gen.IErrorBody;
   Experiment: gen.IExperiment;
   ExperimentPage: gen.IExperimentPage;
   FieldsByDataType: gen.IFieldsByDataType;
   Info: gen.IInfo;
+  Job: gen.IJob;
+  JobActions: gen.IJobActions;
+  JobChannel: gen.IJobChannel;
+  JobLogs: gen.IJobLogs;
+  JobRule: gen.IJobRule;
+  JobType: gen.JobType;
+  LogEvent: gen.ILogEvent;
   MetricSummary: gen.IMetricSummary;
   MetricsRequest: gen.IMetricsRequest;
   MetricsResponse: gen.IMetricsResponse;
@@ -58,13 +69,17 @@ interface IAliases {
   PageFields: gen.IPageFields;
   ParameterValue: gen.IParameterValue;
   Parent: gen.IParent;
+  RuleEvaluationStatus: gen.RuleEvaluationStatus;
   SearchExpression: gen.ISearchExpression;
   SearchPage: gen.ISearchPage;
   SearchRequest: gen.ISearchRequest;
+  SearchResources: gen.ISearchResources;
   Selection: gen.ISelection;
   Series: gen.ISeries;
   SortOrder: gen.SortOrder;
   Source: gen.ISource;
+  StatusTransition: gen.IStatusTransition;
+  StopJobRequest: gen.IStopJobRequest;
   TableRequest: gen.ITableRequest;
   TableResponse: gen.ITableResponse;
   Tags: gen.Tags;
@@ -132,6 +147,16 @@ interface IExported {
   Resource: [api.Resource, gen.Resource];
   VegaLiteSpec: [api.VegaLiteSpec, gen.IVegaLiteSpec];
   XAxis: [api.XAxis, gen.XAxis];
+  // The SageMaker job behind a component
+  IDeployRequest: [api.IDeployRequest, gen.IDeployRequest];
+  IDeployment: [api.IDeployment, gen.IDeployment];
+  IEndpoint: [api.IEndpoint, gen.IEndpoint];
+  IJob: [api.IJob, gen.IJob];
+  IJobLogs: [api.IJobLogs, gen.IJobLogs];
+  IJobRule: [api.IJobRule, gen.IJobRule];
+  IStatusTransition: [api.IStatusTransition, gen.IStatusTransition];
+  JobType: [api.JobType, gen.JobType];
+  RuleEvaluationStatus: [api.RuleEvaluationStatus, gen.RuleEvaluationStatus];
   // The requests the frontend sends with `selection` only: the document's request without the
   // older selectors the server still takes.
   IChartRequest: [

@@ -58,6 +58,60 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/components/{name}/job': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The SageMaker training, processing or transform job that created a trial component: its settings, timeline, Debugger and profiler rules, and the actions it allows now.
+     * @description From DescribeTrainingJob, DescribeProcessingJob or DescribeTransformJob, asked again at every request. Stores without jobs (the embedded store) answer 404 `not_offered`; a component that no job created, 404 `no_job`.
+     */
+    get: operations['getJob'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/components/{name}/job/logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A page of the CloudWatch log events of a component's job (one stream at a time), oldest first: without a cursor, the stream's newest events. */
+    get: operations['getJobLogs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/endpoints/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A SageMaker endpoint's status (DescribeEndpoint), e.g. while a deployment creates it. */
+    get: operations['getEndpoint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/experiments': {
     parameters: {
       query?: never;
@@ -126,6 +180,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/jobs/deploy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Deploys the model of a component's completed training job: CreateModel, CreateEndpointConfig and CreateEndpoint, each named `endpoint_name`.
+     * @description Answers once the endpoint is being created (EndpointStatus Creating); poll endpoints/{name} until it is InService or Failed. When a step fails, what the earlier steps created is deleted again.
+     */
+    post: operations['deployModel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stops the running job of a trial component (StopTrainingJob, StopProcessingJob or StopTransformJob). */
+    post: operations['stopJob'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -171,6 +262,23 @@ export interface paths {
     put?: never;
     /** SageMaker's Search over one resource, with its SearchExpression or the typed query language. */
     post: operations['search'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/search/resources': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The resources a search text is a valid query of, in SageMaker's order. Blank text and plain words search every resource; `metrics.test:accuracy.max > 0.9` only trial components. The panel lists the trial components a component query finds when it is typed at Home or in an experiment. Parses the text only: the store is not asked. */
+    get: operations['searchResources'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -353,6 +461,43 @@ export interface components {
       /** @enum {unknown} */
       statistic?: 'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count';
     };
+    /** @description What a deployment of this job's model may choose, and the defaults. */
+    DeployOptions: {
+      DefaultEndpointName: string;
+      DefaultInstanceCount: number;
+      DefaultInstanceType: string;
+      /** @description Every instance type an endpoint takes (botocore's ProductionVariantInstanceType). */
+      InstanceTypes: string[];
+    };
+    DeployRequest: {
+      /** @description The trial component. */
+      component: string;
+      /** @description Names the endpoint, its configuration and the model (SageMaker's rule). Default the job's name. */
+      endpoint_name?: string;
+      /** @description The container that serves the model. Default the job's training image. */
+      image?: string;
+      /** @default 1 */
+      instance_count?: number;
+      /** @description One of the job's DeployOptions.InstanceTypes, e.g. ml.m5.large. */
+      instance_type: string;
+      /** @description The training job the user confirmed; it must be the component's job. */
+      job_name: string;
+    };
+    Deployment: {
+      Endpoint: components['schemas']['Endpoint'];
+      EndpointConfigName: string;
+      ModelName: string;
+    };
+    Endpoint: {
+      CreationTime?: components['schemas']['Time'];
+      EndpointArn?: string;
+      EndpointConfigName?: string;
+      EndpointName: string;
+      /** @description Creating, InService, Failed, Updating, … (SageMaker's EndpointStatus). */
+      EndpointStatus: string;
+      FailureReason?: string;
+      LastModifiedTime?: components['schemas']['Time'];
+    };
     Error: {
       /** @description A machine-readable kind: invalid, invalid_query, not_found, forbidden, method_not_allowed, too_large, store_error, store_unavailable, not_implemented, ... */
       error: string;
@@ -394,22 +539,132 @@ export interface components {
       time_series?: string[];
     };
     Info: {
+      /** @description What this server can do; `jobs` when its store offers the SageMaker job behind a trial component (the SageMaker store): the routes under components/{name}/job, jobs/ and endpoints/. */
       capabilities: (
-        'browse' | 'search' | 'typed_query' | 'metrics' | 'table' | 'chart'
+        | 'browse'
+        | 'search'
+        | 'typed_query'
+        | 'metrics'
+        | 'table'
+        | 'chart'
+        | 'jobs'
       )[];
       /** @description Every chart type the chart route draws, with the request fields it reads. */
       chart_types: components['schemas']['ChartTypeDescription'][];
       /** @description The URL path of this document. */
       openapi: string;
       page_size_cap: number;
+      /** @description The Jupyter server's root folder as an absolute path: the panel opens an artifact stored under it in JupyterLab. */
+      server_root?: string;
       store: {
         description: string;
         /** @enum {unknown} */
-        kind: 'local' | 'sagemaker';
+        kind: 'local' | 'sagemaker' | 'mlflow';
+        /** @description The MLflow version the tracking server reports. */
+        mlflow_version?: string | null;
+        /** @description The MLflow store's tracking URI, without user or password. */
+        tracking_uri?: string;
+        /**
+         * @description What the MLflow store's tracking URI is: a tracking server, SageMaker managed MLflow (an ARN), a database or a local folder.
+         * @enum {unknown}
+         */
+        uri_kind?: 'http' | 'sagemaker' | 'database' | 'folder';
       } & {
         [key: string]: unknown;
       };
       version: string;
+    };
+    /** @description A training, processing or transform job in one shape, with SageMaker's words. Fields a job type does not have are absent (a transform job has no role; only training jobs have BillableTimeInSeconds, rules and model artifacts). */
+    Job: {
+      Actions: components['schemas']['JobActions'];
+      BillableTimeInSeconds?: number;
+      CreationTime?: components['schemas']['Time'];
+      DeployOptions?: components['schemas']['DeployOptions'];
+      /** @description The Describe*Job answer itself, times as ISO 8601. */
+      Description: Record<string, unknown>;
+      EndTime?: components['schemas']['Time'];
+      /** @description A processing job's exit message. */
+      ExitMessage?: string;
+      FailureReason?: string;
+      /** @description The training or processing container image. */
+      Image?: string;
+      Inputs: components['schemas']['JobChannel'][];
+      InstanceCount?: number;
+      InstanceType?: string;
+      JobArn: string;
+      JobName: string;
+      JobType: components['schemas']['JobType'];
+      LastModifiedTime?: components['schemas']['Time'];
+      /** @description The CloudWatch Logs group of the job's logs. */
+      LogGroupName: string;
+      /** @description A training job's model (S3ModelArtifacts). */
+      ModelArtifacts?: string;
+      /** @description The model a transform job runs. */
+      ModelName?: string;
+      Outputs: components['schemas']['JobChannel'][];
+      RoleArn?: string;
+      Rules: components['schemas']['JobRule'][];
+      /** @description A training job's SecondaryStatus. */
+      SecondaryStatus?: string;
+      StartTime?: components['schemas']['Time'];
+      /** @description TrainingJobStatus, ProcessingJobStatus or TransformJobStatus. */
+      Status: string;
+      StatusTransitions: components['schemas']['StatusTransition'][];
+      /** @description MaxRuntimeInSeconds, MaxWaitTimeInSeconds, MaxPendingTimeInSeconds. */
+      StoppingCondition: {
+        [key: string]: number;
+      };
+      TrainingTimeInSeconds?: number;
+      TrialComponentName: string;
+      VolumeSizeInGB?: number;
+    };
+    JobActions: {
+      /** @description A Completed training job with a model to deploy. */
+      Deploy: boolean;
+      /** @description The job is InProgress and can be stopped. */
+      Stop: boolean;
+    };
+    /** @description An input channel or an output of a job, and where its data is. */
+    JobChannel: {
+      ContentType?: string;
+      /** @description Where a processing job reads or writes it. */
+      LocalPath?: string;
+      Name: string;
+      /** @description An S3 URI (s3://…), or a file system's (efs://…, fsxlustre://…). */
+      Uri?: string;
+    };
+    JobLogs: {
+      /** @description Oldest first; without a cursor, the stream's newest events. */
+      events: components['schemas']['LogEvent'][];
+      log_group: string;
+      /** @description Pass as `cursor` for the events after these (none yet: an empty page and a cursor to ask again); null on a page of older events. */
+      newer_cursor: string | null;
+      /** @description Pass as `cursor` for the events before these; null when there are none. */
+      older_cursor: string | null;
+      /** @description The stream of these events. */
+      stream: string | null;
+      /** @description The job's log streams (one per instance), by name; empty before it logs. */
+      streams: string[];
+    };
+    /** @description A Debugger or profiler rule of a training job and its evaluation. */
+    JobRule: {
+      LastModifiedTime?: components['schemas']['Time'];
+      /** @description Where the rule's report is, once its evaluation is over: a ProfilerReport rule's HTML report; another rule's output folder when its configuration names one. */
+      ReportS3Uri?: string;
+      /** @description The S3 console's page of ReportS3Uri. */
+      ReportUrl?: string;
+      RuleConfigurationName: string;
+      RuleEvaluationJobArn?: string;
+      RuleEvaluationStatus: components['schemas']['RuleEvaluationStatus'];
+      /** @enum {unknown} */
+      RuleType: 'Debugger' | 'Profiler';
+      StatusDetails?: string;
+    };
+    /** @enum {unknown} */
+    JobType: 'TrainingJob' | 'ProcessingJob' | 'TransformJob';
+    LogEvent: {
+      message: string;
+      timestamp: components['schemas']['Time'];
     };
     MetricSummary: {
       Avg: number;
@@ -449,7 +704,7 @@ export interface components {
     PageFields: {
       /** @description Pass as `cursor` for the next page; null on the last page. */
       next_cursor: string | null;
-      /** @description Parts of the search the store evaluated itself after fetching, because the backend cannot express them (SageMaker store only). */
+      /** @description Parts of the search the store evaluated itself after fetching, because the backend cannot express them (the SageMaker and MLflow stores); the panel shows them under the list. */
       notes?: string[];
       /** @description How many records match in all pages. */
       total: number | null;
@@ -465,6 +720,14 @@ export interface components {
       ExperimentName: string;
       TrialName: string;
     };
+    /** @enum {unknown} */
+    RuleEvaluationStatus:
+      | 'InProgress'
+      | 'NoIssuesFound'
+      | 'IssuesFound'
+      | 'Error'
+      | 'Stopping'
+      | 'Stopped';
     /** @description SageMaker's SearchExpression, verbatim (Filters, NestedFilters, SubExpressions, Operator). Its structure and limits are checked by smx_lab.query.validate_expression, which names the path of what is wrong. */
     SearchExpression: Record<string, unknown>;
     SearchPage:
@@ -486,6 +749,12 @@ export interface components {
       /** @description As the `sort` parameter of the lists (default CreationTime). */
       sort_by?: string;
       sort_order?: components['schemas']['SortOrder'];
+    };
+    SearchResources: {
+      /** @description The resources the text is a valid query of (none when it is no valid query: the list route of any of them explains why). */
+      resources: (
+        'Experiment' | 'ExperimentTrial' | 'ExperimentTrialComponent'
+      )[];
     };
     /** @description What a table, chart or metrics request works on. components, trials, experiments and unassigned are a union (the named components, every component of the named trials and experiments, every component that belongs to no trial); search narrows that union, or alone searches every component. Components are answered once each. At most 100,000 names in all. */
     Selection: {
@@ -513,6 +782,19 @@ export interface components {
     Source: {
       SourceArn: string;
       SourceType?: string;
+    };
+    /** @description One step of a job's timeline: SageMaker's SecondaryStatusTransitions for a training job; for processing and transform jobs (which have none) made from the job's times. */
+    StatusTransition: {
+      EndTime?: components['schemas']['Time'];
+      StartTime?: components['schemas']['Time'];
+      Status: string;
+      StatusMessage?: string;
+    };
+    StopJobRequest: {
+      /** @description The trial component. */
+      component: string;
+      /** @description The job the user confirmed; it must be the component's job. */
+      job_name: string;
     };
     TableRequest: {
       /** @description The same as selection: {components: [...]} */
@@ -609,6 +891,15 @@ export interface components {
     };
   };
   responses: {
+    /** @description Not authenticated, not authorized for `smx_lab`, or a POST without its XSRF token (`forbidden`); or AWS denied the action (`access_denied`, with `aws_error` and `operation`, e.g. stop_training_job). */
+    ActionDenied: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
     /** @description Invalid input; `field` names what is wrong and `message` the rule it breaks. */
     BadRequest: {
       headers: {
@@ -618,8 +909,26 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
+    /** @description The job's state does not allow the action now (`conflict`, with the job's `status`), or what a deployment would create exists already (`already_exists`, with `kind` and `name`). */
+    Conflict: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
     /** @description Not authenticated, not authorized for `smx_lab`, or a POST without its XSRF token. */
     Forbidden: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
+    /** @description No such component, job or endpoint (`not_found`, with `kind` and `name`); a component that no job created (`no_job`); or a store without jobs (`not_offered`, with `store`). */
+    JobNotFound: {
       headers: {
         [name: string]: unknown;
       };
@@ -772,6 +1081,94 @@ export interface operations {
       503: components['responses']['StoreUnavailable'];
     };
   };
+  getJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A SageMaker resource name, URL-encoded. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Job'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['JobNotFound'];
+      503: components['responses']['StoreUnavailable'];
+    };
+  };
+  getJobLogs: {
+    parameters: {
+      query?: {
+        /** @description One of the job's streams (`streams` of an answer); default the first. */
+        stream?: string;
+        /** @description An answer's `older_cursor` (the events before its first) or `newer_cursor` (the events after its last: poll it to follow a running job). */
+        cursor?: string;
+        /** @description Events per page, 1 to 1000. Default 100. */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description A SageMaker resource name, URL-encoded. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Events of one log stream. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobLogs'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['JobNotFound'];
+      503: components['responses']['StoreUnavailable'];
+    };
+  };
+  getEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A SageMaker resource name, URL-encoded. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The endpoint. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Endpoint'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['JobNotFound'];
+      503: components['responses']['StoreUnavailable'];
+    };
+  };
   listExperiments: {
     parameters: {
       query?: {
@@ -894,6 +1291,66 @@ export interface operations {
       503: components['responses']['StoreUnavailable'];
     };
   };
+  deployModel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeployRequest'];
+      };
+    };
+    responses: {
+      /** @description What was created. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['ActionDenied'];
+      404: components['responses']['JobNotFound'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['TooLarge'];
+      503: components['responses']['StoreUnavailable'];
+    };
+  };
+  stopJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StopJobRequest'];
+      };
+    };
+    responses: {
+      /** @description The job as it is after the stop (usually Stopping). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Job'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['ActionDenied'];
+      404: components['responses']['JobNotFound'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['TooLarge'];
+      503: components['responses']['StoreUnavailable'];
+    };
+  };
   metricSeries: {
     parameters: {
       query?: never;
@@ -971,6 +1428,31 @@ export interface operations {
       403: components['responses']['Forbidden'];
       413: components['responses']['TooLarge'];
       503: components['responses']['StoreUnavailable'];
+    };
+  };
+  searchResources: {
+    parameters: {
+      query?: {
+        /** @description Plain words filter by name substring; anything else is the typed query language (e.g. `metrics.test:accuracy.max > 0.9 and parameters.optimizer = "sgd"`). */
+        q?: components['parameters']['q'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The resources the text can search. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SearchResources'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
     };
   };
   table: {

@@ -61,6 +61,8 @@ export type ISearchPage = Schemas['SearchPage'];
 export type ISearchExpression = Schemas['SearchExpression'];
 export type SortOrder = Schemas['SortOrder'];
 export type ISearchRequest = Schemas['SearchRequest'];
+/** The resources a search text is a valid query of (`GET search/resources`). */
+export type ISearchResources = Schemas['SearchResources'];
 /** The resource a search looks through (ExperimentTrialComponent when not given). */
 export type Resource = NonNullable<ISearchRequest['resource']>;
 export type IMetricsRequest = Schemas['MetricsRequest'];
@@ -79,3 +81,21 @@ export type ITableResponse = Schemas['TableResponse'];
 /** A chart request (filled in from Python when the server loads the document). */
 export type IChartRequest = Schemas['ChartRequest'];
 export type IVegaLiteSpec = Schemas['VegaLiteSpec'];
+
+// --- The SageMaker job behind a trial component (stores with the `jobs` capability) ---
+
+/** TrainingJob, ProcessingJob or TransformJob. */
+export type JobType = Schemas['JobType'];
+export type IStatusTransition = Schemas['StatusTransition'];
+export type IJobChannel = Schemas['JobChannel'];
+export type RuleEvaluationStatus = Schemas['RuleEvaluationStatus'];
+export type IJobRule = Schemas['JobRule'];
+export type IJobActions = Schemas['JobActions'];
+export type IDeployOptions = Schemas['DeployOptions'];
+export type IJob = Schemas['Job'];
+export type ILogEvent = Schemas['LogEvent'];
+export type IJobLogs = Schemas['JobLogs'];
+export type IStopJobRequest = Schemas['StopJobRequest'];
+export type IDeployRequest = Schemas['DeployRequest'];
+export type IEndpoint = Schemas['Endpoint'];
+export type IDeployment = Schemas['Deployment'];

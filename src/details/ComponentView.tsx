@@ -1,8 +1,9 @@
 /**
  * The trial component view (a main-area tab): a header with the display name, status, source and
- * times, and the tabs Metrics, Parameters, Artifacts, AWS Settings and Trial Mappings. A component
- * that is InProgress reloads itself on the settings' interval, so metrics logged from a running
- * notebook appear while it runs.
+ * times, and the tabs Metrics, Parameters, Artifacts, AWS Settings (Run info for an MLflow run) and
+ * Trial Mappings. A component that is InProgress reloads itself on the settings' interval, so
+ * metrics logged from a running notebook appear while it runs. A component that a SageMaker job
+ * created also gets its job's bar and tabs (src/jobs/JobTabs.tsx) where the store offers jobs.
  */
 import {
   ITranslator,
@@ -15,10 +16,13 @@ import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, ITrialComponent } from '../api';
 import { formatDuration, formatTime } from '../format';
 import { beakerIcon } from '../icons';
+import type { JobsController } from '../jobs/controller';
+import { JobTabName, useJobView } from '../jobs/JobTabs';
 import { ErrorState, LoadingState } from '../states';
 import { StatusBadge } from '../StatusBadge';
 import type { ISmxLabClient } from '../tokens';
 import { MetricsTab } from './MetricsTab';
+import { isMlflowRun, RunInfoTab } from './RunInfoTab';
 import {
   ArtifactsTab,
   AwsSettingsTab,
@@ -32,9 +36,16 @@ export const TABS = [
   'Parameters',
   'Artifacts',
   'AWS Settings',
+  'Run info',
   'Trial Mappings'
 ] as const;
 export type TabName = (typeof TABS)[number];
+
+/** The tabs of one component: an MLflow run's Run info stands where a job's AWS Settings stand. */
+export function tabsOf(component: ITrialComponent): TabName[] {
+  const hidden: TabName = isMlflowRun(component) ? 'AWS Settings' : 'Run info';
+  return TABS.filter(tab => tab !== hidden);
+}
 
 /** A tab's label in the user's language (the English names are the tabs' ids). */
 function tabLabel(tab: TabName, trans: TranslationBundle): string {
@@ -47,6 +58,8 @@ function tabLabel(tab: TabName, trans: TranslationBundle): string {
       return trans.__('Artifacts');
     case 'AWS Settings':
       return trans.__('AWS Settings');
+    case 'Run info':
+      return trans.__('Run info');
     case 'Trial Mappings':
       return trans.__('Trial Mappings');
   }
@@ -70,6 +83,8 @@ export interface IComponentDetailsProps {
   themeVersion?: number;
   /** Told the display name once known, for the tab's title. */
   onLoaded?: (component: ITrialComponent) => void;
+  /** The store's SageMaker jobs: a job's component gets its job tabs and actions. */
+  jobs?: JobsController;
   translator?: ITranslator;
 }
 
@@ -82,6 +97,7 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
     refreshes = 0,
     themeVersion = 0,
     onLoaded,
+    jobs,
     translator
   } = props;
   const trans = useMemo(
@@ -93,9 +109,33 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
   // Reloads asked for here (Retry, the InProgress interval), besides those from outside.
   const [reloads, setReloads] = useState(0);
   const version = reloads + refreshes;
-  const [tab, setTab] = useState<TabName>('Metrics');
+  const [tab, setTab] = useState<TabName | JobTabName>('Metrics');
 
   const reload = useCallback(() => setReloads(count => count + 1), []);
+  // The server's root as an absolute path, so that artifacts under it open in JupyterLab even
+  // when the page config gives it as `~/…`.
+  const [serverRoot, setServerRoot] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    let cancelled = false;
+    client.info().then(
+      info => {
+        if (!cancelled && info.server_root) {
+          setServerRoot(info.server_root);
+        }
+      },
+      () => undefined
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client]);
+  // The job tabs (Job settings, Debugger, Logs) and actions of a component a job created.
+  const jobView = useJobView(jobs, name, version, {
+    copy: actions.copy,
+    refreshInterval: settings.refreshInterval,
+    translator
+  });
+  const jobTab = jobView.tabs.find(extra => extra.id === tab);
 
   useEffect(() => {
     let cancelled = false;
@@ -146,6 +186,7 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
   return (
     <div className="smx-Details" data-component={component.TrialComponentName}>
       <Header component={component} translator={translator} />
+      {jobView.actionBar}
       {error && (
         <div className="smx-Details-staleWarning" role="status">
           {trans.__('Showing the last loaded state: %1', error.message)}
@@ -156,7 +197,7 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
         role="tablist"
         aria-label={trans.__('Trial component')}
       >
-        {TABS.map(name => (
+        {tabsOf(component).map(name => (
           <button
             key={name}
             role="tab"
@@ -168,12 +209,25 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
             {tabLabel(name, trans)}
           </button>
         ))}
+        {jobView.tabs.map(extra => (
+          <button
+            key={extra.id}
+            role="tab"
+            id={`smx-tab-${extra.id}`}
+            aria-selected={tab === extra.id}
+            className={`smx-Tabs-tab${tab === extra.id ? ' smx-mod-active' : ''}`}
+            onClick={() => setTab(extra.id)}
+          >
+            {extra.label}
+          </button>
+        ))}
       </div>
       <div
         className="smx-Tabs-panel"
         role="tabpanel"
-        aria-label={tabLabel(tab, trans)}
+        aria-label={jobTab?.label ?? tabLabel(tab as TabName, trans)}
       >
+        {jobTab?.render()}
         {tab === 'Metrics' && (
           <MetricsTab
             client={client}
@@ -195,11 +249,19 @@ export function ComponentDetails(props: IComponentDetailsProps): JSX.Element {
           <ArtifactsTab
             component={component}
             actions={actions}
+            serverRoot={serverRoot}
             translator={translator}
           />
         )}
         {tab === 'AWS Settings' && (
           <AwsSettingsTab
+            component={component}
+            actions={actions}
+            translator={translator}
+          />
+        )}
+        {tab === 'Run info' && (
+          <RunInfoTab
             component={component}
             actions={actions}
             translator={translator}
@@ -277,6 +339,8 @@ export interface IComponentViewOptions {
   actions: ITabActions;
   /** The theme manager's signal: the charts are drawn again in the new theme's colors. */
   themeChanged?: ISignal<unknown, unknown>;
+  /** The store's SageMaker jobs (src/jobs/controller.ts). */
+  jobs?: JobsController;
   translator?: ITranslator;
 }
 
@@ -328,6 +392,7 @@ export class ComponentView extends ReactWidget {
         onLoaded={component => {
           this.title.label = component.DisplayName;
         }}
+        jobs={this.options.jobs}
         translator={this._translator}
       />
     );

@@ -2,6 +2,7 @@
  * The component view's tabs other than Metrics: Parameters, Artifacts, AWS Settings and Trial
  * Mappings. Every value is rendered as a React text node: names and values come from users.
  */
+import { PageConfig, PathExt } from '@jupyterlab/coreutils';
 import {
   ITranslator,
   nullTranslator,
@@ -48,7 +49,7 @@ function CopyButton(props: {
   );
 }
 
-function Empty(props: { children: React.ReactNode }): JSX.Element {
+export function Empty(props: { children: React.ReactNode }): JSX.Element {
   return <div className="smx-Details-empty">{props.children}</div>;
 }
 
@@ -95,9 +96,12 @@ export function ParametersTab(props: ITabProps): JSX.Element {
   );
 }
 
-/** Where an artifact lives: a URL to copy, or a path JupyterLab can open. */
+/**
+ * Where an artifact lives: a URI to copy (`s3://…`, and MLflow's `runs:/…`, `mlflow-artifacts:/…`),
+ * or a local path (`file:` URIs too). One letter before `:/` is a Windows drive, not a scheme.
+ */
 export function artifactLocation(value: string): 'remote' | 'local' {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^file:\/\//i.test(value)) {
+  if (/^[a-z][a-z0-9+.-]+:\//i.test(value) && !/^file:/i.test(value)) {
     return 'remote';
   }
   return 'local';
@@ -105,22 +109,80 @@ export function artifactLocation(value: string): 'remote' | 'local' {
 
 /** A local artifact's path as the document manager takes it. */
 export function localPath(value: string): string {
-  return value.replace(/^file:\/\//i, '');
+  return value.replace(/^file:(\/\/)?/i, '');
+}
+
+/**
+ * The path, relative to the server's root, that JupyterLab opens for an artifact; null when it
+ * cannot open it: a remote URI, or a local file outside `serverRoot` (the page config's, an
+ * absolute path or `~/…` when under the server's home, which a browser cannot expand).
+ */
+export function openablePath(value: string, serverRoot: string): string | null {
+  // A dataset's source can be a JSON document (MLflow's code datasets): text, not a file.
+  if (
+    artifactLocation(value) === 'remote' ||
+    /^\s*\{[\s\S]*\}\s*$|[\n\r]/.test(value)
+  ) {
+    return null;
+  }
+  let path = localPath(value);
+  if (/^file:/i.test(value)) {
+    try {
+      path = decodeURIComponent(path.replace(/^localhost\//i, '/'));
+    } catch {
+      return null;
+    }
+    path = path.replace(/^\/([a-z]:\/)/i, '$1');
+  }
+  if (/^[a-z]:\\/i.test(path)) {
+    path = path.replace(/\\/g, '/');
+  }
+  const absolute = /^(\/|[a-z]:\/)/i.test(path);
+  const normalized = PathExt.normalize(path);
+  if (!absolute) {
+    // A relative path is relative to the server's root, as the document manager takes it.
+    return normalized === '' || /^\.\.(\/|$)/.test(normalized)
+      ? null
+      : normalized;
+  }
+  if (serverRoot === '' || serverRoot.startsWith('~')) {
+    return null;
+  }
+  const root = PathExt.normalize(serverRoot).replace(/\/+$/, '');
+  if (root === '') {
+    return normalized || null;
+  }
+  return normalized.startsWith(`${root}/`)
+    ? normalized.slice(root.length + 1)
+    : null;
 }
 
 function ArtifactRows(props: {
   artifacts: Record<string, IArtifact>;
   actions: ITabActions;
+  serverRoot: string;
   trans: TranslationBundle;
 }): JSX.Element {
   const { trans } = props;
   return (
     <>
       {Object.entries(props.artifacts).map(([name, artifact]) => {
-        const remote = artifactLocation(artifact.Value) === 'remote';
+        const path = openablePath(artifact.Value, props.serverRoot);
         return (
           <tr key={name} data-artifact={name}>
-            <td>{name}</td>
+            <td>
+              {path === null ? (
+                name
+              ) : (
+                <button
+                  className="smx-LinkButton"
+                  title={trans.__('Open %1 in JupyterLab', path)}
+                  onClick={() => props.actions.openPath(path)}
+                >
+                  {name}
+                </button>
+              )}
+            </td>
             <td className="smx-Details-value">{artifact.Value}</td>
             <td>{artifact.MediaType ?? ''}</td>
             <td className="smx-Details-actions">
@@ -129,14 +191,12 @@ function ArtifactRows(props: {
                 title={trans.__('Copy location of %1', name)}
                 copy={props.actions.copy}
               />
-              {!remote && (
+              {path !== null && (
                 <button
                   className="smx-IconButton"
                   title={trans.__('Open %1 in JupyterLab', name)}
                   aria-label={trans.__('Open %1 in JupyterLab', name)}
-                  onClick={() =>
-                    props.actions.openPath(localPath(artifact.Value))
-                  }
+                  onClick={() => props.actions.openPath(path)}
                 >
                   <fileIcon.react tag="span" />
                 </button>
@@ -153,6 +213,7 @@ function ArtifactTable(props: {
   title: string;
   artifacts: Record<string, IArtifact>;
   actions: ITabActions;
+  serverRoot: string;
   trans: TranslationBundle;
 }): JSX.Element {
   const { trans } = props;
@@ -180,6 +241,7 @@ function ArtifactTable(props: {
             <ArtifactRows
               artifacts={props.artifacts}
               actions={props.actions}
+              serverRoot={props.serverRoot}
               trans={trans}
             />
           </tbody>
@@ -189,21 +251,29 @@ function ArtifactTable(props: {
   );
 }
 
-export function ArtifactsTab(props: ITabProps): JSX.Element {
+export function ArtifactsTab(
+  props: ITabProps & {
+    /** The server's root as an absolute path (`GET info`); else the page config's. */
+    serverRoot?: string;
+  }
+): JSX.Element {
   const { component, actions } = props;
   const trans = bundle(props.translator);
+  const serverRoot = props.serverRoot ?? PageConfig.getOption('serverRoot');
   return (
     <div className="smx-ArtifactsTab">
       <ArtifactTable
         title={trans.__('Input artifacts')}
         artifacts={component.InputArtifacts ?? {}}
         actions={actions}
+        serverRoot={serverRoot}
         trans={trans}
       />
       <ArtifactTable
         title={trans.__('Output artifacts')}
         artifacts={component.OutputArtifacts ?? {}}
         actions={actions}
+        serverRoot={serverRoot}
         trans={trans}
       />
     </div>
@@ -271,7 +341,7 @@ export function AwsSettingsTab(props: ITabProps): JSX.Element {
   );
 }
 
-function KeyValueTable(props: {
+export function KeyValueTable(props: {
   rows: [string, string][];
   copy: (text: string) => void;
   trans: TranslationBundle;
