@@ -335,3 +335,10 @@ async def test_jupyterlab_cache_buster_is_not_an_unknown_parameter(api: Api) -> 
 
     assert response.code == 200
     assert len(json.loads(response.body)["items"]) == 1
+
+
+async def test_unassigned_with_no_value_is_400_as_its_schema_says(api: Api) -> None:
+    answer = await api.fetch_path("components?unassigned=")
+
+    assert answer.code == 400
+    assert b"unassigned" in answer.body and b"true or false" in answer.body

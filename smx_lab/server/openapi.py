@@ -141,7 +141,7 @@ def _coerce(name: str, text: str, kind: Any) -> Any:
         except ValueError:
             raise ValidationError(name, "must be an integer", value=text) from None
     if kind == "boolean":
-        if text.lower() in ("true", "1", ""):
+        if text.lower() in ("true", "1"):
             return True
         if text.lower() in ("false", "0"):
             return False
