@@ -439,7 +439,7 @@ def test_a_dataset_input_is_named_and_points_at_its_digest(
 
     dataset = store.get_trial_component(run.run_id).input_artifacts[logged["name"]]
 
-    assert dataset.value == logged["digest"]
+    assert dataset.value == f"mlflow-dataset:/{logged['digest']}"
     assert dataset.media_type == "code"
 
 

@@ -277,7 +277,7 @@ def _datasets(run: dict[str, Any]) -> dict[str, Artifact]:
             None,
         )
         out[name] = Artifact(
-            where or str(dataset.get("digest") or name), dataset.get("source_type")
+            where or f"mlflow-dataset:/{dataset.get('digest') or name}", dataset.get("source_type")
         )
     return out
 
