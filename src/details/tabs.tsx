@@ -31,7 +31,7 @@ function bundle(translator?: ITranslator): TranslationBundle {
   return (translator ?? nullTranslator).load('smx_lab');
 }
 
-function CopyButton(props: {
+export function CopyButton(props: {
   text: string;
   /** The button's title, e.g. "Copy value of lr", already translated. */
   title: string;

@@ -5,11 +5,11 @@
  * is a React text node.
  */
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { copyIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 import type { IJob, IStatusTransition } from '../api';
 import { formatDuration, formatTime } from '../format';
 import type { IDeploymentProgress } from './controller';
+import { CopyButton } from '../details/tabs';
 import { endpointIsSettled, jobTypeLabel } from './labels';
 
 export interface IJobSettingsTabProps {
@@ -28,23 +28,6 @@ export function secondsLabel(
     new Date(0).toISOString(),
     new Date(seconds * 1000).toISOString(),
     translator
-  );
-}
-
-function Copy(props: {
-  text: string;
-  title: string;
-  copy: (text: string) => void;
-}): JSX.Element {
-  return (
-    <button
-      className="smx-IconButton"
-      title={props.title}
-      aria-label={props.title}
-      onClick={() => props.copy(props.text)}
-    >
-      <copyIcon.react tag="span" />
-    </button>
   );
 }
 
@@ -161,7 +144,7 @@ function Channels(props: {
                 <td className="smx-Details-value">{channel.LocalPath ?? ''}</td>
                 <td>
                   {channel.Uri && (
-                    <Copy
+                    <CopyButton
                       text={channel.Uri}
                       title={trans.__('Copy the URI of %1', channel.Name)}
                       copy={props.copy}
@@ -248,7 +231,7 @@ export function JobSettingsTab(props: IJobSettingsTabProps): JSX.Element {
                 <th scope="row">{key}</th>
                 <td className="smx-Details-value">{value}</td>
                 <td>
-                  <Copy
+                  <CopyButton
                     text={value}
                     title={trans.__('Copy %1', key)}
                     copy={copy}
