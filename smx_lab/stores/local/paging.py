@@ -11,11 +11,8 @@ another listing (or a tampered one) is refused.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +32,7 @@ from ...vocabulary import (
     statistic_named,
 )
 from ..base import DEFAULT_PAGE_SIZE, Resource, SortOrder
+from ..cursors import decode_offset, encode_offset, fingerprint
 from .columns import component_columns
 from .records import EXPERIMENT_SELECT, TRIAL_SELECT, Records
 from .schema import ROW_ALIAS, ROW_TABLE
@@ -294,8 +292,8 @@ class Paging(Records):
             raise ValidationError("sort_order", "must be Ascending or Descending", value=sort_order)
         table, alias = ROW_TABLE[resource], ROW_ALIAS[resource]
         join, join_params, key = _sort_key(resource, alias, sort_by)
-        fingerprint = _fingerprint([*scope, resource, where, params, sort_by, sort_order])
-        offset = _decode_cursor(cursor, fingerprint)
+        request = fingerprint([*scope, resource, where, params, sort_by, sort_order])
+        offset = decode_offset(cursor, request)
         direction = "ASC" if sort_order == "Ascending" else "DESC"
         lowered = sort_by.lower()
         missing_last = "" if lowered in _NEVER_NULL_SORT else f"({key}) IS NULL, "
@@ -320,9 +318,7 @@ class Paging(Records):
                 items: list[Any] = [component_columns(db, ids)]
             else:
                 items = self._page_items(db, resource, alias, ids)
-        next_cursor = (
-            _encode_cursor(offset + limit, fingerprint) if offset + limit < total else None
-        )
+        next_cursor = encode_offset(offset + limit, request) if offset + limit < total else None
         return Page(items=items, next_cursor=next_cursor, total=total)
 
     def _page_items(
@@ -553,34 +549,3 @@ def _metric_sort(resource: str, sort_by: str) -> tuple[str, str] | None:
     statistic = statistic_named(word)
     column = STATISTIC_SQL_COLUMNS[statistic] if statistic is not None else None
     return (metric, column) if metric and column else None
-
-
-# -------------------------------------------------------------------- cursors
-
-
-def _fingerprint(parts: Sequence[Any]) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
-
-
-def _encode_cursor(offset: int, fingerprint: str) -> str:
-    check = _fingerprint([fingerprint, offset])
-    payload = json.dumps({"o": offset, "c": check}).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str | None, fingerprint: str) -> int:
-    if cursor is None or cursor == "":
-        return 0
-    invalid = ValidationError("cursor", "is not a cursor this store gave for this listing")
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        offset = payload["o"]
-        check = payload["c"]
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        raise invalid from None
-    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        raise invalid
-    if check != _fingerprint([fingerprint, offset]):
-        raise invalid
-    return offset
