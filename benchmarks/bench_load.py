@@ -5,8 +5,10 @@ benchmark store (``benchmarks/generate.py``). 16 client threads, each with its o
 connection, send ``search``, ``metrics`` and ``table`` requests in turn for 30 s (a bounded loop:
 it also stops after ``--max-requests`` each); one more thread asks for ``info`` every 100 ms and
 measures how long it waits, and one more asks for jupyter-server's ``api/status``, which touches no
-store: its latency under load shows whether the event loop ever waits for a store call (store calls
-run in the extension's thread pool; ``info`` goes through that pool too, so it also shows queueing).
+store: its latency under load shows whether the event loop ever waits for store work (the heavy
+routes run in ``SmxLabExtension.worker_processes`` worker processes, or with
+``--worker-processes 0`` on the extension's store threads, where their Python holds the server's
+interpreter lock; ``info`` reads the store on a thread of the server, so it also shows that lock).
 
 The requests are the ones the panel makes: the search of ``bench_search`` (two parameter filters, a
 metric filter, sorted by the metric, first page of 100); the series of four components' metric
@@ -23,6 +25,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
+import psutil
 import requests
 from harness import (
     ROOT,
@@ -120,6 +123,18 @@ def client(
 PROBES = {"info": "smx-lab/api/info", "status": "api/status"}
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user + system, s) of the server process, and of its worker processes so far."""
+    server = psutil.Process(pid)
+    workers = 0.0
+    for child in server.children(recursive=True):
+        try:
+            workers += sum(child.cpu_times()[:2])
+        except psutil.NoSuchProcess:
+            pass
+    return sum(server.cpu_times()[:2]), workers
+
+
 def probe(
     server: JupyterServerProcess, deadline: float, interval: float, recorder: Recorder, kind: str
 ) -> None:
@@ -148,14 +163,24 @@ def main() -> int:
         "--max-requests", type=int, default=100_000, help="per client: the loop's bound"
     )
     parser.add_argument("--probe-interval", type=float, default=0.1)
+    parser.add_argument(
+        "--worker-processes",
+        type=int,
+        default=None,
+        help="SmxLabExtension.worker_processes (0: the heavy routes on the store's threads); "
+        "default: the extension's own default",
+    )
     args = parser.parse_args()
 
     db = benchmark_store(args.components)
     bodies = request_bodies(db)
     work = db.parent / "load-server"
     work.mkdir(exist_ok=True)
+    extension = {} if args.worker_processes is None else {"worker_processes": args.worker_processes}
     with JupyterServerProcess(
-        work, env={"SMX_LAB_STORE": "local", "SMX_LAB_DB": str(db)}
+        work,
+        env={"SMX_LAB_STORE": "local", "SMX_LAB_DB": str(db)},
+        config={"SmxLabExtension": extension},
     ) as server:
         idle = Recorder()
         for kind in PROBES:
@@ -167,6 +192,8 @@ def main() -> int:
             ).raise_for_status()
 
         recorder = Recorder()
+        assert server.process is not None
+        cpu_before = cpu_seconds(server.process.pid)
         started = time.perf_counter()
         deadline = started + args.seconds
         threads = [
@@ -186,6 +213,7 @@ def main() -> int:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        cpu_after = cpu_seconds(server.process.pid)
 
     served = sum(len(recorder.latencies[kind]) for kind in KINDS)
     figures = [
@@ -200,6 +228,14 @@ def main() -> int:
     figures.append(
         Figure(f"throughput, {args.clients} clients", served / elapsed, "req/s", stat="mean")
     )
+    # The server's own CPU per request is what holds its interpreter lock (and so its event loop);
+    # the workers' is the same kind of work done elsewhere. Neither depends much on the machine's
+    # other load, unlike the latencies.
+    for index, whose in enumerate(("server process", "worker processes")):
+        spent = (cpu_after[index] - cpu_before[index]) * 1000.0
+        figures.append(
+            Figure(f"{whose} CPU per request", spent / max(served, 1), "ms", stat="mean")
+        )
     for kind in KINDS:
         values = recorder.latencies[kind]
         extra = {"requests": len(values)}
@@ -222,14 +258,14 @@ def main() -> int:
                 extra={"requests": len(during)},
             ),
         ]
+    workers = "default" if args.worker_processes is None else str(args.worker_processes)
     notes = [
         f"{args.clients} client threads and the two probes in one process, the server in another, "
         f"all on this machine's {len(os.sched_getaffinity(0))} cores; "
-        f"{served:,} requests in {elapsed:.1f} s",
+        f"{served:,} requests in {elapsed:.1f} s; worker_processes: {workers}",
         "probes every 100 ms: "
         "jupyter-server's own GET api/status shows whether the event loop is free; "
-        "smx-lab's GET info also reads store.info() through the extension's store thread pool, "
-        "so it waits behind queued store calls",
+        "smx-lab's GET info also reads store.info() on a thread of the server process",
         "search: "
         + ", ".join(f["Name"] for f in bodies["search"][1]["search_expression"]["Filters"])
         + f", sorted by {bodies['search'][1]['sort_by']}, limit 100; "

@@ -171,6 +171,44 @@ class ColumnPage:
     total: int | None = None
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a trial component list shows, as a store reads it: the union of the named
+    ``components``, every component of the named ``trials`` and ``experiments`` and (``unassigned``)
+    every component of no trial, or every component when none of these is given; narrowed by
+    ``expression``, a validated SearchExpression (the list's search, a group), and without the
+    component named ``without``. :func:`smx_lab.listing.scope_of` makes it from a selection."""
+
+    components: tuple[str, ...] = ()
+    trials: tuple[str, ...] = ()
+    experiments: tuple[str, ...] = ()
+    unassigned: bool = False
+    expression: dict[str, Any] | None = field(default=None, compare=False)
+    #: A component left out (the list's baseline, shown apart).
+    without: str | None = None
+
+    @property
+    def everything(self) -> bool:
+        """True when no part narrows the union: every component of the store."""
+        return not (self.components or self.trials or self.experiments or self.unassigned)
+
+
+@dataclass
+class Census:
+    """What the components of a whole scope have, without reading them: the columns a list of them
+    shows and what it can group by. ``parameters`` maps each parameter name to whether it
+    differs (the components that have it do not all have one value); metrics, artifacts and tag
+    keys are sorted names."""
+
+    total: int
+    parameters: dict[str, bool]
+    metrics: list[str]
+    input_artifacts: list[str]
+    output_artifacts: list[str]
+    has_source: bool
+    tag_keys: list[str]
+
+
 def transposed(rows: Sequence[Sequence[Any]], width: int) -> list[Sequence[Any]]:
     """Rows of ``width`` values → ``width`` columns (empty ones when there are no rows)."""
     if not rows:

@@ -19,6 +19,20 @@ class SmxError(Exception):
     def to_dict(self) -> dict[str, Any]:
         return {"error": self.error, "message": self.message, **self.details}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as class, args and attributes, not by calling __init__ again (subclasses take
+        # other arguments): an error raised in a server worker process answers the same.
+        state = dict(self.__dict__)
+        if isinstance(self, ImportError):  # its name is a slot, not in __dict__
+            state["name"] = self.name
+        return (_rebuilt, (type(self), self.args), state)
+
+
+def _rebuilt(cls: type[SmxError], args: tuple[Any, ...]) -> SmxError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
 
 class ValidationError(SmxError, ValueError):
     """Bad input: names the field and the rule it breaks."""

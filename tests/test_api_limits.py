@@ -46,6 +46,8 @@ def wrapped(route: str, value: Any) -> dict[str, Any]:
         "search": {"query": value},
         "metrics": {"selection": {"components": value}},
         "table": {"components": value},
+        "table/groups": {"selection": {"components": value}, "group_by": ["Parameters.lr"]},
+        "table/csv": {"selection": {"components": value}},
         "chart": {"chart_type": "parallel", "components": value},
         "jobs/stop": {"component": value, "job_name": "train-sgd"},
         "jobs/deploy": {

@@ -176,6 +176,8 @@ BASE_BODIES: dict[str, dict[str, Any]] = {
     "/search": {"query": "fuzz"},
     "/metrics": {"queries": [{"component": "fuzz-name", "metric": "m"}]},
     "/table": {"components": ["fuzz-name"]},
+    "/table/groups": {"selection": {"components": ["fuzz-name"]}, "group_by": ["Parameters.a"]},
+    "/table/csv": {"selection": {"components": ["fuzz-name"]}},
     "/chart": {"chart_type": "parallel", "components": ["fuzz-name"]},
     "/jobs/stop": {"component": "fuzz-name", "job_name": "fuzz-job"},
     "/jobs/deploy": {
@@ -271,10 +273,17 @@ def body_with(base: dict[str, Any], path: tuple[Any, ...], text: str) -> bytes:
     return json.dumps(body).replace(json.dumps(SLOT), text).encode()
 
 
-def structural_problem(response: requests.Response) -> str | None:
+#: Routes whose success is not JSON (their errors are).
+CSV_ROUTES = {"/table/csv"}
+
+
+def structural_problem(response: requests.Response, route: str = "") -> str | None:
     """What is wrong with an answer to a structural body; None when nothing is."""
     if response.status_code >= 500:
         return f"server error {response.status_code}"
+    if route in CSV_ROUTES and response.status_code == 200:
+        kind = response.headers.get("Content-Type", "")
+        return None if kind.startswith("text/csv") else f"200 answered as {kind!r}"
     if not response.headers.get("Content-Type", "").startswith("application/json"):
         return f"{response.status_code} answered as {response.headers.get('Content-Type')!r}"
     try:
@@ -325,7 +334,7 @@ class StructuralRun:
         self.statuses[response.status_code] += 1
         if response.status_code >= 400:
             self.largest_error = max(self.largest_error, len(response.content))
-        problem = structural_problem(response)
+        problem = structural_problem(response, route)
         if problem and len(self.problems) < 20:
             shape = f"{route} at {path}: {text[:60]!r}… ({len(raw)} bytes)"
             self.problems.append(f"{problem}: {shape}\n  -> {response.text[:300]}")

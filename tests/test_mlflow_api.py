@@ -204,3 +204,28 @@ async def test_a_listing_with_an_or_query_carries_the_note(api: Api, mlflow_worl
         if r.params["optimizer"] == "adam" or r.params["lr"] == 0.1
     }
     assert "'or'" in page["notes"][0]
+
+
+async def test_the_paged_list_of_an_experiment(api: Api, mlflow_world: World) -> None:
+    runs = mlflow_world.runs_of(SWEEP)
+    body = {
+        "selection": {"experiments": [SWEEP]},
+        "sort": {"by": "DisplayName", "order": "Ascending"},
+        "limit": 2,
+    }
+    names: list[str] = []
+    while True:
+        answer = (await api.post("table", body)).body
+        assert answer["total"] == len(runs)
+        names += [row["DisplayName"] for row in answer["rows"]]
+        if not answer["next_cursor"]:
+            break
+        body["cursor"] = answer["next_cursor"]
+    assert names == sorted(r.run_name for r in runs)
+    groups = (
+        await api.post(
+            "table/groups",
+            {"selection": {"experiments": [SWEEP]}, "group_by": ["Status.PrimaryStatus"]},
+        )
+    ).body
+    assert sum(g["count"] for g in groups["groups"]) == len(runs)

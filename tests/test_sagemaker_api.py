@@ -4,6 +4,7 @@ set of the embedded-store API tests, written through :class:`SageMakerWriter`.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +131,46 @@ async def test_throttling_after_retries_is_a_503_json_error(api: Api, jp_servera
     assert body["error"] == "store_unavailable"
     assert body["reason"] == "throttled"
     assert len(attempts) == 2  # the configured max_attempts, retries included
+
+
+async def test_the_paged_list_sorts_counts_groups_and_exports_through_search(api: Api) -> None:
+    selection = {"experiments": ["mnist"], "unassigned": True}
+    body = {
+        "selection": selection,
+        "sort": {"by": "Metrics.test:accuracy.Max", "order": "Descending"},
+        "limit": 1,
+    }
+    first = (await api.post("table", body)).body
+    second = (await api.post("table", {**body, "cursor": first["next_cursor"]})).body
+    assert first["total"] == 4  # preprocess, train-sgd, train-adam (mnist), scratch (unassigned)
+    assert [first["rows"][0]["TrialComponentName"], second["rows"][0]["TrialComponentName"]] == [
+        "train-adam",
+        "train-sgd",
+    ]
+    lr = next(d for d in first["descriptors"] if d["name"] == "lr")
+    assert lr["differs"] is True
+    groups = (
+        await api.post(
+            "table/groups", {"selection": selection, "group_by": ["Parameters.optimizer"]}
+        )
+    ).body
+    assert {tuple(g["key"]): g["count"] for g in groups["groups"]} == {
+        ("adam",): 1,
+        ("sgd",): 1,
+        (None,): 2,
+    }
+    response = await api.fetch(
+        "smx-lab",
+        "api",
+        "table/csv",
+        method="POST",
+        body=json.dumps({"selection": selection, "columns": ["TrialComponentName"]}),
+        raise_error=False,
+    )
+    assert response.code == 200
+    assert sorted(response.body.decode().split("\r\n")[1:-1]) == [
+        "preprocess",
+        "scratch",
+        "train-adam",
+        "train-sgd",
+    ]

@@ -7,17 +7,19 @@ paths, and a test keeps the two equal.
 
 from __future__ import annotations
 
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Int, Type, Unicode, validate
+from traitlets import Int, Type, Unicode, default, validate
 from traitlets import TraitError as _TraitError
 
 from ..errors import SmxError, StoreError
 from ..stores import factory
 from ..stores.base import Store
+from ..stores.local import LocalStore
 from .base import DEFAULT_MAX_BODY_BYTES, SmxLabHandler
 from .handlers import (
     ChartHandler,
@@ -29,7 +31,6 @@ from .handlers import (
     OpenAPIHandler,
     SearchHandler,
     SearchResourcesHandler,
-    TableHandler,
     TrialComponentHandler,
     TrialComponentsHandler,
     TrialComponentsOfTrialHandler,
@@ -44,6 +45,8 @@ from .jobs_handlers import (
     StopJobHandler,
 )
 from .openapi import prepare_validators
+from .table_handlers import TableCsvHandler, TableGroupsHandler, TableHandler
+from .workers import WorkerPool
 
 #: Where every route lives, below the server's ``base_url``.
 API_PREFIX = "/smx-lab/api/"
@@ -54,6 +57,13 @@ def api_pattern(path: str) -> str:
     → ``…/trials/(?P<name>[^/]+)``. Tornado URL-decodes the captured names before the handler
     sees them."""
     return API_PREFIX + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
+
+
+def default_worker_processes() -> int:
+    """2 worker processes, or 1 with 2 cores or fewer: on 2 cores, 2 workers busy with heavy
+    requests leave the server's event loop waiting for a core (docs/benchmarks.md)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 if (cores or 1) > 2 else 1
 
 
 def _short(value: object) -> str:
@@ -86,6 +96,8 @@ class SmxLabExtension(ExtensionApp):
         ("search/resources", SearchResourcesHandler),
         ("metrics", MetricsHandler),
         ("table", TableHandler),
+        ("table/groups", TableGroupsHandler),
+        ("table/csv", TableCsvHandler),
         ("chart", ChartHandler),
         # The SageMaker job behind a component (stores with jobs only: docs/jobs.md).
         ("components/{name}/job", JobHandler),
@@ -135,6 +147,19 @@ class SmxLabExtension(ExtensionApp):
         help="Threads that run store calls, off the server's event loop.",
     ).tag(config=True)
 
+    worker_processes = Int(
+        help="Worker processes that run the heavy routes (search, metrics, table, chart, the "
+        "trial component listings) with the embedded store, each opening the same SQLite file, "
+        "so that their Python work never holds the server's event loop; 0 runs them on the "
+        "store's threads instead. Other stores (SageMaker, MLflow), whose calls mostly wait on "
+        "the network, always use the threads. Default: 2, or 1 on a machine with 2 cores or "
+        "fewer, which keeps a core for the server itself.",
+    ).tag(config=True)
+
+    @default("worker_processes")
+    def _default_worker_processes(self) -> int:
+        return default_worker_processes()
+
     max_body_bytes = Int(
         DEFAULT_MAX_BODY_BYTES,
         help="The largest request body (bytes) a POST route reads; a larger one gets 413, as "
@@ -146,6 +171,12 @@ class SmxLabExtension(ExtensionApp):
     def _validate_positive(self, proposal: Any) -> int:
         if proposal["value"] < 1:
             raise _TraitError(f"SmxLabExtension.{proposal['trait'].name} must be at least 1")
+        return int(proposal["value"])
+
+    @validate("worker_processes")
+    def _validate_not_negative(self, proposal: Any) -> int:
+        if proposal["value"] < 0:
+            raise _TraitError("SmxLabExtension.worker_processes must be 0 (off) or more")
         return int(proposal["value"])
 
     def resolved_store_class(self) -> type[Store]:
@@ -190,26 +221,42 @@ class SmxLabExtension(ExtensionApp):
             self.log.exception("smx-lab: the experiment store could not be opened")
             return None, StoreError(f"the experiment store could not be opened: {error}")
 
+    def build_workers(self, store: Store | None) -> WorkerPool | None:
+        """The worker pool of the heavy routes: for the embedded store only, each worker opening
+        the same file (other stores' work is mostly waiting, and their caches live here)."""
+        if self.worker_processes == 0 or not isinstance(store, LocalStore):
+            return None
+        options = {"path": str(store.database_path.resolve())}
+        return WorkerPool(type(store), options, self.worker_processes)
+
     def initialize_settings(self) -> None:
         store, failure = self.build_store()
         self.executor = ThreadPoolExecutor(
             max_workers=self.store_threads, thread_name_prefix="smx-lab-store"
         )
+        self.workers = self.build_workers(store)
         self.settings.update(
             {
                 "smx_lab_store": store,
                 "smx_lab_store_error": failure,
                 "smx_lab_executor": self.executor,
+                "smx_lab_workers": self.workers,
                 "smx_lab_page_size_cap": self.page_size_cap,
                 "smx_lab_max_body_bytes": self.max_body_bytes,
             }
         )
         # Off the event loop, so the server is up at once and the first request is not slow.
         self.executor.submit(prepare_validators)
+        if self.workers is not None:
+            self.executor.submit(self.workers.start)
         if store is not None:
-            self.log.info("smx-lab: serving the %s store", store.kind)
+            workers = f", {self.worker_processes} worker processes" if self.workers else ""
+            self.log.info("smx-lab: serving the %s store%s", store.kind, workers)
 
     async def stop_extension(self) -> None:
+        workers = getattr(self, "workers", None)
+        if workers is not None:
+            workers.shutdown()
         executor = getattr(self, "executor", None)  # None when loading stopped before settings
         if executor is not None:
             executor.shutdown(wait=True)

@@ -2,6 +2,10 @@
 OpenAPI document, answers encoded off the event loop, and :meth:`SmxLabHandler.write_error`, the one
 place that turns an exception into a status and an ``{error, message, ...}`` body.
 
+Store work runs off the event loop: a light call with :meth:`SmxLabHandler.run` on the store's
+threads; a heavy route's whole work with :meth:`SmxLabHandler.run_heavy`, in a worker process with
+the embedded store (:mod:`smx_lab.server.workers` gives the convention).
+
 Request bodies are streamed in (:func:`tornado.web.stream_request_body`), so that one over the
 configured ``max_body_bytes`` is refused with 413 as soon as its Content-Length says so, before any
 of it is read; a body without one (chunked) is counted as it arrives and dropped once over.
@@ -16,7 +20,7 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from http.client import responses
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 import tornado
@@ -27,6 +31,9 @@ from ..bounds import EXCERPT, bounded, excerpt
 from ..errors import SmxError, StoreError, TooLarge, ValidationError
 from ..stores.base import DEFAULT_PAGE_SIZE, SortOrder, Store
 from .openapi import parse_body, validate_query
+
+if TYPE_CHECKING:
+    from .workers import WorkerPool
 
 T = TypeVar("T")
 
@@ -105,6 +112,16 @@ class SmxLabHandler(APIHandler):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(executor, functools.partial(function, *args, **kwargs))
 
+    async def run_heavy(self, function: Callable[..., Any], *args: Any) -> bytes:
+        """``function(store, *args)``, a heavy route's whole work, its answer encoded as JSON: in
+        a worker process when the extension has a worker pool (the embedded store), else on the
+        store's thread pool. ``function`` is top-level and ``args`` plain data, as they are sent
+        to another process (:mod:`smx_lab.server.workers`); errors come back unchanged."""
+        workers: WorkerPool | None = self.settings.get("smx_lab_workers")
+        if workers is not None:
+            return await workers.run(function, *args)
+        return await self.run(_encoded_answer, function, self.store, args)
+
     # --- input ------------------------------------------------------------------------------
 
     def query_arguments(self) -> dict[str, Any]:
@@ -130,21 +147,18 @@ class SmxLabHandler(APIHandler):
 
     def list_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
         """``sort``, ``order``, ``limit``, ``cursor`` → the store's keyword arguments."""
-        limit = arguments.get("limit", DEFAULT_PAGE_SIZE)
-        check_limit(limit, self.page_size_cap)
-        out: dict[str, Any] = {"limit": limit, "cursor": arguments.get("cursor") or None}
-        if "sort" in arguments:
-            out["sort_by"] = arguments["sort"]
-        if "order" in arguments:
-            out["sort_order"] = sort_order(arguments["order"], "order")
-        return out
+        return list_arguments(arguments, self.page_size_cap)
 
     # --- output -----------------------------------------------------------------------------
 
     async def reply(self, payload: Any) -> None:
         """Records → JSON off the event loop too: a big table or chart takes milliseconds to
         encode, which on the loop would stall every other request of the server. Not on the
-        store's pool, where a small answer would queue behind slow searches."""
+        store's pool, where a small answer would queue behind slow searches. An answer already
+        encoded (bytes, from :meth:`run_heavy`) is sent as it is."""
+        if isinstance(payload, bytes):
+            self.finish(payload)
+            return
         loop = asyncio.get_running_loop()
         self.finish(await loop.run_in_executor(None, to_json, payload))
 
@@ -195,6 +209,10 @@ class SmxLabHandler(APIHandler):
 
 # The store names its arguments; a GET names the query parameter the client actually sent.
 _QUERY_PARAMETER_NAMES = {"sort_by": "sort", "sort_order": "order"}
+
+
+def _encoded_answer(function: Callable[..., Any], store: Store, args: tuple[Any, ...]) -> bytes:
+    return to_json(function(store, *args))
 
 
 def _parse_chunks(path: str, method: str, chunks: list[bytes]) -> dict[str, Any]:
@@ -269,6 +287,19 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "to_dict"):
         return value.to_dict()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def list_arguments(arguments: dict[str, Any], page_size_cap: int) -> dict[str, Any]:
+    """A listing's query parameters ``sort``, ``order``, ``limit``, ``cursor`` → the store's
+    keyword arguments."""
+    limit = arguments.get("limit", DEFAULT_PAGE_SIZE)
+    check_limit(limit, page_size_cap)
+    out: dict[str, Any] = {"limit": limit, "cursor": arguments.get("cursor") or None}
+    if "sort" in arguments:
+        out["sort_by"] = arguments["sort"]
+    if "order" in arguments:
+        out["sort_order"] = sort_order(arguments["order"], "order")
+    return out
 
 
 def check_limit(limit: int, cap: int) -> None:

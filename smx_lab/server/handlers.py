@@ -1,9 +1,16 @@
 """Thin tornado handlers: validate → store → JSON.
 
-Every handler reads the store and the thread pool that :class:`smx_lab.server.app.SmxLabExtension`
-put in the tornado settings, validates its input against the OpenAPI document, turns query text
-into an expression with :func:`smx_lab.query.compile_text` and a selection into trial components
-with :mod:`smx_lab.selection`, runs the blocking store work on that pool, and answers JSON.
+Every handler reads the store and the pools that :class:`smx_lab.server.app.SmxLabExtension` put
+in the tornado settings, validates its input against the OpenAPI document, turns query text into
+an expression with :func:`smx_lab.query.compile_text` and a selection into trial components with
+:mod:`smx_lab.selection`, runs the blocking store work off the event loop, and answers JSON.
+
+The heavy routes (search, metrics, chart, the trial component listings; the table in
+``table_handlers.py``) put their whole work in a top-level function ``answer(store, *args)``
+(``search_page``, ``metric_series``, ``component_page``, ``charts.build_chart``) and answer with
+``await self.reply(await self.run_heavy(answer, *args))``: in a worker process with the embedded
+store, else on the store's thread pool (:mod:`smx_lab.server.workers` says why and how). The light
+ones (a record by name, experiments and trials) call the store with ``self.run``.
 """
 
 from __future__ import annotations
@@ -11,26 +18,20 @@ from __future__ import annotations
 import asyncio
 import math
 import os
-from collections.abc import Callable
 from typing import Any
 
 import tornado
 from jupyter_server.auth.decorator import authorized
 
 from .. import __version__, charts, query, selection
-from ..columns import ComponentColumns
 from ..errors import NotFound, ValidationError
 from ..model import Page, SeriesQuery, TrialComponent
 from ..selection import Selection
 from ..stores.base import DEFAULT_MAX_POINTS, DEFAULT_PAGE_SIZE, Store
-from ..stores.collect import columns_by_name
-from ..table import RECORD_DESCRIPTORS, component_table
 from ..vocabulary import EXPERIMENT, TRIAL, TRIAL_COMPONENT
-from .base import SmxLabHandler, check_limit, sort_order
+from .base import SmxLabHandler, check_limit, list_arguments, sort_order
 from .openapi import api_spec
 
-#: Components one ``table`` answer carries, as ExperimentAnalytics caps a DataFrame.
-MAX_TABLE_COMPONENTS = 10000
 #: Series one ``metrics`` request of a selection may draw.
 MAX_SELECTION_SERIES = 1000
 #: What this server can do.
@@ -123,26 +124,16 @@ class TrialHandler(SmxLabHandler):
         await self.reply(await self.run(self.store.get_trial, name))
 
 
-class TrialComponentListing(SmxLabHandler):
-    """The two routes that list trial components: of a trial, or unassigned / of an experiment."""
-
-    async def list_components(
-        self, arguments: dict[str, Any], scope: dict[str, Any]
-    ) -> Page[TrialComponent]:
-        listing = self.list_arguments(arguments)
-        expression = query.compile_text(arguments.get("q"), TRIAL_COMPONENT, field="q")
-        return await self.run(selection.page, self.store, scope, expression, **listing)
-
-
-class TrialComponentsOfTrialHandler(TrialComponentListing):
+class TrialComponentsOfTrialHandler(SmxLabHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self, name: str) -> None:
         arguments = self.query_arguments()
-        await self.reply(await self.list_components(arguments, {"trial_name": name}))
+        scope = {"trial_name": name}
+        await self.reply(await self.run_heavy(component_page, scope, arguments, self.page_size_cap))
 
 
-class TrialComponentsHandler(TrialComponentListing):
+class TrialComponentsHandler(SmxLabHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
@@ -154,7 +145,17 @@ class TrialComponentsHandler(TrialComponentListing):
                 "unassigned", "give exactly one of unassigned=true or experiment=<name>"
             )
         scope = {"unassigned": True} if unassigned else {"experiment_name": experiment}
-        await self.reply(await self.list_components(arguments, scope))
+        await self.reply(await self.run_heavy(component_page, scope, arguments, self.page_size_cap))
+
+
+def component_page(
+    store: Store, scope: dict[str, Any], arguments: dict[str, Any], page_size_cap: int
+) -> Page[TrialComponent]:
+    """A page of the trial components of a trial, of an experiment, or unassigned (``scope``), for
+    a listing's query parameters (``q``, ``sort``, ``order``, ``limit``, ``cursor``)."""
+    listing = list_arguments(arguments, page_size_cap)
+    expression = query.compile_text(arguments.get("q"), TRIAL_COMPONENT, field="q")
+    return selection.page(store, scope, expression, **listing)
 
 
 class TrialComponentHandler(SmxLabHandler):
@@ -170,17 +171,21 @@ class SearchHandler(SmxLabHandler):
     @authorized
     async def post(self) -> None:
         body = await self.json_body()
-        limit = body.get("limit", DEFAULT_PAGE_SIZE)
-        check_limit(limit, self.page_size_cap)
-        resource = body.get("resource", TRIAL_COMPONENT)
-        expression = query.compile_request(body, resource)
-        options: dict[str, Any] = {"limit": limit, "cursor": body.get("cursor") or None}
-        if "sort_by" in body:
-            options["sort_by"] = body["sort_by"]
-        if "sort_order" in body:
-            options["sort_order"] = sort_order(body["sort_order"], "sort_order")
-        page = await self.run(self.store.search, resource, expression, **options)
-        await self.reply(page)
+        await self.reply(await self.run_heavy(search_page, body, self.page_size_cap))
+
+
+def search_page(store: Store, body: dict[str, Any], page_size_cap: int) -> Page[Any]:
+    """A page of a search request's results."""
+    limit = body.get("limit", DEFAULT_PAGE_SIZE)
+    check_limit(limit, page_size_cap)
+    resource = body.get("resource", TRIAL_COMPONENT)
+    expression = query.compile_request(body, resource)
+    options: dict[str, Any] = {"limit": limit, "cursor": body.get("cursor") or None}
+    if "sort_by" in body:
+        options["sort_by"] = body["sort_by"]
+    if "sort_order" in body:
+        options["sort_order"] = sort_order(body["sort_order"], "sort_order")
+    return store.search(resource, expression, **options)
 
 
 class SearchResourcesHandler(SmxLabHandler):
@@ -200,25 +205,29 @@ class MetricsHandler(SmxLabHandler):
     @authorized
     async def post(self) -> None:
         body = await self.json_body()
-        x_range = body.get("x_range")
-        if x_range is not None:
-            low, high = float(x_range[0]), float(x_range[1])
-            if not (math.isfinite(low) and math.isfinite(high)) or low >= high:
-                raise ValidationError("x_range", "must be [low, high] with low < high")
-            x_range = (low, high)
-        options = {
-            "x_axis": body.get("x_axis", "step"),
-            "max_points": body.get("max_points", DEFAULT_MAX_POINTS),
-            "x_range": x_range,
-        }
-        if "selection" in body:
-            chosen = Selection.from_json(body["selection"])
-            metric_names = body.get("metric_names")
-            series = await self.run(series_of_selection, self.store, chosen, metric_names, options)
-        else:
-            queries = [SeriesQuery(q["component"], q["metric"]) for q in body["queries"]]
-            series = await self.run(self.store.metric_series, queries, **options)
-        await self.reply({"series": series})
+        await self.reply(await self.run_heavy(metric_series, body))
+
+
+def metric_series(store: Store, body: dict[str, Any]) -> dict[str, Any]:
+    """A metrics request's series: of the named (component, metric) queries, or of a selection."""
+    x_range = body.get("x_range")
+    if x_range is not None:
+        low, high = float(x_range[0]), float(x_range[1])
+        if not (math.isfinite(low) and math.isfinite(high)) or low >= high:
+            raise ValidationError("x_range", "must be [low, high] with low < high")
+        x_range = (low, high)
+    options = {
+        "x_axis": body.get("x_axis", "step"),
+        "max_points": body.get("max_points", DEFAULT_MAX_POINTS),
+        "x_range": x_range,
+    }
+    if "selection" in body:
+        chosen = Selection.from_json(body["selection"])
+        series = series_of_selection(store, chosen, body.get("metric_names"), options)
+    else:
+        queries = [SeriesQuery(q["component"], q["metric"]) for q in body["queries"]]
+        series = store.metric_series(queries, **options)
+    return {"series": series}
 
 
 def series_of_selection(
@@ -242,69 +251,12 @@ def series_of_selection(
     return store.metric_series(queries, **options) if queries else []
 
 
-class TableHandler(SmxLabHandler):
-    @tornado.web.authenticated
-    @authorized
-    async def post(self) -> None:
-        body = await self.json_body()
-        fetch = table_components(body)
-        names = {
-            key: body.get(key)
-            for key in (
-                "metric_names",
-                "parameter_names",
-                "input_artifact_names",
-                "output_artifact_names",
-            )
-        }
-        store = self.store
-
-        def table() -> dict[str, Any]:
-            found = fetch(store, MAX_TABLE_COMPONENTS + 1)
-            truncated = len(found) > MAX_TABLE_COMPONENTS
-            if truncated:
-                found = found.take(range(MAX_TABLE_COMPONENTS))
-            built = component_table(found, **names)
-            return {
-                "columns": built.columns,
-                "descriptors": [*built.descriptors, *RECORD_DESCRIPTORS],
-                "rows": built.rows(with_records=True),
-                "total": None if truncated else len(found),
-                "truncated": truncated,
-            }
-
-        await self.reply(await self.run(table))
-
-
-def table_components(body: dict[str, Any]) -> Callable[[Store, int], ComponentColumns]:
-    """How a table request names its components: ``selection``; or the older ``components`` (in
-    the order named, repeats kept, as ExperimentAnalytics keeps a list of names) and ``search``
-    (a search in the order it names, SageMaker's newest-first by default). The components come
-    as columns, through the store's columnar path."""
-    if "components" in body:
-        names = body["components"]
-        return lambda store, limit: columns_by_name(store, names[:limit])
-    if "selection" in body:
-        chosen = Selection.from_json(body["selection"])
-        return lambda store, limit: selection.resolve_columns(store, chosen, limit=limit)
-    search = body["search"]
-    chosen = Selection(
-        search=query.compile_request(search, TRIAL_COMPONENT, field_prefix="search.")
-    )
-    order = {
-        "sort_by": search.get("sort_by", "LastModifiedTime"),
-        "sort_order": sort_order(search.get("sort_order", "Descending"), "search.sort_order"),
-    }
-    return lambda store, limit: selection.resolve_columns(store, chosen, limit=limit, **order)
-
-
 class ChartHandler(SmxLabHandler):
     @tornado.web.authenticated
     @authorized
     async def post(self) -> None:
         request = await self.json_body()
-        spec = await self.run(charts.build_chart, self.store, request)
-        await self.reply(spec)
+        await self.reply(await self.run_heavy(charts.build_chart, request))
 
 
 class UnknownRouteHandler(SmxLabHandler):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from traitlets.config import LoggingConfigurable
 
-from ..columns import ColumnPage, ComponentColumns, MetricArrays
+from ..columns import Census, ColumnPage, ComponentColumns, MetricArrays, Scope
 from ..model import (
     Artifact,
     Experiment,
@@ -189,6 +189,36 @@ class Store(LoggingConfigurable):
             cursor=cursor,
         )
         return ColumnPage(ComponentColumns.from_records(page.items), page.next_cursor, page.total)
+
+    # The server-paged list (:mod:`smx_lab.listing`): optional fast paths over a whole scope. Each
+    # default answers None, and the list then reads the scope through the methods above.
+
+    def scope_columns(
+        self,
+        scope: Scope,
+        *,
+        sort_by: str = "CreationTime",
+        sort_order: SortOrder = "Ascending",
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+        offset: int | None = None,
+    ) -> ColumnPage | None:
+        """One page of the components of ``scope``, sorted, with the exact total, from ``cursor``
+        or from ``offset`` (rows to skip); None: this store has no such path."""
+        return None
+
+    def scope_census(self, scope: Scope) -> Census | None:
+        """The :class:`~smx_lab.columns.Census` of ``scope``; None: this store has no such path."""
+        return None
+
+    def scope_values(
+        self, scope: Scope, properties: list[str]
+    ) -> tuple[list[str], list[list[Any]]] | None:
+        """Every component of ``scope``: its name, and for each of ``properties`` (canonical:
+        ``Parameters.<n>``, ``Tags.<k>``, ``Metrics.<n>.<Stat>``, ``Status.PrimaryStatus``,
+        ``Parents.TrialName``, ``Parents.ExperimentName``) its value, None where it has none (a
+        parent: the first in alphabetical order). None: this store has no such path."""
+        return None
 
     def metric_arrays(self, component: str, metric_names: list[str] | None = None) -> MetricArrays:
         """:meth:`metric_points` as numpy arrays, in the same order."""

@@ -1,7 +1,7 @@
 """Listings and search in the embedded store: sort keys, cursors, and the page walk.
 
 A page is one of four plans, chosen by what the listing filters and sorts on (see
-:func:`_page_ids`): sorted by a metric statistic, read off the statistic's own index; no
+:func:`page_ids`): sorted by a metric statistic, read off the statistic's own index; no
 filter, read off the sort column's index; a filter of id sets (:mod:`.search`), evaluated once and
 walked in sort order; any other filter, one pass with a window count for the total.
 
@@ -286,40 +286,16 @@ class Paging(Records):
         """One page of the rows ``where`` selects, sorted, with the total. ``id_set``, when given,
         is the same rows as a set of ids, read without reading the rows. ``as_columns``: the
         page's one item is the trial components as :class:`~smx_lab.columns.ComponentColumns`."""
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
-            raise ValidationError("limit", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
-        if sort_order not in SORT_ORDERS:
-            raise ValidationError("sort_order", "must be Ascending or Descending", value=sort_order)
-        table, alias = ROW_TABLE[resource], ROW_ALIAS[resource]
-        join, join_params, key = _sort_key(resource, alias, sort_by)
-        request = fingerprint([*scope, resource, where, params, sort_by, sort_order])
-        offset = decode_offset(cursor, request)
-        direction = "ASC" if sort_order == "Ascending" else "DESC"
-        lowered = sort_by.lower()
-        missing_last = "" if lowered in _NEVER_NULL_SORT else f"({key}) IS NULL, "
-        ordering = f"{missing_last}{key} {direction}, {alias}.id {direction}"
-        query = _PageQuery(
-            table=table,
-            alias=alias,
-            where=where,
-            params=params,
-            join=join,
-            join_params=join_params,
-            ordering=ordering,
-            direction=direction,
-            indexed=lowered in _INDEXED_SORT[resource],
-            limit=limit,
-            offset=offset,
+        query, request = page_query(
+            resource, where, params, sort_by, sort_order, limit, cursor, scope
         )
-        by_metric = _metric_sort(resource, sort_by)
         with self._read() as db:
-            total, ids = _page_ids(db, query, by_metric, id_set)
+            total, ids = page_ids(db, query, metric_sort(resource, sort_by), id_set)
             if as_columns:
                 items: list[Any] = [component_columns(db, ids)]
             else:
-                items = self._page_items(db, resource, alias, ids)
-        next_cursor = encode_offset(offset + limit, request) if offset + limit < total else None
-        return Page(items=items, next_cursor=next_cursor, total=total)
+                items = self._page_items(db, resource, query.alias, ids)
+        return Page(items=items, next_cursor=next_cursor(query, total, request), total=total)
 
     def _page_items(
         self, db: sqlite3.Connection, resource: str, alias: str, ids: list[int]
@@ -340,7 +316,53 @@ class Paging(Records):
 # -------------------------------------------------------------------- the page walk
 
 
-def _page_ids(
+def page_query(
+    resource: str,
+    where: str,
+    params: list[Any],
+    sort_by: str,
+    sort_order: str,
+    limit: int,
+    cursor: str | None,
+    scope: list[Any],
+) -> tuple[_PageQuery, str]:
+    """The query of one page of the rows ``where`` selects, and the fingerprint its cursors
+    carry (``scope`` names the listing)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValidationError("limit", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
+    if sort_order not in SORT_ORDERS:
+        raise ValidationError("sort_order", "must be Ascending or Descending", value=sort_order)
+    table, alias = ROW_TABLE[resource], ROW_ALIAS[resource]
+    join, join_params, key = _sort_key(resource, alias, sort_by)
+    request = fingerprint([*scope, resource, where, params, sort_by, sort_order])
+    offset = decode_offset(cursor, request)
+    direction = "ASC" if sort_order == "Ascending" else "DESC"
+    lowered = sort_by.lower()
+    missing_last = "" if lowered in _NEVER_NULL_SORT else f"({key}) IS NULL, "
+    ordering = f"{missing_last}{key} {direction}, {alias}.id {direction}"
+    query = _PageQuery(
+        table=table,
+        alias=alias,
+        where=where,
+        params=params,
+        join=join,
+        join_params=join_params,
+        ordering=ordering,
+        direction=direction,
+        indexed=lowered in _INDEXED_SORT[resource],
+        limit=limit,
+        offset=offset,
+    )
+    return query, request
+
+
+def next_cursor(query: _PageQuery, total: int, request: str) -> str | None:
+    """The cursor of the page after ``query``'s, None after the last."""
+    end = query.offset + query.limit
+    return encode_offset(end, request) if end < total else None
+
+
+def page_ids(
     db: sqlite3.Connection,
     query: _PageQuery,
     by_metric: tuple[str, str] | None,
@@ -529,7 +551,7 @@ def _sort_key(resource: str, alias: str, sort_by: str) -> tuple[str, list[Any], 
             join = "LEFT JOIN parameters sp ON sp.trial_component_id = tc.id AND sp.name = ?"
             key = "coalesce(sp.number_value, sp.string_value)"
             return join, [sort_by[len("parameters.") :]], key
-        by_metric = _metric_sort(resource, sort_by)
+        by_metric = metric_sort(resource, sort_by)
         if by_metric is not None:
             join = "LEFT JOIN metrics sm ON sm.trial_component_id = tc.id AND sm.name = ?"
             return join, [by_metric[0]], f"sm.{by_metric[1]}"
@@ -540,7 +562,7 @@ def _sort_key(resource: str, alias: str, sort_by: str) -> tuple[str, list[Any], 
     raise ValidationError("sort_by", f"must be one of {', '.join(allowed)}", value=sort_by)
 
 
-def _metric_sort(resource: str, sort_by: str) -> tuple[str, str] | None:
+def metric_sort(resource: str, sort_by: str) -> tuple[str, str] | None:
     """``(metric name, column of metrics)`` when components are sorted by
     ``Metrics.<name>.<Stat>``."""
     if resource != TRIAL_COMPONENT or not sort_by.lower().startswith("metrics."):

@@ -25,12 +25,12 @@ from traitlets import Unicode, default
 from ..base import Store
 from ..factory import default_database_path
 from .connection import SCHEMA_VERSION
-from .paging import Paging
+from .scoped import ScopedReads
 from .series import SeriesReads
 from .writes import Writes
 
 
-class LocalStore(Writes, Paging, SeriesReads, Store):
+class LocalStore(Writes, ScopedReads, SeriesReads, Store):
     """The embedded SQLite store: implements both :class:`~smx_lab.stores.base.Store` and
     :class:`~smx_lab.stores.base.Writer`.
 
