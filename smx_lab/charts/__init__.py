@@ -10,6 +10,8 @@ chart in both places. Data is always inlined; ``config`` is left to the caller.
   :func:`validate_chart_request`, which refuses what the chart does not read;
 - :mod:`.data` — columns, one summary row per component, smoothing and statistics;
 - :mod:`.spec` — the scaffolding every spec shares;
+- :mod:`.groups` — the groups of ``group_by``; :mod:`.group_lines` — a grouped line per group,
+  the mean of its members' raw points with its band;
 - :mod:`.time_series`, :mod:`.xy`, :mod:`.bar`, :mod:`.distribution`, :mod:`.parallel`,
   :mod:`.importance` — the pure builders, one module per chart family;
 - :mod:`.build` — :func:`build_chart`: a request's components resolved through a store, and
@@ -21,6 +23,8 @@ from __future__ import annotations
 from ..vocabulary import DEFAULT_STATISTIC
 from .build import build_chart, build_summary_chart, resolve_components
 from .data import summary_rows
+from .group_lines import MAX_GROUP_LINES, build_group_series_chart
+from .groups import component_groups
 from .importance import parameter_importance
 from .request import (
     CHART_REQUEST_SCHEMA,
@@ -49,6 +53,7 @@ __all__ = [
     "DEFAULT_HEIGHT",
     "DEFAULT_STATISTIC",
     "DEFAULT_WIDTH",
+    "MAX_GROUP_LINES",
     "MAX_NAMED_COMPONENTS",
     "MAX_POINTS_LIMIT",
     "SERIES_FIELDS",
@@ -57,9 +62,11 @@ __all__ = [
     "ZOOM_PARAM",
     "ChartType",
     "build_chart",
+    "build_group_series_chart",
     "build_summary_chart",
     "build_time_series_chart",
     "chart_type_descriptions",
+    "component_groups",
     "parameter_importance",
     "resolve_components",
     "summary_rows",

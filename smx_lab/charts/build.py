@@ -15,15 +15,15 @@ from ..vocabulary import TRIAL_COMPONENT
 from .bar import bar_chart
 from .data import summary_rows
 from .distribution import box_chart, histogram_chart
+from .group_lines import MAX_GROUP_LINES, build_group_series_chart
+from .groups import component_groups, largest_groups
 from .importance import importance_chart
 from .parallel import parallel_chart
 from .request import normalise_request, validate_chart_request
+from .spec import MAX_TOTAL_POINTS
 from .time_series import build_time_series_chart
 from .types import CHART_TYPES
 from .xy import xy_chart
-
-#: Points one time-series chart may carry in all; many series share it (see _fetch_series).
-MAX_TOTAL_POINTS = 100_000
 
 #: The builder of each chart type's summary chart.
 SUMMARY_BUILDERS: dict[str, Callable[[list[dict[str, Any]], dict[str, Any]], dict[str, Any]]] = {
@@ -53,10 +53,29 @@ def build_chart(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     components = resolve_components(store, request)
     if request["data_type"] == "summary":
         spec = build_summary_chart(summary_rows(components), request)
+    elif "group_by" in request:
+        spec = _build_group_series_chart(store, components, request)
     else:
         series, origins = _fetch_series(store, components, request)
         spec = build_time_series_chart(series, components, request, origins=origins)
     return spec
+
+
+def _build_group_series_chart(
+    store: Store, components: list[TrialComponent], request: dict[str, Any]
+) -> dict[str, Any]:
+    """One line per group with its band, from the raw points of the drawn groups' members: the
+    groups are those of every component of the selection."""
+    groups = component_groups(summary_rows(components), request["group_by"])
+    names = [name for group in largest_groups(groups, MAX_GROUP_LINES) for name in group.members]
+    if request.get("baseline"):
+        names.append(request["baseline"])
+    wanted = request.get("metrics")
+    known = {component.trial_component_name for component in components}
+    arrays = {
+        name: store.metric_arrays(name, wanted) for name in dict.fromkeys(names) if name in known
+    }
+    return build_group_series_chart(groups, arrays, components, request)
 
 
 def resolve_components(store: Store, request: dict[str, Any]) -> list[TrialComponent]:

@@ -27,7 +27,7 @@ from ..vocabulary import (
     statistic_named,
 )
 
-ColumnKind = Literal["meta", "parameter", "metric"]
+ColumnKind = Literal["meta", "parameter", "metric", "tag"]
 
 #: The component's own columns, by the name charts use for them.
 META_COLUMNS = ("name", "display_name", "trial", "experiment", "status")
@@ -51,7 +51,7 @@ _statistic_values = attrgetter(*(STATISTIC_ATTRIBUTES[s] for s in _VALUE_STATIST
 
 COLUMN_HELP = (
     "expected parameters.<name>, metrics.<name>.<statistic> "
-    f"(statistic one of {', '.join(s.lower() for s in SUMMARY_STATISTICS)}), "
+    f"(statistic one of {', '.join(s.lower() for s in SUMMARY_STATISTICS)}), tags.<key> "
     f"or one of {', '.join(META_COLUMNS)}"
 )
 
@@ -73,14 +73,17 @@ class Column:
         """The typed-query spelling, which is also the key of the column in :func:`summary_rows`."""
         if self.kind == "parameter":
             return f"parameters.{self.name}"
+        if self.kind == "tag":
+            return f"tags.{self.name}"
         if self.kind == "metric":
             return f"metrics.{self.name}.{(self.statistic or '').lower()}"
         return self.name
 
     @property
     def is_value(self) -> bool:
-        """Parameters and metric statistics are values of a run; meta columns describe the run."""
-        return self.kind != "meta"
+        """Parameters and metric statistics are values of a run; meta columns and tags describe
+        the run."""
+        return self.kind in ("parameter", "metric")
 
 
 def canonical_statistic(text: str) -> str:
@@ -109,6 +112,8 @@ def parse_column(text: str, default_statistic: str = DEFAULT_STATISTIC) -> Colum
         return Column("meta", _META_PROPERTIES[found.name])
     if found.prefix == "Parameters" and found.key:
         return Column("parameter", found.key)
+    if found.prefix == "Tags" and found.key:
+        return Column("tag", found.key)
     if found.prefix == "Metrics" and found.key:
         return Column("metric", found.key, found.field or canonical_statistic(default_statistic))
     raise ColumnError(f"{text!r} cannot be charted; {COLUMN_HELP}")
@@ -156,7 +161,8 @@ def trial_text(component: TrialComponent) -> str | None:
 
 def summary_rows(components: Iterable[TrialComponent]) -> list[dict[str, Any]]:
     """One flat row per component, keyed by column alias: the meta columns, every parameter
-    (``parameters.<name>``) and every statistic of every metric (``metrics.<name>.<stat>``)."""
+    (``parameters.<name>``), every tag (``tags.<key>``) and every statistic of every metric
+    (``metrics.<name>.<stat>``)."""
     rows = []
     for component in components:
         row: dict[str, Any] = {
@@ -168,6 +174,8 @@ def summary_rows(components: Iterable[TrialComponent]) -> list[dict[str, Any]]:
         }
         for name, value in component.parameters.items():
             row[f"parameters.{name}"] = value
+        for key, text in component.tags.items():
+            row[f"tags.{key}"] = text
         for summary in component.metrics:
             # keys spelled out rather than through Column: thousands of components × 6 statistics
             statistics = _statistic_values(summary)

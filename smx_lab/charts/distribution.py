@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .spec import Picked, chart_spec
+from .spec import Picked, baseline_marks, chart_spec
 
 
 def histogram_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def box_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
     y = {**picked.encoding("y", "quantitative"), "scale": {"zero": False}}
     # each component's point in its own color (or its color column's), named in a legend
     points_encoding: dict[str, Any] = {"tooltip": picked.tooltip(), "color": picked.color()}
-    body = {
+    body: dict[str, Any] = {
         "encoding": {"x": x, "y": y},
         "layer": [
             # whiskers span min to max: every component is drawn as a point anyway, so no outliers
@@ -46,5 +46,7 @@ def box_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, 
             },
         ],
     }
+    if picked.has_baseline:
+        body["layer"].extend(baseline_marks(points_encoding["color"]))
     title = f"{picked.alias('y')} by {picked.alias('x')}"
     return chart_spec(request, title, picked.values, body, picked.meta(rows), picked.notes())

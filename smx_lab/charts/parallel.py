@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from .data import is_missing, is_number, normalise, parse_column, unique_labels, value_columns
-from .spec import chart_spec, component_color, legend, plural
+from .spec import (
+    BASELINE_STROKE_WIDTH,
+    baseline_label,
+    chart_spec,
+    component_color,
+    legend,
+    only_baseline,
+    plural,
+)
 
 
 def parallel_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, Any]:
@@ -23,17 +31,22 @@ def parallel_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[
     # One point per component × axis; what each component is (names, trial, color) is stated once
     # in a lookup table, and each axis's two end labels once in the text layers' own data.
     values, ends, missing_values, drawn = _axis_points(rows, axis_names)
-    table = _component_table(rows, color_alias)
+    baseline = request.get("baseline")
+    table = _component_table(rows, color_alias, baseline if baseline in drawn else None)
     body = _body(axis_names, table, ends, color_alias)
     notes = []
     left_out = [row["name"] for row in rows if row["name"] not in drawn]
     if missing_values:
         notes.append(f"{plural(missing_values, 'missing value')} left out")
-    meta = {
+    meta: dict[str, Any] = {
         "components": len(rows),
         "missing": {"components": left_out, "values": missing_values},
         "fields": {"axes": axis_names},
     }
+    if baseline:
+        meta["baseline"] = baseline if baseline in drawn else None
+        if baseline not in {row["name"] for row in rows}:
+            notes.append(f"baseline {baseline} is not among these components")
     return chart_spec(request, "parallel coordinates", values, body, meta, notes)
 
 
@@ -76,8 +89,12 @@ def _axis_positions(raw: list[Any]) -> tuple[list[float], str, str]:
     return [spacing[str(value)] for value in raw], categories[0], categories[-1]
 
 
-def _component_table(rows: list[dict[str, Any]], color_alias: str | None) -> list[dict[str, Any]]:
+def _component_table(
+    rows: list[dict[str, Any]], color_alias: str | None, baseline: str | None
+) -> list[dict[str, Any]]:
     labels = unique_labels((row["name"], row["display_name"], row.get("trial")) for row in rows)
+    if baseline in labels:
+        labels[baseline] = baseline_label(labels[baseline])
     table = []
     for row in rows:
         entry = {
@@ -89,6 +106,8 @@ def _component_table(rows: list[dict[str, Any]], color_alias: str | None) -> lis
         if color_alias is not None:
             color_value = row.get(color_alias)
             entry["color"] = "(none)" if is_missing(color_value) else color_value
+        if baseline is not None:
+            entry["baseline"] = row["name"] == baseline
         table.append(entry)
     return table
 
@@ -116,6 +135,16 @@ def _body(
     y = {"field": "position", "type": "quantitative", "axis": None, "scale": {"domain": [0, 1]}}
     color = _color(table, color_alias)
     lookup = _lookup(table)
+    emphasis = []
+    if any(entry.get("baseline") for entry in table):
+        # the baseline's line again, opaque and thicker, over the others
+        emphasis.append(
+            {
+                "transform": [*lookup, only_baseline()],
+                "mark": {"type": "line", "strokeWidth": BASELINE_STROKE_WIDTH},
+                "encoding": {"y": y, "color": color},
+            }
+        )
     return {
         "encoding": {"x": x},
         "layer": [
@@ -128,6 +157,7 @@ def _body(
                     "detail": {"field": "component", "type": "nominal"},
                 },
             },
+            *emphasis,
             {
                 "transform": lookup,
                 "mark": {"type": "point", "filled": True},

@@ -17,11 +17,15 @@ from ..selection import SELECTION_SCHEMA
 from ..vocabulary import SUMMARY_STATISTICS
 from .data import Column, ColumnError, canonical_statistic, parse_column
 from .types import (
+    BANDS,
     CHART_FIELDS,
     CHART_TYPES,
     CHARTS,
     DATA_TYPES,
+    DEFAULT_BAND,
     FIELD_DEFAULTS,
+    GROUP_BY_RULE,
+    MAX_GROUP_BY,
     SELECTORS,
     UNIVERSAL_FIELDS,
     X_AXES,
@@ -40,8 +44,8 @@ _COLUMN = {
     "type": "string",
     "minLength": 1,
     "maxLength": 512,
-    "description": "parameters.<name>, metrics.<name>.<statistic>, name, display_name, trial, "
-    "experiment or status",
+    "description": "parameters.<name>, metrics.<name>.<statistic>, tags.<key>, name, "
+    "display_name, trial, experiment or status",
 }
 
 _FIELDS: dict[str, Any] = {
@@ -79,6 +83,19 @@ _FIELDS: dict[str, Any] = {
     "max_points": {"type": "integer", "minimum": 2, "maximum": MAX_POINTS_LIMIT},
     "x_range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
     "bins": {"type": "integer", "minimum": 2, "maximum": 200},
+    "band": {
+        "type": "string",
+        "enum": list(BANDS),
+        "description": "a grouped line's band: mean ± sample std (std) or min to max (minmax)",
+    },
+    "group_by": {
+        "type": "array",
+        "items": _COLUMN,
+        "minItems": 1,
+        # at most MAX_GROUP_BY, checked by _normalise_groups so that the rule reads as one
+        "description": "1 to 3 of parameters.<name>, tags.<key>, trial, experiment, status",
+    },
+    "baseline": {**_NAME, "description": "the component drawn emphasised"},
     "statistic": {
         "type": "string",
         "enum": [*SUMMARY_STATISTICS, *(s.lower() for s in SUMMARY_STATISTICS)],
@@ -149,6 +166,7 @@ def normalise_request(request: Any) -> dict[str, Any]:
         _normalise_time_series(out)
     else:
         _normalise_summary(out, chart)
+    _normalise_groups(out)
     if unread:
         raise ValidationError(unread[0].field, unread[0].rule)
     return out
@@ -223,6 +241,8 @@ def _unread_rule(field: str, chart: ChartType, data_type: str) -> tuple[int, str
         return _OTHER_CHARTS, f"applies to {' and '.join(readers)} charts only"
     if data_type not in read_for:
         return _OTHER_DATA_TYPE, f"not used by {data_type.replace('_', ' ')} charts"
+    if chart.reads(field):  # this chart reads it, for its other data type
+        return _OTHER_DATA_TYPE, f"not used by {data_type.replace('_', ' ')} {chart.name} charts"
     give_columns = field in ("x", "y") and "columns" in chart.fields(data_type)
     hint = " (give columns)" if give_columns else ""
     return _DOES_WITHOUT, f"not used by {chart.name} charts{hint}"
@@ -292,3 +312,29 @@ def _column_at(request: dict[str, Any], index: int, statistic: str) -> Column:
         return parse_column(request["columns"][index], statistic)
     except ColumnError as error:
         raise ValidationError(f"columns[{index}]", str(error)) from None
+
+
+def _normalise_groups(out: dict[str, Any]) -> None:
+    """``group_by`` in alias spelling, each column once and each a grouping column; ``band``
+    (only with ``group_by``) defaulted; ``group_by`` and ``color`` are not both given, since the
+    group is what colours the chart."""
+    if "group_by" not in out:
+        if "band" in out:
+            raise ValidationError("band", "applies with group_by only (a band spans a group)")
+        return
+    if len(out["group_by"]) > MAX_GROUP_BY:
+        raise ValidationError("group_by", f"groups by at most {MAX_GROUP_BY} columns")
+    aliases = []
+    for index, text in enumerate(out["group_by"]):
+        try:
+            column = parse_column(text)
+        except ColumnError as error:
+            raise ValidationError(f"group_by[{index}]", str(error)) from None
+        if not GROUP_BY_RULE.accepts(column):
+            raise ValidationError(f"group_by[{index}]", GROUP_BY_RULE.rule)
+        aliases.append(column.alias)
+    out["group_by"] = list(dict.fromkeys(aliases))
+    if "color" in out:
+        raise ValidationError("color", "the group colours the chart: give color or group_by")
+    if out["chart_type"] == "line" and out["data_type"] == "time_series":
+        out.setdefault("band", DEFAULT_BAND)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from .data import is_missing, is_numeric_column, outlier_free_domain, parse_column, unique_labels
+from .groups import component_groups, group_title
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 DEFAULT_WIDTH = 480
@@ -19,6 +20,13 @@ LEGEND_LABEL_CHARACTERS = 40
 #: it; Vega lists the first 30 entries of any legend and says how many more there are.
 LEGEND_COLUMN_ENTRIES = 12
 LEGEND_COLUMNS = 2
+#: Points one chart may carry in all; many series (or group lines) share it.
+MAX_TOTAL_POINTS = 100_000
+#: The baseline's emphasis: a ring this large around its point, a line this thick.
+BASELINE_RING_SIZE = 320
+BASELINE_POINT_SIZE = 160
+BASELINE_STROKE_WIDTH = 3.5
+BASELINE = "baseline"
 
 
 def chart_spec(
@@ -112,6 +120,12 @@ class Picked:
             field: parse_column(request[field], statistic) for field in fields if field in request
         }
         labels = unique_labels((row["name"], row["display_name"], row.get("trial")) for row in rows)
+        self.group_by: list[str] = request.get("group_by", [])
+        self.groups = component_groups(rows, self.group_by) if self.group_by else []
+        group_of = {name: group.label for group in self.groups for name in group.members}
+        self.baseline: str | None = request.get("baseline")
+        if self.baseline in labels:
+            labels[self.baseline] = baseline_label(labels[self.baseline])
         self.values: list[dict[str, Any]] = []
         self.dropped: list[str] = []
         for row in rows:
@@ -122,6 +136,11 @@ class Picked:
                 "trial": row.get("trial") or "(none)",
                 "experiment": row.get("experiment") or "(none)",
             }
+            if self.group_by:
+                picked["group"] = group_of[row["name"]]
+            if self.baseline:
+                picked["role"] = BASELINE if row["name"] == self.baseline else "compared"
+                picked["baseline"] = row["name"] == self.baseline
             complete = True
             for field, column in self.columns.items():
                 value = row.get(column.alias)
@@ -150,6 +169,14 @@ class Picked:
     def color(self) -> dict[str, Any]:
         """The color channel: the requested column (a readable legend when it names things),
         else each component with its own color and a legend that names it."""
+        if self.group_by:
+            entries = len({row["group"] for row in self.values})
+            return {
+                "field": "group",
+                "type": "nominal",
+                "title": group_title(self.group_by),
+                "legend": legend(entries),
+            }
         if "color" not in self.columns:
             return component_color(self.values)
         encoding = self.encoding("color")
@@ -163,25 +190,91 @@ class Picked:
             {"field": "display_name", "type": "nominal", "title": "component"},
             {"field": "trial", "type": "nominal", "title": "trial"},
         ]
+        if self.group_by:
+            tips.append({"field": "group", "type": "nominal", "title": group_title(self.group_by)})
+        if self.baseline:
+            tips.append({"field": "role", "type": "nominal", "title": "role"})
         for field in self.columns:
             tips.append(self.encoding(field))
         return tips
 
+    @property
+    def has_baseline(self) -> bool:
+        """Whether the baseline is among the rows drawn."""
+        return any(row.get("baseline") for row in self.values)
+
     def meta(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
-        return {
+        fields = {field: column.alias for field, column in self.columns.items()}
+        meta: dict[str, Any] = {
             "components": len(rows),
             "missing": {"components": self.dropped},
-            "fields": {field: column.alias for field, column in self.columns.items()},
+            "fields": fields,
         }
+        if self.group_by:
+            fields["group"] = ", ".join(self.group_by)
+            meta["group_by"] = self.group_by
+            meta["groups"] = [
+                {"key": list(group.key), "label": group.label, "members": len(group.members)}
+                for group in self.groups
+            ]
+        if self.baseline:
+            meta["baseline"] = self.baseline if self.has_baseline else None
+        return meta
 
     def notes(self) -> list[str]:
-        if not self.dropped:
-            return []
-        aliases = ", ".join(c.alias for c in self.columns.values() if c.is_value)
-        return [f"{plural(len(self.dropped), 'component')} without {aliases} left out"]
+        notes = []
+        if self.dropped:
+            aliases = ", ".join(c.alias for c in self.columns.values() if c.is_value)
+            notes.append(f"{plural(len(self.dropped), 'component')} without {aliases} left out")
+        if self.baseline and self.baseline not in self.dropped and not self.has_baseline:
+            notes.append(f"baseline {self.baseline} is not among these components")
+        return notes
 
     def require_numeric(self, field: str, chart: str) -> None:
         if self.values and not self.numeric(field):
             raise ValidationError(
                 field, f"{chart} needs numbers; {self.alias(field)} has text values"
             )
+
+
+def baseline_label(label: str) -> str:
+    """The baseline's legend label: marked at its start, which a legend cut short still shows."""
+    return f"{BASELINE}: {label}"
+
+
+def only_baseline() -> dict[str, Any]:
+    return {"filter": "datum.baseline"}
+
+
+def baseline_marks(color: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Layers that emphasise the baseline's point (drawn by the layers under them, with the same
+    x and y): a ring around it in its own color and the word "baseline" above it."""
+    ring: dict[str, Any] = {
+        "transform": [only_baseline()],
+        "mark": {
+            "type": "point",
+            "filled": False,
+            "size": BASELINE_RING_SIZE,
+            "strokeWidth": 2.5,
+            "opacity": 1,
+        },
+    }
+    if color is not None:
+        ring["encoding"] = {"color": color}
+    return [ring, baseline_text()]
+
+
+def baseline_text(**position: Any) -> dict[str, Any]:
+    """The word "baseline" over the baseline's mark."""
+    return {
+        "transform": [only_baseline()],
+        "mark": {
+            "type": "text",
+            "dy": -14,
+            "fontWeight": "bold",
+            "baseline": "bottom",
+            "tooltip": None,
+            **position,
+        },
+        "encoding": {"text": {"value": BASELINE}},
+    }

@@ -10,7 +10,15 @@ from typing import Any
 from ..model import Series, TrialComponent
 from .data import component_label, exponential_moving_average, trial_text, unique_labels
 from .request import normalise_request
-from .spec import chart_spec, legend, plural, y_scale
+from .spec import (
+    BASELINE_POINT_SIZE,
+    BASELINE_STROKE_WIDTH,
+    baseline_label,
+    chart_spec,
+    legend,
+    plural,
+    y_scale,
+)
 
 #: Wheel-zoom and drag-pan on x; the panel re-requests the visible x range so detail appears.
 ZOOM_PARAM: dict[str, Any] = {
@@ -19,8 +27,8 @@ ZOOM_PARAM: dict[str, Any] = {
     "bind": "scales",
 }
 #: What the lookup table of a time-series spec says about each series (see build_time_series_chart).
-SERIES_FIELDS = ["series", "component", "display_name", "trial", "metric"]
-_X_TITLES = {"step": "step", "time": "wall time", "relative_time": "relative time (s)"}
+SERIES_FIELDS = ["series", "component", "display_name", "trial", "metric", "baseline"]
+X_TITLES = {"step": "step", "time": "wall time", "relative_time": "relative time (s)"}
 
 
 def build_time_series_chart(
@@ -50,6 +58,9 @@ def build_time_series_chart(
     names = [component.trial_component_name for component in components]
     missing_components = [name for name in dict.fromkeys(names) if name not in with_series]
     notes = _notes(missing_components, dropped_points, bool(request.get("log_y")))
+    baseline = request.get("baseline")
+    if baseline and baseline not in names:
+        notes.append(f"baseline {baseline} is not among these components")
 
     metrics = list(dict.fromkeys(one.metric for one in series))
     y_title = metrics[0] if len(metrics) == 1 else "value"
@@ -63,7 +74,8 @@ def build_time_series_chart(
         **_time_series_body(request, values, y_title, several_metrics, len(table)),
     }
     meta = _meta(series, components, missing_components, dropped_points, x_axis, y_title)
-    default_title = f"{', '.join(metrics) or 'metrics'} by {_X_TITLES[x_axis]}"
+    meta["baseline"] = baseline if baseline in names else None
+    default_title = f"{', '.join(metrics) or 'metrics'} by {X_TITLES[x_axis]}"
     return chart_spec(request, default_title, values, body, meta, notes)
 
 
@@ -95,6 +107,9 @@ def _points_and_table(
     labels = unique_labels(
         (c.trial_component_name, component_label(c), trial_text(c)) for c in components
     )
+    baseline = request.get("baseline")
+    if baseline in labels:
+        labels[baseline] = baseline_label(labels[baseline])
     values: list[dict[str, Any]] = []
     table: list[dict[str, Any]] = []
     dropped_points = 0
@@ -109,6 +124,7 @@ def _points_and_table(
                 "display_name": component_label(component) if component else one.component,
                 "trial": (trial_text(component) if component else None) or "(none)",
                 "metric": one.metric,
+                "baseline": one.component == baseline,
             }
         )
         points = sorted(
@@ -173,7 +189,7 @@ def _meta(
             }
             for one in series
         ],
-        "fields": {"x": _X_TITLES[x_axis], "value": y_title, "series": "component"},
+        "fields": {"x": X_TITLES[x_axis], "value": y_title, "series": "component"},
         # the panel listens to this signal and asks again with x_range = its x extent × factor
         "zoom": {"param": ZOOM_PARAM["name"], "x_range_factor": 0.001 if x_axis == "time" else 1},
     }
@@ -191,7 +207,7 @@ def _time_series_body(
     x: dict[str, Any] = {
         "field": "x",
         "type": "temporal" if x_axis == "time" else "quantitative",
-        "title": _X_TITLES[x_axis],
+        "title": X_TITLES[x_axis],
     }
     if x_axis != "time":
         x["scale"] = {"zero": False}
@@ -209,12 +225,25 @@ def _time_series_body(
 
     if request["chart_type"] == "scatter":
         mark = {"type": "point", "filled": True, "clip": True, "tooltip": True}
-        return {
-            "params": [ZOOM_PARAM],
-            "mark": mark,
-            "encoding": {"x": x, "y": y("value"), "color": color, "tooltip": tooltip},
-        }
-    return {"encoding": {"x": x, "color": color}, "layer": _line_layers(y, tooltip, smoothing)}
+        encoding: dict[str, Any] = {"x": x, "y": y("value"), "color": color, "tooltip": tooltip}
+        if request.get("baseline"):
+            encoding["size"] = {
+                "condition": {"test": "datum.baseline", "value": BASELINE_POINT_SIZE},
+                "value": 30,
+            }
+        return {"params": [ZOOM_PARAM], "mark": mark, "encoding": encoding}
+    layers = _line_layers(y, tooltip, smoothing)
+    if request.get("baseline"):
+        # the baseline's line again, thicker, on top of the others (under the hover points)
+        layers.insert(
+            -1,
+            {
+                "transform": [{"filter": "datum.baseline"}],
+                "mark": {"type": "line", "clip": True, "strokeWidth": BASELINE_STROKE_WIDTH},
+                "encoding": {"y": y("smoothed" if smoothing else "value")},
+            },
+        )
+    return {"encoding": {"x": x, "color": color}, "layer": layers}
 
 
 def _tooltip(x_type: str, x_axis: str, smoothing: bool) -> list[dict[str, Any]]:
@@ -222,7 +251,7 @@ def _tooltip(x_type: str, x_axis: str, smoothing: bool) -> list[dict[str, Any]]:
         {"field": "display_name", "type": "nominal", "title": "component"},
         {"field": "trial", "type": "nominal", "title": "trial"},
         {"field": "metric", "type": "nominal", "title": "metric"},
-        {"field": "x", "type": x_type, "title": _X_TITLES[x_axis]},
+        {"field": "x", "type": x_type, "title": X_TITLES[x_axis]},
         {"field": "value", "type": "quantitative", "title": "value"},
     ]
     if smoothing:
@@ -245,11 +274,11 @@ def _line_layers(
     ]
     if smoothing:
         layers.append({"mark": {"type": "line", "clip": True}, "encoding": {"y": y("smoothed")}})
-    layers.append(_hover_points(y("smoothed" if smoothing else "value"), tooltip))
+    layers.append(hover_points(y("smoothed" if smoothing else "value"), tooltip))
     return layers
 
 
-def _hover_points(y: dict[str, Any], tooltip: list[dict[str, Any]]) -> dict[str, Any]:
+def hover_points(y: dict[str, Any], tooltip: list[dict[str, Any]]) -> dict[str, Any]:
     """Invisible points that light up nearest the pointer and carry the tooltip: a line mark alone
     cannot say which point the pointer is over."""
     return {

@@ -21,6 +21,11 @@ from .data import Column
 
 DATA_TYPES = ("time_series", "summary")
 X_AXES = ("step", "time", "relative_time")
+#: A grouped line's shaded band: mean ± one sample standard deviation, or the members' min to max.
+BANDS = ("std", "minmax")
+DEFAULT_BAND = "std"
+#: Columns one ``group_by`` may list.
+MAX_GROUP_BY = 3
 #: The request fields that say which components a chart draws; a request gives exactly one.
 SELECTORS = ("selection", "components", "search", "experiment", "trial")
 #: Fields every chart reads, whatever its type: not part of any chart type's own fields.
@@ -33,6 +38,7 @@ CHART_FIELDS = (
     "max_points",
     "x_range",
     "smoothing",
+    "band",
     "log_y",
     "ignore_outliers",
     "bins",
@@ -41,6 +47,8 @@ CHART_FIELDS = (
     "color",
     "columns",
     "statistic",
+    "group_by",
+    "baseline",
 )
 
 DEFAULT_BINS = 20
@@ -68,7 +76,7 @@ def _is_value(column: Column) -> bool:
 
 
 def _is_grouping(column: Column) -> bool:
-    return column.kind == "parameter" or column.name in ("trial", "experiment", "status")
+    return column.kind in ("parameter", "tag") or column.name in ("trial", "experiment", "status")
 
 
 def _is_parameter(column: Column) -> bool:
@@ -87,6 +95,12 @@ class ColumnRule:
     field: str
     rule: str
     accepts: Callable[[Column], bool] = _any_column
+
+
+#: What every column of ``group_by`` must name (checked for every chart that reads it).
+GROUP_BY_RULE = ColumnRule(
+    "group_by", "groups by parameters.<name>, tags.<key>, trial, experiment or status", _is_grouping
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +171,8 @@ def _value_rule(field: str, chart: str) -> ColumnRule:
 
 _TIME_SERIES = ("metrics", "x_axis", "max_points", "x_range")
 _Y_AXIS = ("log_y", "ignore_outliers")
+#: What a chart that draws each component (or groups of them) can group and emphasise.
+_GROUPS = ("group_by", "baseline")
 
 _CHART_LIST = (
     ChartType(
@@ -164,8 +180,8 @@ _CHART_LIST = (
         label="Line",
         data_types=("time_series", "summary"),
         fields_by_data_type={
-            "time_series": (*_TIME_SERIES, "smoothing", *_Y_AXIS),
-            "summary": ("x", "y", "color", "statistic", *_Y_AXIS),
+            "time_series": (*_TIME_SERIES, "smoothing", "band", *_Y_AXIS, *_GROUPS),
+            "summary": ("x", "y", "color", "statistic", *_Y_AXIS, "baseline"),
         },
         required_by_data_type={"summary": ("x", "y")},
         column_rules=(_value_rule("x", "line"), _value_rule("y", "line")),
@@ -175,8 +191,8 @@ _CHART_LIST = (
         label="Scatter",
         data_types=("summary", "time_series"),
         fields_by_data_type={
-            "summary": ("x", "y", "color", "statistic", *_Y_AXIS),
-            "time_series": (*_TIME_SERIES, *_Y_AXIS),
+            "summary": ("x", "y", "color", "statistic", *_Y_AXIS, *_GROUPS),
+            "time_series": (*_TIME_SERIES, *_Y_AXIS, "baseline"),
         },
         required_by_data_type={"summary": ("x", "y")},
         column_rules=(_value_rule("x", "scatter"), _value_rule("y", "scatter")),
@@ -185,7 +201,7 @@ _CHART_LIST = (
         name="bar",
         label="Bar",
         data_types=("summary",),
-        fields_by_data_type={"summary": ("x", "y", "color", "statistic")},
+        fields_by_data_type={"summary": ("x", "y", "color", "statistic", *_GROUPS)},
         required_by_data_type={"summary": ("y",)},
         column_rules=(_value_rule("y", "bar"),),
     ),
@@ -201,18 +217,20 @@ _CHART_LIST = (
         name="box",
         label="Box",
         data_types=("summary",),
-        fields_by_data_type={"summary": ("x", "y", "color", "statistic")},
+        fields_by_data_type={"summary": ("x", "y", "color", "statistic", *_GROUPS)},
         required_by_data_type={"summary": ("x", "y")},
         column_rules=(
             _value_rule("y", "box"),
-            ColumnRule("x", "box groups by a parameter, trial, experiment or status", _is_grouping),
+            ColumnRule(
+                "x", "box groups by a parameter, tag, trial, experiment or status", _is_grouping
+            ),
         ),
     ),
     ChartType(
         name="parallel",
         label="Parallel coordinates",
         data_types=("summary",),
-        fields_by_data_type={"summary": ("color", "columns", "statistic")},
+        fields_by_data_type={"summary": ("color", "columns", "statistic", "baseline")},
         column_rules=(
             ColumnRule("columns", "parallel axes are parameters or metric statistics", _is_value),
         ),

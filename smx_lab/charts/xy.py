@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .data import is_number
-from .spec import Picked, chart_spec, plural, y_scale
+from .spec import Picked, baseline_marks, chart_spec, plural, y_scale
 
 #: Pixels between a scatter's outermost points and the plot's edges.
 POINT_PADDING = 8
@@ -45,11 +45,7 @@ def xy_chart(rows: list[dict[str, Any]], request: dict[str, Any]) -> dict[str, A
     if dropped_for_log:
         notes.append(f"{plural(dropped_for_log, 'component')} with y ≤ 0 left out (log scale)")
     title = f"{picked.alias('y')} vs {picked.alias('x')}"
-    return chart_spec(
-        request,
-        title,
-        picked.values,
-        {"mark": mark, "encoding": encoding},
-        picked.meta(rows),
-        notes,
-    )
+    body: dict[str, Any] = {"mark": mark, "encoding": encoding}
+    if picked.has_baseline:
+        body = {"encoding": encoding, "layer": [{"mark": mark}, *baseline_marks(None)]}
+    return chart_spec(request, title, picked.values, body, picked.meta(rows), notes)
