@@ -17,6 +17,7 @@ import type {
   ChartDataType,
   ChartType,
   ColumnKind,
+  GroupKey,
   IArtifact,
   IChartTypeDescription,
   IColumnDescriptor,
@@ -25,6 +26,7 @@ import type {
   IEndpoint,
   IErrorBody,
   IExperiment,
+  IGroupStatistics,
   IInfo,
   IJob,
   IJobLogs,
@@ -43,6 +45,11 @@ import type {
   IStatus,
   IStatusTransition,
   IStopJobRequest,
+  ITableCsvRequest,
+  ITableGroup,
+  ITableGroupsRequest,
+  ITableGroupsResponse,
+  ITableSort,
   ITag,
   ITrial,
   ITrialComponent,
@@ -102,9 +109,11 @@ export type {
   ChartDataType,
   ChartType,
   ColumnKind,
+  GroupKey,
   IChartTypeDescription,
   IColumnDescriptor,
   IErrorBody,
+  IGroupStatistics,
   IInfo,
   IMetricsRequest,
   IMetricsResponse,
@@ -112,6 +121,11 @@ export type {
   ISearchResources,
   ISelection,
   ISeries,
+  ITableCsvRequest,
+  ITableGroup,
+  ITableGroupsRequest,
+  ITableGroupsResponse,
+  ITableSort,
   Resource,
   XAxis
 };
@@ -308,6 +322,41 @@ export class SmxLabClient {
     return this.request('POST', 'table', {}, request);
   }
 
+  /** A page of the selection's groups: one row per group, its count and metric statistics. */
+  tableGroups(request: ITableGroupsRequest): Promise<ITableGroupsResponse> {
+    return this.request('POST', 'table/groups', {}, request);
+  }
+
+  /**
+   * The whole selection as CSV (no cap), read as the server streams it; `onProgress` hears the
+   * bytes read so far.
+   */
+  async tableCsv(
+    request: ITableCsvRequest,
+    onProgress?: (bytes: number) => void
+  ): Promise<Blob> {
+    const response = await this.send('POST', 'table/csv', {}, request);
+    if (!response.ok) {
+      throw await errorOf(response);
+    }
+    const reader = response.body?.getReader();
+    if (!reader) {
+      return response.blob();
+    }
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      chunks.push(value);
+      bytes += value.byteLength;
+      onProgress?.(bytes);
+    }
+    return new Blob(chunks, { type: 'text/csv' });
+  }
+
   chart(request: IChartRequest): Promise<VegaLiteSpec> {
     return this.request('POST', 'chart', {}, request);
   }
@@ -360,6 +409,27 @@ export class SmxLabClient {
     query: Record<string, string> = {},
     body?: unknown
   ): Promise<T> {
+    const response = await this.send(method, path, query, body);
+    if (!response.ok) {
+      throw await errorOf(response);
+    }
+    const data = parsed(await response.text());
+    if (data === undefined) {
+      throw new ApiError(response.status, {
+        error: 'bad_response',
+        message: `the server's answer to ${path} is not JSON`
+      });
+    }
+    return data as T;
+  }
+
+  /** The server's response to a request (any status), or an ApiError when it cannot be reached. */
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    query: Record<string, string> = {},
+    body?: unknown
+  ): Promise<Response> {
     const settings = this.serverSettings;
     const search = new URLSearchParams(query).toString();
     const url =
@@ -372,42 +442,40 @@ export class SmxLabClient {
       init.body = JSON.stringify(body);
       init.headers = { 'Content-Type': 'application/json' };
     }
-    let response: Response;
     try {
-      response = await ServerConnection.makeRequest(url, init, settings);
+      return await ServerConnection.makeRequest(url, init, settings);
     } catch (reason) {
       throw new ApiError(0, {
         error: 'network',
         message: reason instanceof Error ? reason.message : String(reason)
       });
     }
-    const text = await response.text();
-    let data: any = undefined;
-    if (text) {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        data = undefined;
-      }
-    }
-    if (!response.ok) {
-      const errorBody: IErrorBody =
-        data && typeof data.message === 'string'
-          ? data
-          : {
-              error: 'http_error',
-              message: `${response.status} ${response.statusText}`.trim()
-            };
-      throw new ApiError(response.status, errorBody);
-    }
-    if (data === undefined) {
-      throw new ApiError(response.status, {
-        error: 'bad_response',
-        message: `the server's answer to ${path} is not JSON`
-      });
-    }
-    return data as T;
   }
+}
+
+/** JSON text as a value; undefined when it is empty or not JSON. */
+function parsed(text: string): any {
+  if (!text) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ApiError of an error answer: its JSON body, or its status line. */
+async function errorOf(response: Response): Promise<ApiError> {
+  const data = parsed(await response.text());
+  const errorBody: IErrorBody =
+    data && typeof data.message === 'string'
+      ? data
+      : {
+          error: 'http_error',
+          message: `${response.status} ${response.statusText}`.trim()
+        };
+  return new ApiError(response.status, errorBody);
 }
 
 function listQuery(options: IListOptions): Record<string, string> {

@@ -3,8 +3,9 @@
  * Nothing here downloads a browser or ffmpeg (offline machines): video and traces are off.
  *
  * A server per project, each on a store of its own: `journey` (the demo store) runs tests/, `scale`
- * (10,000 experiments) runs scale/, `mlflow` (the MLflow store on a real `mlflow server`) runs
- * mlflow/, `sagemaker` (the SageMaker store on a moto server seeded with jobs) runs sagemaker/.
+ * (10,000 experiments and 100,000 trial components) runs scale/, `mlflow` (the MLflow store on a
+ * real `mlflow server`) runs mlflow/, `sagemaker` (the SageMaker store on a moto server seeded with
+ * jobs) runs sagemaker/.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
@@ -17,7 +18,8 @@ function server(script, port) {
   return {
     command: `jlpm ${script}`,
     url: `http://127.0.0.1:${port}/lab`,
-    timeout: 180 * 1000,
+    // The scale store takes about 70 s to write (100,000 components) while the others start.
+    timeout: 420 * 1000,
     reuseExistingServer: !process.env.CI,
     // SIGTERM lets start-server.sh stop JupyterLab and remove its temporary store.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10000 },

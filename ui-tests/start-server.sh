@@ -2,7 +2,7 @@
 # Starts a JupyterLab for the Galata tests on a fresh store of its own.
 #   start-server.sh          the demo store (`smx-lab demo`), plus one component whose display name,
 #                            status message and parameter value are HTML, to check they show as text
-#   start-server.sh scale    10,000 experiments, for the scale test
+#   start-server.sh scale    10,000 experiments and 100,000 trial components, for the scale tests
 #   start-server.sh sagemaker   the SageMaker store on a moto server seeded with training, processing
 #                            and transform jobs (seed_sagemaker.py), for the job journeys
 set -euo pipefail

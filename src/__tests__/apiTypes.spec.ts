@@ -54,6 +54,9 @@ interface IAliases {
   Experiment: gen.IExperiment;
   ExperimentPage: gen.IExperimentPage;
   FieldsByDataType: gen.IFieldsByDataType;
+  GroupBy: gen.GroupBy;
+  GroupKey: gen.GroupKey;
+  GroupStatistics: gen.IGroupStatistics;
   Info: gen.IInfo;
   Job: gen.IJob;
   JobActions: gen.IJobActions;
@@ -80,8 +83,13 @@ interface IAliases {
   Source: gen.ISource;
   StatusTransition: gen.IStatusTransition;
   StopJobRequest: gen.IStopJobRequest;
+  TableCsvRequest: gen.ITableCsvRequest;
+  TableGroup: gen.ITableGroup;
+  TableGroupsRequest: gen.ITableGroupsRequest;
+  TableGroupsResponse: gen.ITableGroupsResponse;
   TableRequest: gen.ITableRequest;
   TableResponse: gen.ITableResponse;
+  TableSort: gen.ITableSort;
   Tags: gen.Tags;
   Time: gen.Time;
   Trial: gen.ITrial;
@@ -144,6 +152,13 @@ interface IExported {
   ISelection: [api.ISelection, gen.ISelection];
   ISeries: [api.ISeries, gen.ISeries];
   ITable: [api.ITable, gen.ITableResponse];
+  ITableGroup: [api.ITableGroup, gen.ITableGroup];
+  ITableGroupsRequest: [api.ITableGroupsRequest, gen.ITableGroupsRequest];
+  ITableGroupsResponse: [api.ITableGroupsResponse, gen.ITableGroupsResponse];
+  ITableCsvRequest: [api.ITableCsvRequest, gen.ITableCsvRequest];
+  ITableSort: [api.ITableSort, gen.ITableSort];
+  IGroupStatistics: [api.IGroupStatistics, gen.IGroupStatistics];
+  GroupKey: [api.GroupKey, gen.GroupKey];
   Resource: [api.Resource, gen.Resource];
   VegaLiteSpec: [api.VegaLiteSpec, gen.IVegaLiteSpec];
   XAxis: [api.XAxis, gen.XAxis];

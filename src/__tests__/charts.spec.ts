@@ -225,7 +225,10 @@ describe('chart requests', () => {
       smoothing: true,
       logY: true,
       ignoreOutliers: true,
-      bins: false
+      bins: false,
+      // a server that does not describe group_by and band (an older one): neither is offered
+      groupBy: false,
+      band: false
     });
     expect(pickers({ ...BASE, chartType: 'histogram' })).toMatchObject({
       dataTypes: ['summary'],

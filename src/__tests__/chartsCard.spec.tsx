@@ -69,7 +69,11 @@ async function chartTab(
       aggregation: {},
       sort: null,
       differingOnly: false,
-      query: ''
+      query: '',
+      groupBy: [],
+      band: 'std',
+      baseline: null,
+      directions: {}
     }),
     chartTypes: options.chartTypes ?? CHART_TYPES,
     chartPoints: 500,
@@ -360,7 +364,9 @@ describe('the chart tab', () => {
   });
 
   it("asks for the list's selection, narrowed by its query filter, and again when it changes", async () => {
-    const { widget, server } = await chartTab();
+    const { widget, server } = await chartTab({
+      server: compareServer(RUNS, { 'parameters.lr > 0.005': ['a', 'b'] })
+    });
     await act(async () => {
       Widget.attach(widget, document.body);
       widget.addChart();
@@ -369,9 +375,7 @@ describe('the chart tab', () => {
     expect(chartRequests(server)[0].body.selection).toEqual({
       components: ['a', 'b', 'c']
     });
-    act(() =>
-      widget.model.setFilter('parameters.lr > 0.005', tableOf(RUNS.slice(0, 2)))
-    );
+    await act(() => widget.model.setQuery('parameters.lr > 0.005'));
     await waitFor(() =>
       expect(chartRequests(server).pop()?.body.selection).toEqual({
         components: ['a', 'b', 'c'],

@@ -4,15 +4,19 @@
  * compare routes with them.
  */
 import {
+  GroupKey,
   IChartTypeDescription,
   IColumnDescriptor,
+  IGroupStatistics,
   IInfo,
   IMetricSummary,
   ISelection,
   ITable,
+  ITableGroup,
   ITrialComponent,
   SUMMARY_STATISTICS
 } from '../api';
+import { toCsv } from '../compare/csv';
 import {
   errorAnswer,
   fakeServer,
@@ -83,7 +87,7 @@ const RECORD_DESCRIPTORS: IColumnDescriptor[] = [
  */
 export function tableOf(
   components: ITrialComponent[],
-  options: { cap?: number } = {}
+  options: { cap?: number; paged?: boolean } = {}
 ): ITable {
   const described = new Map<string, IColumnDescriptor>();
   const add = (
@@ -165,9 +169,12 @@ export function tableOf(
     };
   });
   const columns = [...described.keys()];
+  const descriptors = [...described.values(), ...RECORD_DESCRIPTORS];
   return {
     columns,
-    descriptors: [...described.values(), ...RECORD_DESCRIPTORS],
+    descriptors: options.paged
+      ? descriptors.map(d => pagedDescriptor(d, components))
+      : descriptors,
     rows: rows.map(({ row, record }) => ({
       ...Object.fromEntries(columns.map(name => [name, row[name] ?? null])),
       ...record
@@ -175,6 +182,260 @@ export function tableOf(
     total: listed.length < components.length ? null : components.length,
     truncated: listed.length < components.length
   };
+}
+
+/** The property a search sorts a column by, as the server's descriptors name it. */
+export function sortByOf(d: IColumnDescriptor): string | undefined {
+  switch (d.kind) {
+    case 'name':
+      return 'TrialComponentName';
+    case 'display_name':
+      return 'DisplayName';
+    case 'parameter':
+      return `Parameters.${d.parameter}`;
+    case 'metric':
+      return `Metrics.${d.metric}.${d.statistic}`;
+    case 'status':
+      return 'Status.PrimaryStatus';
+    case 'time':
+      return d.name;
+    case 'trials':
+      return 'Parents.TrialName';
+    case 'experiments':
+      return 'Parents.ExperimentName';
+    default:
+      return undefined;
+  }
+}
+
+/** A descriptor of a paged answer: with `sort_by`, and a parameter's `differs`. */
+function pagedDescriptor(
+  d: IColumnDescriptor,
+  components: ITrialComponent[]
+): IColumnDescriptor {
+  const sortBy = sortByOf(d);
+  const out: IColumnDescriptor = {
+    ...d,
+    ...(sortBy ? { sort_by: sortBy } : {})
+  };
+  if (d.kind === 'parameter') {
+    const values = new Set(
+      components
+        .map(c => c.Parameters[d.parameter as string])
+        .filter(v => v !== undefined)
+        .map(v => JSON.stringify(v))
+    );
+    out.differs = values.size > 1;
+  }
+  return out;
+}
+
+/** The value of a group-by property of a component (null: it has none). */
+function propertyOf(
+  c: ITrialComponent,
+  property: string
+): string | number | null {
+  if (property.startsWith('Parameters.')) {
+    const value = c.Parameters[property.slice('Parameters.'.length)];
+    return value === undefined
+      ? null
+      : 'NumberValue' in value
+        ? value.NumberValue
+        : value.StringValue;
+  }
+  if (property.startsWith('Tags.')) {
+    const key = property.slice('Tags.'.length);
+    return c.Tags?.find(tag => tag.Key === key)?.Value ?? null;
+  }
+  switch (property) {
+    case 'Status.PrimaryStatus':
+      return c.Status?.PrimaryStatus ?? null;
+    case 'Parents.TrialName':
+      return c.Parents[0]?.TrialName ?? null;
+    case 'Parents.ExperimentName':
+      return c.Parents[0]?.ExperimentName ?? null;
+    default:
+      return null;
+  }
+}
+
+/** Numbers before text, missing values last whatever the order; ties keep their order. */
+function compareKeys(a: unknown, b: unknown, sign: number): number {
+  const aMissing = a === null || a === undefined;
+  const bMissing = b === null || b === undefined;
+  if (aMissing || bMissing) {
+    return aMissing === bMissing ? 0 : aMissing ? 1 : -1;
+  }
+  if (typeof a === 'number' && typeof b === 'number') {
+    return sign * (a - b);
+  }
+  if (typeof a === 'number') {
+    return -1;
+  }
+  if (typeof b === 'number') {
+    return 1;
+  }
+  return sign * String(a).localeCompare(String(b));
+}
+
+function statisticsOf(values: number[]): IGroupStatistics {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std =
+    values.length < 2
+      ? null
+      : Math.sqrt(
+          values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)
+        );
+  return {
+    mean,
+    std,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    count: values.length
+  };
+}
+
+/**
+ * The paged routes of docs/compare.md over a selection's components, as the server answers them:
+ * `table` with `limit` (sort, cursor, baseline, group members), `table/groups` and `table/csv`.
+ */
+export function pagedAnswer(
+  path: string,
+  body: any,
+  selected: ITrialComponent[]
+): { body?: unknown; text?: string } | null {
+  const sign = body.sort?.order === 'Descending' ? -1 : 1;
+  const whole = tableOf(selected, { paged: true });
+  const nameOf = (row: Record<string, unknown>) =>
+    String(row.TrialComponentName);
+  const byName = new Map(selected.map(c => [c.TrialComponentName, c]));
+  const sortRows = (rows: Record<string, unknown>[]) => {
+    const by = body.sort?.by;
+    const column = whole.descriptors.find(d => d.sort_by === by)?.name;
+    if (!column) {
+      return rows;
+    }
+    return [...rows].sort((a, b) => compareKeys(a[column], b[column], sign));
+  };
+  if (path === 'table' && body.limit !== undefined) {
+    let rows = whole.rows;
+    if (body.group_by && body.group) {
+      const keys = new Set(
+        body.group.map((key: GroupKey) => JSON.stringify(key))
+      );
+      rows = rows.filter(row => {
+        const c = byName.get(nameOf(row)) as ITrialComponent;
+        const key = body.group_by.map((p: string) => propertyOf(c, p));
+        return keys.has(JSON.stringify(key));
+      });
+    }
+    let baseline: Record<string, unknown> | null | undefined = undefined;
+    const notes: string[] = [];
+    if (body.baseline) {
+      baseline = rows.find(row => nameOf(row) === body.baseline) ?? null;
+      if (baseline === null) {
+        baseline =
+          whole.rows.find(row => nameOf(row) === body.baseline) ?? null;
+      }
+      rows = rows.filter(row => nameOf(row) !== body.baseline);
+      if (baseline === null) {
+        notes.push(`the baseline ${body.baseline} is not in the selection`);
+      }
+    }
+    rows = sortRows(rows);
+    const offset = body.cursor ? Number(body.cursor) : (body.offset ?? 0);
+    const page = rows.slice(offset, offset + body.limit);
+    const end = offset + page.length;
+    return {
+      body: {
+        ...whole,
+        rows: page,
+        total: rows.length,
+        truncated: false,
+        next_cursor: end < rows.length ? String(end) : null,
+        tag_keys: [
+          ...new Set(selected.flatMap(c => (c.Tags ?? []).map(t => t.Key)))
+        ].sort(),
+        notes,
+        ...(body.baseline ? { baseline } : {})
+      }
+    };
+  }
+  if (path === 'table/groups') {
+    const groups = new Map<string, ITrialComponent[]>();
+    for (const c of selected) {
+      const key = JSON.stringify(
+        body.group_by.map((p: string) => propertyOf(c, p))
+      );
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    const metricColumns = whole.descriptors
+      .filter(d => d.kind === 'metric')
+      .map(d => d.name);
+    let listed: ITableGroup[] = [...groups.entries()].map(([key, members]) => {
+      const table = tableOf(members);
+      const metrics: Record<string, IGroupStatistics> = {};
+      for (const column of metricColumns) {
+        const values = table.rows
+          .map(row => row[column])
+          .filter((v): v is number => typeof v === 'number');
+        if (values.length) {
+          metrics[column] = statisticsOf(values);
+        }
+      }
+      return { key: JSON.parse(key), count: members.length, metrics };
+    });
+    const by = body.sort?.by ?? 'Key';
+    listed = [...listed].sort((a, b) => {
+      if (by === 'Count') {
+        return sign * (a.count - b.count);
+      }
+      if (by === 'Key') {
+        return compareKeys(
+          (a.key as unknown[]).join('\u0000'),
+          (b.key as unknown[]).join('\u0000'),
+          sign
+        );
+      }
+      const column = whole.descriptors.find(d => d.sort_by === by)?.name ?? '';
+      return compareKeys(
+        a.metrics[column]?.mean,
+        b.metrics[column]?.mean,
+        sign
+      );
+    });
+    const offset = body.cursor ? Number(body.cursor) : (body.offset ?? 0);
+    const limit = body.limit ?? 100;
+    const page = listed.slice(offset, offset + limit);
+    const end = offset + page.length;
+    return {
+      body: {
+        group_by: body.group_by,
+        groups: page,
+        metric_columns: metricColumns,
+        total: listed.length,
+        components: selected.length,
+        next_cursor: end < listed.length ? String(end) : null
+      }
+    };
+  }
+  if (path === 'table/csv') {
+    const columns: string[] = body.columns ?? [
+      ...whole.columns,
+      'Status',
+      'CreationTime',
+      'LastModifiedTime'
+    ];
+    let rows = sortRows(whole.rows);
+    if (body.baseline) {
+      rows = [
+        ...rows.filter(row => nameOf(row) === body.baseline),
+        ...rows.filter(row => nameOf(row) !== body.baseline)
+      ];
+    }
+    return { text: toCsv(columns, rows) };
+  }
+  return null;
 }
 
 /** Three runs: lr and accuracy differ, the optimizer does not. */
@@ -309,7 +570,9 @@ export function compareServer(
     switch (request.path) {
       case 'info':
         return { body: INFO };
-      case 'table': {
+      case 'table':
+      case 'table/groups':
+      case 'table/csv': {
         const search = request.body.selection?.search;
         if (search?.query !== undefined && !(search.query in queries)) {
           return errorAnswer(
@@ -349,7 +612,11 @@ export function compareServer(
           request.body.selection,
           query => new Set(queries[query])
         );
-        return { body: tableOf(selected) };
+        return (
+          pagedAnswer(request.path, request.body, selected) ?? {
+            body: tableOf(selected)
+          }
+        );
       }
       case 'chart':
         return { body: SPEC };

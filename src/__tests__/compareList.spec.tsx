@@ -10,7 +10,9 @@ import { ITranslator } from '@jupyterlab/translation';
 import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import React from 'react';
-import { ITable, ITrialComponent } from '../api';
+import { ApiError, ITrialComponent } from '../api';
+import { ListLoader } from '../compare/loader';
+import { PAGE_SIZE } from '../compare/pagedCache';
 import { TrialComponentListModel } from '../compare/listModel';
 import { columnWidth, ListView } from '../compare/ListView';
 import { formatCompactTime, formatTime } from '../format';
@@ -24,6 +26,7 @@ import {
   RUNS,
   tableOf
 } from './compareFixtures';
+import { fakeServer } from './fakeServer';
 
 // jsdom lays nothing out; the grid reports the size of a browser tab so the virtualizer renders.
 const GRID_SIZE = { clientWidth: 1000, clientHeight: 600 };
@@ -44,27 +47,29 @@ afterAll(() => {
   }
 });
 
-function model(
+/** A list of `runs` loaded from a fake server of the paged routes. */
+async function model(
   runs: ITrialComponent[] = RUNS,
-  table: ITable = tableOf(runs)
-): TrialComponentListModel {
-  const loaded = new TrialComponentListModel();
-  loaded.setTable(table, {
-    components: runs.map(run => run.TrialComponentName)
-  });
-  return loaded;
+  queries: Record<string, string[]> = {}
+): Promise<TrialComponentListModel> {
+  const server = compareServer(runs, queries);
+  const loader = new ListLoader(
+    server.client,
+    runs.map(run => ({ kind: 'TrialComponent', name: run.TrialComponentName }))
+  );
+  await loader.ready;
+  return loader.model;
 }
 
 function renderList(
   list: TrialComponentListModel,
-  filter: (query: string) => Promise<ITable> = async () => tableOf([]),
-  translator?: ITranslator
+  translator?: ITranslator,
+  onExportCsv = jest.fn()
 ) {
   return render(
     <ListView
       model={list}
-      filter={filter}
-      onExportCsv={jest.fn()}
+      onExportCsv={onExportCsv}
       onCopyCode={jest.fn()}
       onAddChart={jest.fn()}
       translator={translator}
@@ -72,27 +77,39 @@ function renderList(
   );
 }
 
+/** The pinned column's texts, top to bottom (the baseline's first, when pinned). */
 function pinnedNames(): string[] {
-  return screen.getAllByRole('rowheader').map(cell => cell.textContent ?? '');
+  return screen
+    .getAllByRole('rowheader')
+    .map(
+      cell =>
+        cell.querySelector('.smx-CompareList-cellText')?.textContent ??
+        cell.textContent ??
+        ''
+    );
 }
 
 describe('the trial component list', () => {
-  it('sorts by a column when its header is clicked, and the other way on a second click', () => {
-    renderList(model());
+  it('sorts by a column on the server when its header is clicked, and the other way on a second click', async () => {
+    renderList(await model());
     const header = screen.getByRole('button', { name: 'lr' });
     fireEvent.click(header);
-    expect(pinnedNames()).toEqual(['Run c', 'Run b', 'Run a']);
+    await waitFor(() =>
+      expect(pinnedNames()).toEqual(['Run c', 'Run b', 'Run a'])
+    );
     expect(
       screen
         .getByRole('columnheader', { name: /^lr/ })
         .getAttribute('aria-sort')
     ).toBe('ascending');
     fireEvent.click(header);
-    expect(pinnedNames()).toEqual(['Run a', 'Run b', 'Run c']);
+    await waitFor(() =>
+      expect(pinnedNames()).toEqual(['Run a', 'Run b', 'Run c'])
+    );
   });
 
-  it('shows a metric at the aggregation chosen in its header', () => {
-    renderList(model());
+  it('shows a metric at the aggregation chosen in its header', async () => {
+    renderList(await model());
     const select = screen.getAllByRole('combobox', {
       name: 'Data aggregation of accuracy'
     })[0];
@@ -108,8 +125,8 @@ describe('the trial component list', () => {
     ]);
   });
 
-  it('hides a category from the Table properties pane', () => {
-    renderList(model());
+  it('hides a category from the Table properties pane', async () => {
+    renderList(await model());
     fireEvent.click(screen.getByRole('button', { name: 'Table properties' }));
     const pane = screen.getByRole('complementary', {
       name: 'Table properties'
@@ -119,55 +136,106 @@ describe('the trial component list', () => {
     expect(screen.queryByRole('button', { name: 'optimizer' })).toBeNull();
   });
 
-  it("shows the server's rows for a typed query", async () => {
-    const filter = jest.fn(async () => tableOf([RUNS[1]]));
-    renderList(model(), filter);
+  it("shows the server's rows for a typed query, counted of the whole selection", async () => {
+    renderList(await model(RUNS, { 'parameters.lr = 0.01': ['b'] }));
     fireEvent.change(screen.getByRole('searchbox'), {
       target: { value: 'parameters.lr = 0.01' }
     });
     fireEvent.click(screen.getByRole('button', { name: 'Filter' }));
     await waitFor(() => expect(pinnedNames()).toEqual(['Run b']));
-    expect(filter).toHaveBeenCalledWith('parameters.lr = 0.01');
     expect(screen.getByText('1 of 3 trial components')).toBeTruthy();
   });
 
-  it('says when the server listed only the first of many components', () => {
-    renderList(model(RUNS, tableOf(RUNS, { cap: 2 })));
-    expect(pinnedNames()).toEqual(['Run a', 'Run b']);
+  it('counts the whole selection exactly, and keeps the DOM small for 100,000 rows', async () => {
+    const total = 100000;
+    const first = tableOf(
+      Array.from({ length: 150 }, (_, i) =>
+        component(`run-${i}`, i, 'sgd', [i])
+      ),
+      { paged: true }
+    );
+    const asked: any[] = [];
+    const server = fakeServer(request => {
+      asked.push(request.body);
+      const offset = Number(request.body.cursor ?? request.body.offset ?? 0);
+      const rows = Array.from(
+        { length: Math.min(request.body.limit, total - offset) },
+        (_, i) => ({
+          ...first.rows[0],
+          TrialComponentName: `run-${offset + i}`,
+          DisplayName: `Run ${offset + i}`
+        })
+      );
+      return {
+        body: {
+          ...first,
+          rows,
+          total,
+          next_cursor: String(offset + rows.length)
+        }
+      };
+    });
+    const loader = new ListLoader(server.client, [
+      { kind: 'Experiment', name: 'big' }
+    ]);
+    await loader.ready;
+    renderList(loader.model);
+    expect(screen.getByText('100,000 trial components')).toBeTruthy();
+    expect(screen.getByRole('grid').getAttribute('aria-rowcount')).toBe(
+      String(total + 1)
+    );
     expect(
-      screen.getByText('more than 2 trial components (the first 2 listed)')
-    ).toBeTruthy();
+      document.querySelectorAll('.smx-CompareList-row').length
+    ).toBeLessThan(60);
+    // Scrolled far down: placeholders at once, then the rows of that page.
+    const grid = document.querySelector('.smx-CompareList-grid') as HTMLElement;
+    grid.scrollTop = 28 * 2000;
+    fireEvent.scroll(grid);
+    await waitFor(() =>
+      expect(
+        document.querySelector('.smx-CompareList-row[data-name="run-2005"]')
+      ).not.toBeNull()
+    );
+    expect(
+      document.querySelectorAll('.smx-CompareList-row').length
+    ).toBeLessThan(60);
+    // The far page by its offset, in one request, not a walk through the pages before it.
+    const far = asked.filter(body => body.offset !== undefined);
+    expect(far).toHaveLength(1);
+    expect(far[0].offset).toBeGreaterThan(1900);
+    expect(asked.length).toBeLessThanOrEqual(3);
   });
 
   it('explains a bad query under the box and keeps the rows', async () => {
-    renderList(model(), async () => {
-      throw new Error("unknown property 'paramters.lr'");
-    });
+    renderList(await model());
     fireEvent.change(screen.getByRole('searchbox'), {
       target: { value: 'paramters.lr > 1' }
     });
     fireEvent.click(screen.getByRole('button', { name: 'Filter' }));
     expect((await screen.findByRole('alert')).textContent).toBe(
-      "unknown property 'paramters.lr'"
+      "unknown property in 'paramters.lr > 1'"
     );
     expect(pinnedNames()).toHaveLength(3);
   });
 
-  it('shows names and values holding HTML as text', () => {
+  it('shows names and values holding HTML as text', async () => {
     const html = '<img src=x onerror=alert(1)>';
     const odd = { ...component('h', 1, html, [1]), DisplayName: html };
-    renderList(model([odd]));
+    renderList(await model([odd]));
     expect(pinnedNames()).toEqual([html]);
     expect(document.querySelector('.smx-CompareList img')).toBeNull();
   });
 
-  it('renders again on every change of its model, made from anywhere', () => {
-    const list = model();
+  it('renders again on every change of its model, made from anywhere', async () => {
+    const list = await model(RUNS, { 'parameters.lr = 0.01': ['b'] });
     const view = renderList(list);
     expect(pinnedNames()).toEqual(['Run a', 'Run b', 'Run c']);
-    act(() => list.toggleSort('table:lr'));
+    await act(async () => {
+      list.toggleSort('table:lr');
+      await list.settled;
+    });
     expect(pinnedNames()).toEqual(['Run c', 'Run b', 'Run a']);
-    act(() => list.setFilter('parameters.lr = 0.01', tableOf([RUNS[1]])));
+    await act(() => list.setQuery('parameters.lr = 0.01'));
     expect(pinnedNames()).toEqual(['Run b']);
     expect(screen.getByText('1 of 3 trial components')).toBeTruthy();
     act(() => {
@@ -182,18 +250,18 @@ describe('the trial component list', () => {
     ).toBe(true);
     // Gone from the page, the view no longer listens: changes render nothing and throw nothing.
     view.unmount();
-    expect(() => act(() => list.setFilter('', null))).not.toThrow();
+    await expect(act(() => list.setQuery(''))).resolves.not.toThrow();
     expect(document.querySelector('.smx-CompareList')).toBeNull();
   });
 
-  it('counts one trial component in the singular', () => {
-    renderList(model([RUNS[0]]));
+  it('counts one trial component in the singular', async () => {
+    renderList(await model([RUNS[0]]));
     expect(screen.getByText('1 trial component')).toBeTruthy();
   });
 
-  it('puts its texts through the translator, and not the data', () => {
-    const list = model();
-    renderList(list, undefined, bracketing);
+  it('puts its texts through the translator, and not the data', async () => {
+    const list = await model();
+    renderList(list, bracketing);
     const box = screen.getByRole('searchbox', {
       name: '⟨Filter rows with a query⟩'
     });
@@ -205,7 +273,8 @@ describe('the trial component list', () => {
       '⟨Table properties⟩',
       '⟨Export CSV⟩',
       '⟨Copy as notebook code⟩',
-      '⟨Add chart⟩'
+      '⟨Add chart⟩',
+      '⟨Group by…⟩'
     ]) {
       expect(screen.getByRole('button', { name })).toBeTruthy();
     }
@@ -220,6 +289,9 @@ describe('the trial component list', () => {
     expect(screen.getByRole('button', { name: 'lr' })).toBeTruthy();
     expect(
       screen.getByRole('button', { name: 'accuracy - Last' })
+    ).toBeTruthy();
+    expect(
+      screen.getByRole('button', { name: '⟨Which way accuracy is better⟩' })
     ).toBeTruthy();
     expect(pinnedNames()).toEqual(['Run a', 'Run b', 'Run c']);
     const aggregation = screen.getAllByRole('combobox', {
@@ -261,15 +333,22 @@ describe('the trial component list', () => {
       within(pane).getAllByRole('checkbox', { name: '⟨Last modified⟩' })
     ).toHaveLength(2);
     // What leaves the panel as data or code stays as the table names it.
-    expect(list.toCsv().split('\r\n')[0]).toBe(tableOf(RUNS).columns.join(','));
-    act(() => list.toggleSort('record:CreationTime'));
+    expect(list.csvRequest().columns?.slice(0, 3)).toEqual([
+      'DisplayName',
+      'lr',
+      'accuracy - Last'
+    ]);
+    await act(async () => {
+      list.toggleSort('record:CreationTime');
+      await list.settled;
+    });
     expect(notebookSnippet(list)).toContain(
-      '# rows sorted by Created (Ascending)'
+      '        sort_by="CreationTime",\n        sort_order="Ascending",\n'
     );
   });
 
-  it('keeps status and times compact, each time whole on hover', () => {
-    renderList(model());
+  it('keeps status and times compact, each time whole on hover', async () => {
+    renderList(await model());
     const created = document.querySelector(
       '[data-name="a"] [data-column="record:CreationTime"]'
     ) as HTMLElement;
@@ -292,12 +371,11 @@ describe('the trial component list', () => {
     );
   });
 
-  it('offers Save view… only where views can be kept', () => {
+  it('offers Save view… only where views can be kept', async () => {
     const save = jest.fn();
     const { unmount } = render(
       <ListView
-        model={model()}
-        filter={async () => tableOf([])}
+        model={await model()}
         onExportCsv={jest.fn()}
         onCopyCode={jest.fn()}
         onAddChart={jest.fn()}
@@ -307,18 +385,18 @@ describe('the trial component list', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save view…' }));
     expect(save).toHaveBeenCalled();
     unmount();
-    renderList(model());
+    renderList(await model());
     expect(screen.queryByRole('button', { name: 'Save view…' })).toBeNull();
   });
 
-  it('keeps the DOM small for 5,000 components × 300 columns', () => {
+  it('keeps the DOM small for 5,000 components × 300 columns', async () => {
     const wide: ITrialComponent[] = Array.from({ length: 5000 }, (_, i) => ({
       ...component(`run-${i}`, i, 'sgd', [i]),
       Parameters: Object.fromEntries(
         Array.from({ length: 300 }, (_, p) => [`p${p}`, { NumberValue: i + p }])
       )
     }));
-    const list = model(wide);
+    const list = await model(wide);
     expect(list.visibleColumns.length).toBeGreaterThan(300);
     renderList(list);
     const rows = document.querySelectorAll('.smx-CompareList-row');
@@ -326,6 +404,141 @@ describe('the trial component list', () => {
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.length).toBeLessThan(60);
     expect(cells.length).toBeLessThan(rows.length * 15);
+  });
+
+  it('groups by a parameter: a row per group with its count and mean ± std, expanded to its members by keyboard', async () => {
+    const runs = [
+      component('a1', 0.1, 'sgd', [0.5, 0.9]),
+      component('a2', 0.1, 'sgd', [0.5, 0.7]),
+      component('b1', 0.01, 'adam', [0.6, 0.8])
+    ];
+    const list = await model(runs);
+    renderList(list);
+    fireEvent.click(screen.getByRole('button', { name: 'Group by…' }));
+    const chooser = screen.getByRole('group', { name: 'Group by' });
+    fireEvent.click(
+      within(chooser).getByRole('checkbox', { name: 'optimizer' })
+    );
+    fireEvent.click(within(chooser).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(pinnedNames()).toHaveLength(2));
+    expect(pinnedNames()).toEqual(['optimizer = adam', 'optimizer = sgd']);
+    expect(
+      screen.getByRole('button', { name: 'Group by: optimizer' })
+    ).toBeTruthy();
+    expect(screen.getByText('2 groups · 3 trial components')).toBeTruthy();
+    const sgd = document.querySelector(
+      '.smx-mod-group[data-group=\'["sgd"]\']'
+    ) as HTMLElement;
+    expect(sgd.querySelector('[data-column="group:count"]')?.textContent).toBe(
+      '2'
+    );
+    expect(
+      sgd.querySelector('[data-column="metric:accuracy"]')?.textContent
+    ).toBe('0.8 ± 0.141421');
+    fireEvent.change(
+      screen.getByRole('combobox', { name: 'Group statistics' }),
+      {
+        target: { value: 'minmax' }
+      }
+    );
+    expect(
+      sgd.querySelector('[data-column="metric:accuracy"]')?.textContent
+    ).toBe('0.7 – 0.9');
+
+    // Down to the second group, Enter: its members under it.
+    const grid = screen.getByRole('grid');
+    grid.focus();
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    fireEvent.keyDown(grid, { key: 'Enter' });
+    await waitFor(() => expect(pinnedNames()).toHaveLength(4));
+    expect(pinnedNames().slice(2)).toEqual(['Run a1', 'Run a2']);
+    expect(sgd.getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('pins a baseline from a row: on top, every other row with its difference, coloured by direction', async () => {
+    const list = await model();
+    renderList(list);
+    fireEvent.contextMenu(
+      document.querySelector('.smx-CompareList-row[data-name="b"]') as Element
+    );
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Pin as baseline' }));
+    await waitFor(() =>
+      expect(
+        document.querySelector('.smx-CompareList-row.smx-mod-baseline')
+      ).not.toBeNull()
+    );
+    const baseline = document.querySelector(
+      '.smx-CompareList-row.smx-mod-baseline'
+    ) as HTMLElement;
+    expect(baseline.getAttribute('data-name')).toBe('b');
+    expect(baseline.textContent).toContain('Baseline');
+    // Last accuracy: a 0.7 against b 0.8 is worse; c 0.3 too.
+    const difference = (name: string, columnId: string) =>
+      document.querySelector(
+        `.smx-CompareList-row[data-name="${name}"]:not(.smx-mod-baseline) [data-column="${columnId}"] .smx-CompareList-difference`
+      ) as HTMLElement;
+    await waitFor(() =>
+      expect(difference('a', 'metric:accuracy')).not.toBeNull()
+    );
+    expect(difference('a', 'metric:accuracy').textContent).toBe(
+      '−0.1 (−12.5%)'
+    );
+    expect(difference('a', 'metric:accuracy').className).toContain(
+      'smx-mod-worse'
+    );
+    expect(difference('a', 'table:lr').className).toContain('smx-mod-neutral');
+    // Lower is better, from the column's menu: a is better now.
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Which way accuracy is better' })
+    );
+    fireEvent.click(
+      screen.getByRole('menuitemradio', { name: 'Lower is better' })
+    );
+    expect(difference('a', 'metric:accuracy').className).toContain(
+      'smx-mod-better'
+    );
+    // Unpinned from its own pin button, by keyboard as by mouse.
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Unpin b as baseline' })
+    );
+    await waitFor(() =>
+      expect(
+        document.querySelector('.smx-CompareList-row.smx-mod-baseline')
+      ).toBeNull()
+    );
+    await waitFor(() =>
+      expect(pinnedNames()).toEqual(['Run a', 'Run b', 'Run c'])
+    );
+  });
+
+  it('says when a page could not be loaded, and loads it on Retry', async () => {
+    const list = await model();
+    let fail = true;
+    renderList(list);
+    const source = (list as any)._source;
+    const real = source.table.bind(source);
+    source.table = async (request: any) => {
+      if (fail) {
+        throw new ApiError(503, {
+          error: 'store_unavailable',
+          message: 'down'
+        });
+      }
+      return real(request);
+    };
+    await act(async () => {
+      list.toggleSort('table:lr');
+      await list.settled;
+    });
+    expect(screen.getByRole('alert').textContent).toContain(
+      'Rows could not be loaded: down'
+    );
+    fail = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() =>
+      expect(pinnedNames()).toEqual(['Run c', 'Run b', 'Run a'])
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 });
 
@@ -387,7 +600,10 @@ describe('the trial component list tab', () => {
         }
       }
     });
-    expect(Object.keys(server.requests[0].body)).toEqual(['selection']);
+    expect(Object.keys(server.requests[0].body)).toEqual([
+      'selection',
+      'limit'
+    ]);
     // The rows are the server's, in its order.
     expect(widget.model.rows.map(row => row.name)).toEqual([
       'b',
@@ -417,7 +633,8 @@ describe('the trial component list tab', () => {
         trials: ['trial-b'],
         components: ['c', 'loose'],
         search: { query: 'metrics.accuracy.max > 0.9' }
-      }
+      },
+      limit: PAGE_SIZE
     });
     expect(
       within(widget.node).getByText('1 of 4 trial components')
@@ -425,15 +642,68 @@ describe('the trial component list tab', () => {
     fireEvent.click(
       within(widget.node).getByRole('button', { name: 'Copy as notebook code' })
     );
-    expect(copy.mock.calls[0][0]).toContain('"c",');
-    expect(copy.mock.calls[0][0]).not.toContain('"b",');
+    // The copied code rebuilds the selection narrowed by the same query, not the rows loaded.
+    const code = copy.mock.calls[0][0];
+    expect(code).toContain(
+      'search = compile_text("metrics.accuracy.max > 0.9")'
+    );
+    expect(code).toContain('"Operator": "In", "Value": "c,loose"}');
+    expect(code).toContain(
+      '"Parents.ExperimentName", "Operator": "In", "Value": "cifar"}'
+    );
 
-    // Clearing the box shows every row again without asking anything.
+    // Clearing the box asks for the first page of the whole selection again.
     fireEvent.change(within(widget.node).getByRole('searchbox'), {
       target: { value: '' }
     });
     await waitFor(() => expect(widget.model.rows).toHaveLength(4));
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(3);
+    expect(server.requests[2].body.selection.search).toBeUndefined();
+    act(() => widget.dispose());
+  });
+
+  it('exports CSV through the server: the columns shown, sorted as shown, saved as a file', async () => {
+    const server = compareServer(COMPONENTS);
+    const widget = await openList(server);
+    const saved: Blob[] = [];
+    (URL as any).createObjectURL = (blob: Blob) => {
+      saved.push(blob);
+      return 'blob:csv';
+    };
+    (URL as any).revokeObjectURL = () => undefined;
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => undefined);
+    await act(async () => {
+      widget.model.setCategoryHidden('Input artifacts', true);
+      widget.model.setCategoryHidden('Output artifacts', true);
+      widget.model.toggleSort('table:lr');
+      await widget.model.settled;
+    });
+    await act(() => widget.exportCsv());
+    const asked = server.requests.find(r => r.path === 'table/csv');
+    expect(asked?.body).toEqual(widget.model.csvRequest());
+    expect(asked?.body.sort).toEqual({
+      by: 'Parameters.lr',
+      order: 'Ascending'
+    });
+    expect(click).toHaveBeenCalled();
+    const text = await new Promise<string>(resolve => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.readAsText(saved[0]);
+    });
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toBe(widget.model.csvRequest().columns?.join(','));
+    expect(lines[0].split(',').slice(0, 2)).toEqual(['DisplayName', 'lr']);
+    expect(lines.slice(1).map(line => line.split(',')[1])).toEqual([
+      '0.001',
+      '0.01',
+      '1',
+      '2'
+    ]);
+    expect(widget.csvProgress).toBeNull();
+    click.mockRestore();
     act(() => widget.dispose());
   });
 

@@ -6,6 +6,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 import { ChartsWidget } from '../charts/widget';
 import { CommandIDs } from '../commands';
+import { PAGE_SIZE } from '../compare/pagedCache';
 import { registerCompare } from '../compare/register';
 import { ISelectedRow } from '../model';
 import { ExperimentsPanel } from '../sidebar/panel';
@@ -59,7 +60,8 @@ describe('the compare commands', () => {
     expect(paths.filter(path => path === 'info')).toHaveLength(1);
     expect(paths.filter(path => path === 'table')).toHaveLength(2);
     expect(server.requests[0].body).toEqual({
-      selection: { trials: ['trial-a'], components: ['c'] }
+      selection: { trials: ['trial-a'], components: ['c'] },
+      limit: PAGE_SIZE
     });
     const charts = added.filter(
       widget =>

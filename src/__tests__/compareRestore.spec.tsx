@@ -103,17 +103,26 @@ describe('after a reload', () => {
     await act(() => app.commands.execute(CommandIDs.openInList));
     const [list] = contents(TrialComponentList);
     await act(() => list.ready);
-    act(() => {
+    await act(async () => {
       list.model.setAggregation('accuracy', 'Max');
       list.model.toggleSort('metric:accuracy');
       list.model.setCategoryHidden('Created', true);
+      list.model.setGroupBy(['Parameters.optimizer']);
+      list.model.band = 'minmax';
+      list.model.pin('b');
+      list.model.setDirection('accuracy', 'lower');
+      await list.model.settled;
     });
     const lists = restoring.get('smx-lab-compare')!;
     const data = saved(lists, list);
     expect(lists.command).toBe(CommandIDs.restoreList);
     expect(lists.name(list.parent!)).toBe(list.stateId);
     expect(data).toMatchObject({
-      version: 1,
+      version: 2,
+      groupBy: ['Parameters.optimizer'],
+      band: 'minmax',
+      baseline: 'b',
+      directions: { accuracy: 'lower' },
       id: list.stateId,
       selection: RUNS_ROWS,
       aggregation: { accuracy: 'Max' },
@@ -132,6 +141,10 @@ describe('after a reload', () => {
       order: 'Ascending'
     });
     expect(restored.model.isCategoryHidden('Created')).toBe(true);
+    expect(restored.model.groupBy).toEqual(['Parameters.optimizer']);
+    expect(restored.model.band).toBe('minmax');
+    expect(restored.model.baselineRow?.name).toBe('b');
+    expect(restored.model.direction('accuracy')).toBe('lower');
     act(() => added.forEach(widget => widget.dispose()));
   });
 
@@ -286,7 +299,7 @@ describe('named views', () => {
     await act(() => app.commands.execute(CommandIDs.saveView));
 
     const stored = (await state.fetch(VIEWS_KEY)) as any;
-    expect(stored.version).toBe(1);
+    expect(stored.version).toBe(2);
     expect(stored.views[0]).toMatchObject({
       name: 'best runs',
       list: { selection: RUNS_ROWS, aggregation: { accuracy: 'Max' } },

@@ -4,8 +4,8 @@
  * longer has.
  */
 import { ListLoader, missingRow } from '../compare/loader';
-import { TrialComponentListModel } from '../compare/listModel';
 import {
+  DEFAULT_VIEW,
   readChartsState,
   readListState,
   readSavedViews,
@@ -14,16 +14,11 @@ import {
 } from '../compare/state';
 import { ApiError } from '../api';
 import { ISelectedRow } from '../model';
-import {
-  compareServer,
-  RUNS,
-  RUNS_ROWS,
-  RUNS_SELECTION,
-  tableOf
-} from './compareFixtures';
+import { compareServer, RUNS, RUNS_ROWS, tableOf } from './compareFixtures';
 import { errorAnswer, fakeServer } from './fakeServer';
 
-const LIST = {
+/** A list as version 1 wrote it: no grouping, baseline or directions. */
+const LIST_V1 = {
   version: 1,
   id: 'list-1',
   selection: [
@@ -36,6 +31,16 @@ const LIST = {
   sort: { columnId: 'metric:accuracy', order: 'Descending' },
   differingOnly: true,
   query: 'parameters.lr > 0.005'
+};
+
+/** The same list as this version writes it: grouped, with a baseline and a direction chosen. */
+const LIST = {
+  ...LIST_V1,
+  version: 2,
+  groupBy: ['Parameters.optimizer', 'Tags.team'],
+  band: 'minmax',
+  baseline: 'cnn-training-3',
+  directions: { 'epoch:time': 'lower' }
 };
 
 const CHART = {
@@ -57,16 +62,24 @@ describe('the saved state of a list', () => {
     expect(readListState(JSON.parse(JSON.stringify(LIST)))).toEqual(LIST);
   });
 
-  it('carries along the fields of a newer panel it does not know (grouping, a baseline)', () => {
-    const newer = {
-      ...LIST,
-      version: 2,
-      groupBy: ['parameters.seed'],
-      baseline: 'a'
-    };
+  it('reads a version 1 list as a list without grouping, baseline or directions', () => {
+    const read = readListState(JSON.parse(JSON.stringify(LIST_V1)));
+    expect(read).toEqual({
+      ...LIST_V1,
+      version: STATE_VERSION,
+      groupBy: [],
+      band: 'std',
+      baseline: null,
+      directions: {}
+    });
+    expect(STATE_VERSION).toBe(2);
+  });
+
+  it('carries along the fields of a newer panel it does not know', () => {
+    const newer = { ...LIST, version: 3, pinnedColumns: ['lr'] };
     const read = readListState(newer);
-    expect(read?.groupBy).toEqual(['parameters.seed']);
-    expect(read?.baseline).toBe('a');
+    expect(read?.pinnedColumns).toEqual(['lr']);
+    expect(read?.groupBy).toEqual(['Parameters.optimizer', 'Tags.team']);
     expect(read?.version).toBe(STATE_VERSION);
   });
 
@@ -82,7 +95,11 @@ describe('the saved state of a list', () => {
       aggregation: { accuracy: 'Median', loss: 'Min' },
       sort: { columnId: 'metric:loss', order: 'Sideways' },
       differingOnly: 'yes',
-      query: 42
+      query: 42,
+      groupBy: 'Parameters.lr',
+      band: 'wide',
+      baseline: 7,
+      directions: { loss: 'lower', accuracy: 'sideways' }
     });
     expect(read).toMatchObject({
       id: 'list-2',
@@ -92,7 +109,11 @@ describe('the saved state of a list', () => {
       aggregation: { loss: 'Min' },
       sort: null,
       differingOnly: false,
-      query: ''
+      query: '',
+      groupBy: [],
+      band: 'std',
+      baseline: null,
+      directions: { loss: 'lower' }
     });
   });
 
@@ -138,21 +159,26 @@ describe('the saved state of a list', () => {
 });
 
 describe("the list's view", () => {
-  it('is applied again: hidden columns, aggregation, sort and differing parameters', () => {
-    const model = new TrialComponentListModel();
-    model.setTable(tableOf(RUNS), RUNS_SELECTION);
-    model.applyView({
+  it('is applied again: hidden columns, aggregation, sort (asked of the server) and differing parameters', async () => {
+    const server = compareServer(RUNS);
+    const loader = new ListLoader(server.client, RUNS_ROWS);
+    await loader.ready;
+    const model = loader.model;
+    await model.applyView({
+      ...DEFAULT_VIEW,
       hiddenCategories: ['Created'],
       hiddenColumns: ['table:optimizer'],
       aggregation: { accuracy: 'Max' },
-      sort: { columnId: 'metric:accuracy', order: 'Descending' },
-      differingOnly: false,
-      query: ''
+      sort: { columnId: 'metric:accuracy', order: 'Descending' }
     });
     const shown = model.visibleColumns.map(column => column.id);
     expect(shown).not.toContain('table:optimizer');
     expect(shown).not.toContain('record:CreationTime');
     expect(model.aggregation('accuracy')).toBe('Max');
+    expect(server.requests.pop()?.body.sort).toEqual({
+      by: 'Metrics.accuracy.Max',
+      order: 'Descending'
+    });
     // Max accuracy: a 0.9, b 0.8, c 0.95.
     expect(model.rows.map(row => row.name)).toEqual(['c', 'a', 'b']);
     expect(model.view).toMatchObject({
@@ -161,13 +187,46 @@ describe("the list's view", () => {
       sort: { columnId: 'metric:accuracy', order: 'Descending' }
     });
   });
+
+  it('is applied again: grouping, the band, the baseline and the directions', async () => {
+    const server = compareServer(RUNS);
+    const loader = new ListLoader(server.client, RUNS_ROWS, {
+      ...readListState({
+        ...LIST_V1,
+        selection: RUNS_ROWS,
+        query: '',
+        groupBy: ['Parameters.optimizer'],
+        band: 'minmax',
+        baseline: 'b',
+        directions: { accuracy: 'lower' }
+      })!
+    });
+    await loader.ready;
+    const model = loader.model;
+    // The first page already leaves the baseline apart.
+    expect(server.requests[0].body.baseline).toBe('b');
+    expect(model.baselineRow?.name).toBe('b');
+    expect(model.groupBy).toEqual(['Parameters.optimizer']);
+    expect(model.band).toBe('minmax');
+    expect(model.direction('accuracy')).toBe('lower');
+    expect(model.itemAt(0)).toMatchObject({
+      kind: 'group',
+      group: { key: ['sgd'], count: 3 }
+    });
+    expect(model.view).toMatchObject({
+      groupBy: ['Parameters.optimizer'],
+      band: 'minmax',
+      baseline: 'b',
+      directions: { accuracy: 'lower' }
+    });
+  });
 });
 
 describe('loading a saved list', () => {
   it('applies its view and asks the server for its query filter again', async () => {
     const server = compareServer(RUNS, { 'parameters.lr > 0.005': ['a', 'b'] });
     const loader = new ListLoader(server.client, RUNS_ROWS, {
-      ...readListState({ ...LIST, selection: RUNS_ROWS })!
+      ...readListState({ ...LIST_V1, selection: RUNS_ROWS })!
     });
     await loader.ready;
     expect(loader.status).toBe('ready');
@@ -179,7 +238,7 @@ describe('loading a saved list', () => {
   it('drops a filter the server refuses now, keeping the rest of the view', async () => {
     const server = compareServer(RUNS);
     const loader = new ListLoader(server.client, RUNS_ROWS, {
-      ...readListState({ ...LIST, selection: RUNS_ROWS })!,
+      ...readListState({ ...LIST_V1, selection: RUNS_ROWS })!,
       query: 'metrics.gone.max > 1'
     });
     await loader.ready;

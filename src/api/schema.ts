@@ -302,6 +302,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/table/csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The whole selection as CSV, streamed as it is read, in the request's sort order, with no cap (docs/compare.md). */
+    post: operations['tableCsv'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/table/groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The selection's components grouped by one to three properties: one row per group with its key, its member count and, per metric statistic, the members' mean, standard deviation, min and max (docs/compare.md). */
+    post: operations['tableGroups'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/trials/{name}': {
     parameters: {
       query?: never;
@@ -348,6 +382,13 @@ export interface components {
     ChartDataType: 'time_series' | 'summary';
     /** ChartRequest */
     ChartRequest: {
+      /**
+       * @description a grouped line's band: mean ± sample std (std) or min to max (minmax)
+       * @enum {string}
+       */
+      band?: 'std' | 'minmax';
+      /** @description the component drawn emphasised */
+      baseline?: string;
       bins?: number;
       /** @enum {string} */
       chart_type:
@@ -358,13 +399,15 @@ export interface components {
         | 'box'
         | 'parallel'
         | 'importance';
-      /** @description parameters.<name>, metrics.<name>.<statistic>, name, display_name, trial, experiment or status */
+      /** @description parameters.<name>, metrics.<name>.<statistic>, tags.<key>, name, display_name, trial, experiment or status */
       color?: string;
       columns?: string[];
       components?: string[];
       /** @enum {string} */
       data_type?: 'time_series' | 'summary';
       experiment?: string;
+      /** @description 1 to 3 of parameters.<name>, tags.<key>, trial, experiment, status */
+      group_by?: [string, ...string[]];
       height?: number;
       ignore_outliers?: boolean;
       log_y?: boolean;
@@ -405,12 +448,12 @@ export interface components {
       title?: string;
       trial?: string;
       width?: number;
-      /** @description parameters.<name>, metrics.<name>.<statistic>, name, display_name, trial, experiment or status */
+      /** @description parameters.<name>, metrics.<name>.<statistic>, tags.<key>, name, display_name, trial, experiment or status */
       x?: string;
       /** @enum {string} */
       x_axis?: 'step' | 'time' | 'relative_time';
       x_range?: [number, number];
-      /** @description parameters.<name>, metrics.<name>.<statistic>, name, display_name, trial, experiment or status */
+      /** @description parameters.<name>, metrics.<name>.<statistic>, tags.<key>, name, display_name, trial, experiment or status */
       y?: string;
     } & (unknown | unknown | unknown | unknown | unknown);
     /**
@@ -437,6 +480,8 @@ export interface components {
     ColumnDescriptor: {
       /** @description kind input_artifact/output_artifact: its name. */
       artifact?: string;
+      /** @description kind parameter, paged answers: true when the components of the whole selection that have the parameter do not all have the same value. */
+      differs?: boolean;
       /** @enum {unknown} */
       field?: 'MediaType' | 'Value';
       /** @enum {unknown} */
@@ -458,6 +503,8 @@ export interface components {
       name: string;
       /** @description kind parameter: the parameter's name. */
       parameter?: string;
+      /** @description The property a page of the list sorts this column by (paged answers). */
+      sort_by?: string;
       /** @enum {unknown} */
       statistic?: 'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count';
     };
@@ -537,6 +584,21 @@ export interface components {
     FieldsByDataType: {
       summary?: string[];
       time_series?: string[];
+    };
+    /** @description Parameters.<name>, Tags.<key>, Status.PrimaryStatus, Parents.TrialName or Parents.ExperimentName. */
+    GroupBy: [] | [string] | [string, string];
+    GroupKey:
+      | []
+      | [string | number | null]
+      | [string | number | null, string | number | null];
+    GroupStatistics: {
+      /** @description Members that have this statistic. */
+      count: number;
+      max: number;
+      mean: number;
+      min: number;
+      /** @description Sample standard deviation; null with fewer than two values. */
+      std: number | null;
     };
     Info: {
       /** @description What this server can do; `jobs` when its store offers the SageMaker job behind a trial component (the SageMaker store): the routes under components/{name}/job, jobs/ and endpoints/. */
@@ -796,11 +858,87 @@ export interface components {
       /** @description The job the user confirmed; it must be the component's job. */
       job_name: string;
     };
+    TableCsvRequest: {
+      /** @description Written first. */
+      baseline?: string;
+      /** @description The columns to write, in order (default every column, then Status, CreationTime, LastModifiedTime). */
+      columns?: string[];
+      group?: components['schemas']['GroupKey'][];
+      group_by?: components['schemas']['GroupBy'];
+      selection: components['schemas']['Selection'];
+      sort?: components['schemas']['TableSort'];
+    };
+    TableGroup: {
+      count: number;
+      key: components['schemas']['GroupKey'];
+      /** @description `<metric> - <Stat>` → the members' statistics; a metric no member has is left out. */
+      metrics: {
+        [key: string]: components['schemas']['GroupStatistics'];
+      };
+    };
+    TableGroupsRequest: {
+      cursor?: string;
+      group_by: components['schemas']['GroupBy'];
+      /** @default 100 */
+      limit?: number;
+      metric_names?: components['schemas']['NameList'];
+      /** @description Groups to skip, instead of cursor. */
+      offset?: number;
+      selection: components['schemas']['Selection'];
+      sort?: components['schemas']['TableSort'];
+      /** @description The statistics of each metric to aggregate (default all six). */
+      statistics?:
+        | []
+        | ['Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count']
+        | [
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count'
+          ]
+        | [
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count'
+          ]
+        | [
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count'
+          ]
+        | [
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count',
+            'Min' | 'Max' | 'Avg' | 'StdDev' | 'Last' | 'Count'
+          ];
+    };
+    TableGroupsResponse: {
+      /** @description Components grouped. */
+      components: number;
+      group_by: string[];
+      groups: components['schemas']['TableGroup'][];
+      /** @description Every metric column of the selection, `<metric> - <Stat>`, metrics by name. */
+      metric_columns: string[];
+      next_cursor: string | null;
+      /** @description Groups in all. */
+      total: number;
+    };
     TableRequest: {
+      /** @description A component of the selection, answered apart in `baseline` and left out of rows and total. */
+      baseline?: string;
       /** @description The same as selection: {components: [...]} */
       components?: string[];
+      cursor?: string;
+      /** @description With group_by: only the members of these groups, each key one value per group_by property (null: the component has none). */
+      group?: components['schemas']['GroupKey'][];
+      group_by?: components['schemas']['GroupBy'];
       input_artifact_names?: components['schemas']['NameList'];
+      /** @description Rows per page. Given: the answer is one page of the whole selection, with no cap, its exact total and next_cursor; columns and descriptors are the whole selection's. Absent: every row up to 10,000 in the selection's order (ExperimentAnalytics). */
+      limit?: number;
       metric_names?: components['schemas']['NameList'];
+      /** @description Rows to skip: a page anywhere in the list (a scrollbar dragged far), instead of cursor. */
+      offset?: number;
       output_artifact_names?: components['schemas']['NameList'];
       parameter_names?: components['schemas']['NameList'];
       /** @description A search sorted as asked: the same as selection: {search: ...} plus its order. */
@@ -813,17 +951,31 @@ export interface components {
         sort_order?: components['schemas']['SortOrder'];
       };
       selection?: components['schemas']['Selection'];
+      sort?: components['schemas']['TableSort'];
     } & (unknown | unknown | unknown);
     TableResponse: {
+      /** @description Paged answers that asked for a baseline: its row, or null when the selection does not hold it. */
+      baseline?: Record<string, unknown> | null;
       /** @description TrialComponentName, DisplayName, SourceArn (when some component has a source), the parameters, `<metric> - Min|Max|Avg|StdDev|Last|Count`, `<artifact> - MediaType`, `<artifact> - Value`, Trials, Experiments, in ExperimentAnalytics' order. */
       columns: string[];
       /** @description One per column of `columns`, in the same order, then Status, CreationTime and LastModifiedTime, which every row also carries. */
       descriptors: components['schemas']['ColumnDescriptor'][];
+      /** @description Paged answers (limit given): the next page's cursor. */
+      next_cursor?: string | null;
+      /** @description What the store could not do itself and smx-lab did (paged answers). */
+      notes?: string[];
       rows: Record<string, unknown>[];
+      /** @description Paged answers, the tag keys of the selection's components (what a list can group by). */
+      tag_keys?: string[];
       /** @description Components of the selection; null when there are more than the rows. */
       total: number | null;
       /** @description True when the selection holds more components than a table carries (10,000). */
       truncated: boolean;
+    };
+    TableSort: {
+      /** @description A property a search sorts by (TrialComponentName, DisplayName, Status.PrimaryStatus, CreationTime, LastModifiedTime, Parameters.<name>, Metrics.<name>.<Stat>, Tags.<key>, Parents.TrialName, Parents.ExperimentName); for groups also Count and Key. */
+      by: string;
+      order?: components['schemas']['SortOrder'];
     };
     Tags: {
       Key: string;
@@ -1475,6 +1627,64 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TableResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['TooLarge'];
+      503: components['responses']['StoreUnavailable'];
+    };
+  };
+  tableCsv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TableCsvRequest'];
+      };
+    };
+    responses: {
+      /** @description RFC 4180 CSV, a header line and one line per component. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['TooLarge'];
+      503: components['responses']['StoreUnavailable'];
+    };
+  };
+  tableGroups: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TableGroupsRequest'];
+      };
+    };
+    responses: {
+      /** @description A page of groups. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TableGroupsResponse'];
         };
       };
       400: components['responses']['BadRequest'];

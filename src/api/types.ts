@@ -78,6 +78,18 @@ export type IColumnDescriptor = Schemas['ColumnDescriptor'];
 /** Where a table column's values come from. */
 export type ColumnKind = IColumnDescriptor['kind'];
 export type ITableResponse = Schemas['TableResponse'];
+/** A page's order: a property a search sorts by (for groups also `Count` and `Key`). */
+export type ITableSort = Schemas['TableSort'];
+/** One to three properties to group by: `Parameters.<name>`, `Tags.<key>`, ... */
+export type GroupBy = Schemas['GroupBy'];
+/** A group's values, one per group-by property (null: the component has none). */
+export type GroupKey = Schemas['GroupKey'];
+export type ITableGroupsRequest = Schemas['TableGroupsRequest'];
+/** The members' mean, sample standard deviation, min and max of one metric column. */
+export type IGroupStatistics = Schemas['GroupStatistics'];
+export type ITableGroup = Schemas['TableGroup'];
+export type ITableGroupsResponse = Schemas['TableGroupsResponse'];
+export type ITableCsvRequest = Schemas['TableCsvRequest'];
 /** A chart request (filled in from Python when the server loads the document). */
 export type IChartRequest = Schemas['ChartRequest'];
 export type IVegaLiteSpec = Schemas['VegaLiteSpec'];

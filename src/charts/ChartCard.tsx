@@ -21,13 +21,19 @@ import { TrialComponentListModel } from '../compare/listModel';
 import { VegaChart } from '../details/VegaChart';
 import type { ISmxLabClient } from '../tokens';
 import {
+  Band,
   ChartType,
   chartRequest,
   columnOptions,
   DataType,
   dataTypeOf,
   describe,
+  grouped,
+  groupByOptions,
   IChartProperties,
+  IColumnOption,
+  listGrouping,
+  MAX_CHART_GROUP_BY,
   metricNames,
   pickersOf,
   requiredOf,
@@ -70,7 +76,8 @@ export function ChartCard(props: IChartCardProps): JSX.Element {
   const description = describe(chartTypes, properties.chartType);
   const request = chartRequest(properties, description, model.selection, {
     maxPoints: chartPoints,
-    xRange
+    xRange,
+    baseline: listGrouping(model).baseline
   });
   const requestKey = JSON.stringify(request);
 
@@ -346,12 +353,37 @@ function ChartProperties(props: {
           onChange={value => onChange({ y: value })}
         />
       )}
+      {show.groupBy && (
+        <GroupByPicker
+          value={properties.groupBy ?? []}
+          options={groupByOptions(model, translator)}
+          onChange={groupBy => onChange({ groupBy })}
+          trans={trans}
+        />
+      )}
+      {show.band && (
+        <Picker
+          label={trans.__('Band')}
+          value={properties.band ?? 'std'}
+          options={[
+            { value: 'std', label: trans.__('Mean ± std') },
+            { value: 'minmax', label: trans.__('Min – max') }
+          ]}
+          onChange={value => onChange({ band: value as Band })}
+        />
+      )}
       {show.color && (
         <Picker
           label={trans.__('Color')}
-          value={properties.color}
+          value={grouped(properties) && show.groupBy ? '' : properties.color}
           options={options}
-          allowNone={trans.__('By component')}
+          allowNone={
+            grouped(properties) && show.groupBy
+              ? trans.__('By group')
+              : trans.__('By component')
+          }
+          // a grouped chart is coloured by its group
+          disabled={grouped(properties) && show.groupBy}
           onChange={value => onChange({ color: value })}
         />
       )}
@@ -415,5 +447,67 @@ function ChartProperties(props: {
         </label>
       )}
     </aside>
+  );
+}
+
+/**
+ * The columns a chart groups by, in order: each a button that removes it, and a picker that adds
+ * one more (at most three).
+ */
+function GroupByPicker(props: {
+  value: string[];
+  options: IColumnOption[];
+  onChange: (groupBy: string[]) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { value, options, onChange, trans } = props;
+  const labelOf = (column: string): string =>
+    options.find(option => option.value === column)?.label ?? column;
+  const full = value.length >= MAX_CHART_GROUP_BY;
+  return (
+    <div
+      className="smx-ChartProperties-field"
+      role="group"
+      aria-label={trans.__('Group by')}
+    >
+      <span>{trans.__('Group by')}</span>
+      {value.map(column => (
+        <button
+          key={column}
+          className="jp-mod-styled"
+          title={trans.__('Stop grouping by %1', labelOf(column))}
+          aria-label={trans.__('Stop grouping by %1', labelOf(column))}
+          onClick={() => onChange(value.filter(one => one !== column))}
+        >
+          {`${labelOf(column)} ×`}
+        </button>
+      ))}
+      <select
+        className="jp-mod-styled"
+        aria-label={
+          value.length ? trans.__('Then group by') : trans.__('Group by')
+        }
+        value=""
+        disabled={full}
+        onChange={event =>
+          event.target.value && onChange([...value, event.target.value])
+        }
+      >
+        <option value="">
+          {full
+            ? trans.__('At most %1 columns', MAX_CHART_GROUP_BY)
+            : value.length
+              ? trans.__('Then by…')
+              : trans.__('Not grouped')}
+        </option>
+        {options
+          .filter(option => !value.includes(option.value))
+          .map(option => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+      </select>
+    </div>
   );
 }

@@ -25,6 +25,10 @@ import { TrialComponentListModel } from '../compare/listModel';
 export type ChartType = ApiChartType;
 export type DataType = ChartDataType;
 export type XAxisChoice = NonNullable<IChartRequest['x_axis']>;
+export type Band = NonNullable<IChartRequest['band']>;
+
+/** The most columns a chart groups by (the server refuses more). */
+export const MAX_CHART_GROUP_BY = 3;
 
 export interface IChartProperties {
   chartType: ChartType;
@@ -40,11 +44,26 @@ export interface IChartProperties {
   logY: boolean;
   ignoreOutliers: boolean;
   bins: number;
+  /**
+   * Chart columns the chart groups by (`parameters.seed`, `tags.team`, `trial`, `experiment`,
+   * `status`); absent or empty: ungrouped. Charts saved before grouping existed have neither.
+   */
+  groupBy?: string[];
+  /** A grouped line's band: mean ± std (the default) or min – max. */
+  band?: Band;
 }
+
+/** The properties every saved chart has; the others came later and may be absent. */
+export type SavedChartProperty = Exclude<
+  keyof IChartProperties,
+  'groupBy' | 'band'
+>;
 
 export interface IChartRequestOptions {
   maxPoints?: number;
   xRange?: [number, number] | null;
+  /** The component the list pinned as its baseline: drawn emphasised. */
+  baseline?: string | null;
 }
 
 export interface IColumnOption {
@@ -77,9 +96,116 @@ const FIELD_VALUES: {
   ignore_outliers: p => p.ignoreOutliers || undefined,
   x: p => p.x || undefined,
   y: p => p.y || undefined,
-  color: p => p.color || undefined,
-  bins: p => p.bins
+  // the group colours a grouped chart: the server takes one or the other
+  color: p => (grouped(p) ? undefined : p.color || undefined),
+  bins: p => p.bins,
+  group_by: p =>
+    grouped(p) ? (p.groupBy as [string, ...string[]]) : undefined,
+  band: p => (grouped(p) ? (p.band ?? 'std') : undefined),
+  baseline: (_, o) => o.baseline || undefined
 };
+
+/** Whether a chart is grouped. */
+export function grouped(properties: IChartProperties): boolean {
+  return (properties.groupBy?.length ?? 0) > 0;
+}
+
+/**
+ * A saved chart's grouping fields, kept only when well formed: `value` without a `groupBy` that
+ * is not a list of names or a `band` that is not one (charts saved before grouping have neither).
+ */
+export function readGrouping<T extends Record<string, unknown>>(value: T): T {
+  const out: Record<string, unknown> = { ...value };
+  const groupBy = value.groupBy;
+  if (
+    groupBy !== undefined &&
+    !(Array.isArray(groupBy) && groupBy.every(item => typeof item === 'string'))
+  ) {
+    delete out.groupBy;
+  }
+  if (
+    value.band !== undefined &&
+    value.band !== 'std' &&
+    value.band !== 'minmax'
+  ) {
+    delete out.band;
+  }
+  return out as T;
+}
+
+/**
+ * A list property (`Parameters.optimizer`, `Tags.team`, `Status.PrimaryStatus`,
+ * `Parents.TrialName`, `Parents.ExperimentName`, as the list groups by them) as a chart column
+ * (`parameters.optimizer`, `tags.team`, `status`, `trial`, `experiment`); null for another.
+ */
+export function chartGroupColumn(property: string): string | null {
+  if (property.startsWith('Parameters.')) {
+    return `parameters.${property.slice('Parameters.'.length)}`;
+  }
+  if (property.startsWith('Tags.')) {
+    return `tags.${property.slice('Tags.'.length)}`;
+  }
+  return RECORD_GROUP_COLUMNS[property] ?? null;
+}
+
+const RECORD_GROUP_COLUMNS: Record<string, string> = {
+  'Status.PrimaryStatus': 'status',
+  'Parents.TrialName': 'trial',
+  'Parents.ExperimentName': 'experiment'
+};
+
+/** What a list model tells about its grouping and baseline (members the list may not have). */
+export function listGrouping(model: TrialComponentListModel): {
+  groupBy: string[];
+  baseline: string | null;
+  tagKeys: string[];
+} {
+  const list = model as unknown as {
+    groupBy?: unknown;
+    baseline?: unknown;
+    tagKeys?: unknown;
+  };
+  const names = (value: unknown): string[] =>
+    Array.isArray(value)
+      ? value.filter((item): item is string => typeof item === 'string')
+      : [];
+  return {
+    groupBy: names(list.groupBy),
+    baseline: typeof list.baseline === 'string' ? list.baseline : null,
+    tagKeys: names(list.tagKeys)
+  };
+}
+
+/** The columns a chart can group by: the list's parameters and tag keys, trial, experiment, status. */
+export function groupByOptions(
+  model: TrialComponentListModel,
+  translator?: ITranslator
+): IColumnOption[] {
+  const trans = (translator ?? nullTranslator).load('smx_lab');
+  const parameters = model.columns.flatMap(column =>
+    column.parameter !== undefined
+      ? [
+          {
+            value: `parameters.${column.parameter}`,
+            label: column.parameter,
+            numeric: false
+          }
+        ]
+      : []
+  );
+  const tags = listGrouping(model).tagKeys.map(key => ({
+    value: `tags.${key}`,
+    label: trans.__('%1 (tag)', key),
+    numeric: false
+  }));
+  return [
+    ...parameters,
+    ...tags,
+    { value: 'trial', label: trans.__('Trial'), numeric: false },
+    { value: 'experiment', label: trans.__('Experiment'), numeric: false },
+    { value: 'status', label: trans.__('Status'), numeric: false }
+  ];
+}
 
 /** The description of a chart type, if the server describes it. */
 export function describe(
@@ -215,7 +341,18 @@ export function defaultProperties(
   const drawn = metricColumn
     ? rows.filter(row => present(row[metricColumn]))
     : rows;
-  const differing = differingParameters(model.columns, drawn);
+  // The server says which parameters differ in the whole selection (the rows are one page of
+  // it); an answer without the word is judged among the rows there are.
+  const described = model.columns.some(
+    column => (column as { differs?: boolean }).differs !== undefined
+  );
+  const differing = described
+    ? model.columns.filter(
+        column =>
+          column.parameter !== undefined &&
+          (column as { differs?: boolean }).differs === true
+      )
+    : differingParameters(model.columns, drawn);
   const numeric = differing.filter(column =>
     drawn.every(
       row =>
@@ -233,6 +370,7 @@ export function defaultProperties(
   const dataTypes = dataTypesOf(chart);
   const options = metric || x ? [] : columnOptions(model);
   return {
+    ...groupingOfList(model),
     chartType: chart?.chart_type ?? 'scatter',
     dataType: dataTypes.includes('summary') ? 'summary' : dataTypes[0],
     x: x ? (chartColumn(x) as string) : (options[0]?.value ?? ''),
@@ -245,6 +383,17 @@ export function defaultProperties(
     ignoreOutliers: false,
     bins: 20
   };
+}
+
+/** A new chart of a grouped list starts grouped the same way (its band: mean ± std). */
+function groupingOfList(
+  model: TrialComponentListModel
+): Pick<IChartProperties, 'groupBy' | 'band'> {
+  const groupBy = listGrouping(model)
+    .groupBy.map(chartGroupColumn)
+    .filter((column): column is string => column !== null)
+    .slice(0, MAX_CHART_GROUP_BY);
+  return groupBy.length ? { groupBy, band: 'std' } : {};
 }
 
 /**
@@ -287,6 +436,8 @@ export function pickersOf(
   logY: boolean;
   ignoreOutliers: boolean;
   bins: boolean;
+  groupBy: boolean;
+  band: boolean;
 } {
   const fields = new Set(
     fieldsOf(description, dataTypeOf(properties, description))
@@ -301,6 +452,8 @@ export function pickersOf(
     smoothing: fields.has('smoothing'),
     logY: fields.has('log_y'),
     ignoreOutliers: fields.has('ignore_outliers'),
-    bins: fields.has('bins')
+    bins: fields.has('bins'),
+    groupBy: fields.has('group_by'),
+    band: fields.has('band') && grouped(properties)
   };
 }

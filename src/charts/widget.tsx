@@ -174,7 +174,7 @@ export class ChartsWidget extends ReactWidget {
       );
     }
     const drawable = this.options.chartTypes.length > 0;
-    const count = this.model.rows.length;
+    const count = this.model.componentCount;
     return (
       <div className="smx-Charts">
         {note}

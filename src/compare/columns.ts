@@ -116,6 +116,11 @@ export interface IListColumn {
   parameter?: string;
   /** Every column but a metric's: the row key its values are read from. */
   tableColumn?: string;
+  /** The property a page of the list sorts this column by (a metric's: per statistic). */
+  sortBy?: string;
+  statisticSortBy?: Partial<Record<SummaryStatistic, string>>;
+  /** Parameter columns of a paged answer: whether the whole selection's values differ. */
+  differs?: boolean;
 }
 
 /** The category a time column belongs to: Created, or Last modified. */
@@ -148,13 +153,17 @@ export function listColumns(
           category: 'Metrics',
           kind,
           metric: descriptor.metric,
-          statistics: {}
+          statistics: {},
+          statisticSortBy: {}
         };
         metrics.set(descriptor.metric, column);
         columns.push(column);
       }
       if (descriptor.statistic) {
         column.statistics![descriptor.statistic] = name;
+        if (descriptor.sort_by !== undefined) {
+          column.statisticSortBy![descriptor.statistic] = descriptor.sort_by;
+        }
       }
       continue;
     }
@@ -164,7 +173,10 @@ export function listColumns(
         label: RECORD_LABELS[name] ?? name,
         category: categoryOf(descriptor),
         kind,
-        tableColumn: name
+        tableColumn: name,
+        ...(descriptor.sort_by !== undefined
+          ? { sortBy: descriptor.sort_by }
+          : {})
       });
       continue;
     }
@@ -176,6 +188,12 @@ export function listColumns(
       tableColumn: name,
       ...(kind === 'parameter'
         ? { parameter: descriptor.parameter ?? name }
+        : {}),
+      ...(descriptor.sort_by !== undefined
+        ? { sortBy: descriptor.sort_by }
+        : {}),
+      ...(descriptor.differs !== undefined
+        ? { differs: descriptor.differs }
         : {})
     });
   }
@@ -284,15 +302,32 @@ function placeOf(column: IListColumn, differing: ReadonlySet<string>): number {
 }
 
 /**
+ * The parameter columns whose values differ in the whole selection, as the server's descriptors
+ * say (`differs`); a column without the word (an unpaged answer) does not differ.
+ */
+export function describedDiffering(
+  columns: readonly IListColumn[]
+): IListColumn[] {
+  return columns.filter(
+    column => column.parameter !== undefined && column.differs === true
+  );
+}
+
+/**
  * The list's columns in the order a new list shows them (see `placeOf`), each group in the
- * table's order; `rows` say which parameters differ.
+ * table's order; the descriptors' `differs` say which parameters differ, or, for an answer
+ * without it, `rows`.
  */
 export function defaultOrder(
   columns: readonly IListColumn[],
-  rows: readonly Record<string, unknown>[]
+  rows: readonly Record<string, unknown>[] = []
 ): IListColumn[] {
+  const described = columns.some(column => column.differs !== undefined);
   const differing = new Set(
-    differingParameters(columns, rows).map(column => column.id)
+    (described
+      ? describedDiffering(columns)
+      : differingParameters(columns, rows)
+    ).map(column => column.id)
   );
   return columns
     .map((column, index) => ({ column, index }))

@@ -36,14 +36,19 @@ export function downloadUrl(url: string, filename: string): void {
   link.remove();
 }
 
+/** Saves a blob (a CSV the server wrote, an SVG) as a file the browser downloads. */
+export function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  downloadUrl(url, filename);
+  // The download has started from the object URL by the time the next task runs.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
 /** Saves text as a file the browser downloads. */
 export function downloadText(
   text: string,
   filename: string,
   type = 'text/csv'
 ): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  downloadUrl(url, filename);
-  // The download has started from the object URL by the time the next task runs.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadBlob(new Blob([text], { type }), filename);
 }

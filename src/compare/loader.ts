@@ -1,15 +1,18 @@
 /**
- * Loads a trial component list: one `table` request for what was selected in the sidebar (named,
- * never expanded), then the list's saved view, if any, with its query filter. A part of the
+ * Loads a trial component list: the first page of a `table` request for what was selected in the
+ * sidebar (named, never expanded; the answer has the whole selection's columns and its exact
+ * total), then the list's saved view, if any, with its query filter. The model fetches the pages
+ * after it as the list scrolls. A part of the
  * selection the store no longer has (an experiment deleted, another store configured since the
  * list was saved) is left out with a note instead of failing the whole list.
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { ApiError, ITable } from '../api';
+import { ApiError } from '../api';
 import { ISelectedRow } from '../model';
 import type { ISmxLabClient } from '../tokens';
 import { EMPTY_TABLE, TrialComponentListModel } from './listModel';
-import { isEmptySelection, narrowed, selectionOf } from './selection';
+import { PAGE_SIZE } from './pagedCache';
+import { isEmptySelection, selectionOf } from './selection';
 import { IListView } from './state';
 
 /**
@@ -79,22 +82,20 @@ export class ListLoader {
     return this._ready;
   }
 
-  /** The table of the selection narrowed by a typed query: one request, the server searches. */
-  filter(query: string): Promise<ITable> {
-    return this.client.table({
-      selection: narrowed(selectionOf(this._rows), query)
-    });
-  }
-
   private async load(): Promise<void> {
     this.setStatus('loading');
     for (;;) {
       const selection = selectionOf(this._rows);
       try {
+        const baseline = this._view?.baseline;
         const table = isEmptySelection(selection)
           ? EMPTY_TABLE
-          : await this.client.table({ selection });
-        this.model.setTable(table, selection);
+          : await this.client.table({
+              selection,
+              limit: PAGE_SIZE,
+              ...(baseline ? { baseline } : {})
+            });
+        this.model.setTable(table, selection, this.client);
         await this.applyView();
         this.setStatus('ready');
         return;
@@ -126,10 +127,10 @@ export class ListLoader {
       return;
     }
     this._view = null;
-    this.model.applyView(view);
+    await this.model.applyView(view);
     if (view.query) {
       try {
-        this.model.setFilter(view.query, await this.filter(view.query));
+        await this.model.setQuery(view.query);
       } catch {
         // The rows stay unfiltered; the toolbar's box is empty, as the model says.
       }

@@ -1,18 +1,23 @@
 /**
  * What a trial component list and its chart tab keep across page reloads and in named views: a
- * versioned JSON object (`version` 1). A reader takes what it knows, drops what does not hold,
+ * versioned JSON object (`version` 2; version 1 had no grouping, baseline or directions, and
+ * reads as a list without them). A reader takes what it knows, drops what does not hold,
  * and carries the fields it does not know along unchanged, so that state written by a newer panel
- * (grouping, a baseline) survives a round trip through an older one; a newer version's reader
- * migrates the older ones here.
+ * survives a round trip through an older one; a newer version's reader migrates the older ones here.
  */
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { SortOrder, SUMMARY_STATISTICS, SummaryStatistic } from '../api';
-import type { IChartProperties } from '../charts/chartRequest';
+import { Direction, DIRECTIONS } from './baseline';
+import {
+  readGrouping,
+  type IChartProperties,
+  type SavedChartProperty
+} from '../charts/chartRequest';
 import type { ISelectedRow, RowKind } from '../model';
 import { CATEGORIES, ColumnCategory } from './columns';
 
 /** The version this panel writes. */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 /** A list's choices, apart from what it lists: what the Table properties and toolbar set. */
 export interface IListView {
@@ -25,6 +30,14 @@ export interface IListView {
   differingOnly: boolean;
   /** The typed query that filters the rows ('' for none). */
   query: string;
+  /** The properties the rows are grouped by (`Parameters.<name>`, `Tags.<key>`, ...); [] for none. */
+  groupBy: string[];
+  /** What a group row shows per metric: mean ± std, or min – max. */
+  band: 'std' | 'minmax';
+  /** The component pinned as the baseline, or null. */
+  baseline: string | null;
+  /** Which way a metric is better, where chosen (else known from its name). */
+  directions: Record<string, Direction>;
 }
 
 /** A trial component list: what was selected in the sidebar, and the list's view of it. */
@@ -35,7 +48,7 @@ export interface IListState extends IListView {
   selection: ISelectedRow[];
   /** The tab's title when it is not made of the selection (a named view's name). */
   title?: string;
-  /** Fields of a newer panel (grouping, a baseline), carried along unread. */
+  /** Fields of a newer panel, carried along unread. */
   [unknown: string]: unknown;
 }
 
@@ -63,7 +76,11 @@ export const DEFAULT_VIEW: IListView = {
   aggregation: {},
   sort: null,
   differingOnly: false,
-  query: ''
+  query: '',
+  groupBy: [],
+  band: 'std',
+  baseline: null,
+  directions: {}
 };
 
 const ROW_KINDS: readonly RowKind[] = ['Experiment', 'Trial', 'TrialComponent'];
@@ -116,7 +133,22 @@ function readAggregation(value: unknown): Record<string, SummaryStatistic> {
   return out;
 }
 
-/** A list's view from saved JSON, each part that does not hold left at its default. */
+function readDirections(value: unknown): Record<string, Direction> {
+  const out: Record<string, Direction> = {};
+  if (isObject(value)) {
+    for (const [metric, direction] of Object.entries(value)) {
+      if (DIRECTIONS.includes(direction as Direction)) {
+        out[metric] = direction as Direction;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A list's view from saved JSON, each part that does not hold left at its default; a version 1
+ * view (no grouping, baseline or directions) reads with those at their defaults.
+ */
 export function readListView(value: JsonObject): IListView {
   return {
     hiddenCategories: strings(value.hiddenCategories).filter(
@@ -127,7 +159,14 @@ export function readListView(value: JsonObject): IListView {
     aggregation: readAggregation(value.aggregation),
     sort: readSort(value.sort),
     differingOnly: value.differingOnly === true,
-    query: typeof value.query === 'string' ? value.query : ''
+    query: typeof value.query === 'string' ? value.query : '',
+    groupBy: strings(value.groupBy).slice(0, 3),
+    band: value.band === 'minmax' ? 'minmax' : 'std',
+    baseline:
+      typeof value.baseline === 'string' && value.baseline
+        ? value.baseline
+        : null,
+    directions: readDirections(value.directions)
   };
 }
 
@@ -157,7 +196,7 @@ export function readListState(value: unknown): IListState | null {
   return state;
 }
 
-const PROPERTY_KINDS: Record<keyof IChartProperties, 'string' | 'number'> = {
+const PROPERTY_KINDS: Record<SavedChartProperty, 'string' | 'number'> = {
   chartType: 'string',
   dataType: 'string',
   x: 'string',
@@ -189,7 +228,8 @@ export function readChartProperties(value: unknown): IChartProperties | null {
       return null;
     }
   }
-  return value as unknown as IChartProperties;
+  // grouping came later (issue 17): kept when well formed, absent in older saved charts
+  return readGrouping(value) as unknown as IChartProperties;
 }
 
 function readCharts(value: unknown): IChartProperties[] {

@@ -1,18 +1,20 @@
 /**
- * The trial component list's main-area widget: its ListLoader asks the server for the `table` of
- * what was selected in the sidebar (one request; the server gathers the components), and the
- * widget wires the list's actions (query filter, exports, Add chart, Save view). Its state (the
+ * The trial component list's main-area widget: its ListLoader asks the server for the first page
+ * of the `table` of what was selected in the sidebar (the server gathers the components), and the
+ * widget wires the list's actions (exports, Add chart, Save view). Its state (the
  * selection and the list's view) comes back after a reload and goes into named views.
  */
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { showErrorMessage } from '@jupyterlab/apputils';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
 import React from 'react';
 import { ISelection } from '../api';
 import { ISelectedRow } from '../model';
+import { ApiError } from '../api';
 import { ErrorState, LoadingState } from '../states';
 import type { ISmxLabClient } from '../tokens';
-import { downloadText } from './csv';
+import { downloadBlob } from './csv';
 import { ListLoader } from './loader';
 import { TrialComponentListModel } from './listModel';
 import { ListView } from './ListView';
@@ -43,6 +45,7 @@ export class TrialComponentList extends ReactWidget {
   readonly tableSelection: ISelection;
   private _translator: ITranslator;
   private _stateChanged = new Signal<this, void>(this);
+  private _csvProgress: number | null = null;
 
   constructor(private readonly options: ITrialComponentListOptions) {
     super();
@@ -106,6 +109,42 @@ export class TrialComponentList extends ReactWidget {
     return this.loader.reload();
   }
 
+  /** Bytes of the CSV export read so far while it downloads; null otherwise. */
+  get csvProgress(): number | null {
+    return this._csvProgress;
+  }
+
+  /**
+   * Export CSV: the server writes the whole selection (no cap) with the columns shown, in the
+   * list's order; the answer streams in and is saved as a file.
+   */
+  async exportCsv(): Promise<void> {
+    if (this._csvProgress !== null) {
+      return;
+    }
+    this.setCsvProgress(0);
+    try {
+      const blob = await this.options.client.tableCsv(
+        this.model.csvRequest(),
+        bytes => this.setCsvProgress(bytes)
+      );
+      downloadBlob(blob, 'trial-components.csv');
+    } catch (reason) {
+      const trans = this._translator.load('smx_lab');
+      void showErrorMessage(
+        trans.__('The CSV could not be exported'),
+        reason instanceof ApiError ? reason.message : String(reason)
+      );
+    } finally {
+      this.setCsvProgress(null);
+    }
+  }
+
+  private setCsvProgress(bytes: number | null): void {
+    this._csvProgress = bytes;
+    this.update();
+  }
+
   dispose(): void {
     if (this.isDisposed) {
       return;
@@ -166,10 +205,8 @@ export class TrialComponentList extends ReactWidget {
         {note}
         <ListView
           model={this.model}
-          filter={query => this.loader.filter(query)}
-          onExportCsv={() =>
-            downloadText(this.model.toCsv(), 'trial-components.csv')
-          }
+          onExportCsv={() => void this.exportCsv()}
+          csvProgress={this._csvProgress}
           onCopyCode={() => this.options.copy(notebookSnippet(this.model))}
           onAddChart={() => this.options.addChart(this.model)}
           onSaveView={this.options.saveView}

@@ -14,19 +14,11 @@ const TRIALS = [1, 2, 4].map(
 );
 const MENU = ['Open in trial component list', 'Add chart', 'Open', 'Copy name'];
 const STATISTICS = ['Min', 'Max', 'Avg', 'StdDev', 'Last', 'Count'];
-/** ExperimentAnalytics' columns for the sweep's training components. */
-const EXPECTED_HEADER = [
-  'TrialComponentName',
-  'DisplayName',
-  'max_depth',
-  'min_child_weight',
-  'n_estimators',
-  ...['train:error', 'validation:error', 'validation:auc'].flatMap(metric =>
-    STATISTICS.map(statistic => `${metric} - ${statistic}`)
-  ),
-  'Trials',
-  'Experiments'
-].join(',');
+/**
+ * The CSV of the list as shown: its columns in their order (the times and status hidden, the
+ * sweep's constant parameters left out, validation:auc at its Max), a line per component.
+ */
+const EXPECTED_HEADER_START = 'DisplayName,min_child_weight,';
 
 function panel(page: Page): Locator {
   return page.locator('#smx-lab-experiments');
@@ -91,9 +83,12 @@ test.describe('Compare', () => {
     await panel(page).getByText(SWEEP, { exact: true }).dblclick();
     await selectAndChoose(page, TRIALS, 'Open in trial component list');
 
-    // The list holds the three trials' components, with metric columns.
+    // The list holds the three trials' components, with metric columns, counted exactly.
     const rows = list(page).locator('.smx-CompareList-row');
     await expect(rows).toHaveCount(3, { timeout: 30000 });
+    await expect(list(page).locator('.smx-CompareList-count')).toHaveText(
+      '3 trial components'
+    );
     await expect(
       list(page).getByRole('columnheader', { name: /train:error - Last/ })
     ).toBeVisible();
@@ -130,10 +125,27 @@ test.describe('Compare', () => {
     const header = list(page).getByRole('button', {
       name: /validation:auc - Max/
     });
-    await header.click();
+    // Sorted on the server: a paged table request sorted by the statistic.
+    const [sorted] = await Promise.all([
+      page.waitForRequest(
+        request =>
+          request.url().includes('/smx-lab/api/table') &&
+          (request.postData() ?? '').includes('"sort"')
+      ),
+      header.click()
+    ]);
+    expect(JSON.parse(sorted.postData() ?? '{}')).toMatchObject({
+      sort: { by: 'Metrics.validation:auc.Max', order: 'Ascending' },
+      limit: expect.any(Number)
+    });
     await expect(
       list(page).getByRole('columnheader', { name: /validation:auc - Max/ })
     ).toHaveAttribute('aria-sort', 'ascending');
+    // The rows of the new order are there once the grid is no longer busy.
+    await expect(list(page).locator('.smx-CompareList-grid')).toHaveAttribute(
+      'aria-busy',
+      'false'
+    );
     const maxima = (await cellTexts(page, 'metric:validation:auc')).map(Number);
     expect(maxima).toHaveLength(3);
     expect([...maxima].sort((a, b) => a - b)).toEqual(maxima);
@@ -155,15 +167,30 @@ test.describe('Compare', () => {
       path: path.join(SCREENSHOTS, 'compare-list.png')
     });
 
-    // Export CSV: the `table` columns as the header, a line per component.
-    const [download] = await Promise.all([
+    // Export CSV: the server writes the columns shown, in the list's order, a line per component.
+    const [download, csvRequest] = await Promise.all([
       page.waitForEvent('download'),
+      page.waitForRequest(request =>
+        request.url().includes('/smx-lab/api/table/csv')
+      ),
       list(page).getByRole('button', { name: 'Export CSV' }).click()
     ]);
     const csv = fs.readFileSync((await download.path()) as string, 'utf-8');
     const lines = csv.trim().split(/\r?\n/);
-    expect(lines[0]).toBe(EXPECTED_HEADER);
+    expect(download.suggestedFilename()).toBe('trial-components.csv');
+    expect(lines[0].startsWith(EXPECTED_HEADER_START)).toBe(true);
+    expect(lines[0]).toContain('validation:auc - Max');
+    expect(lines[0]).not.toContain('max_depth');
+    expect(lines[0]).not.toContain('CreationTime');
     expect(lines).toHaveLength(4);
+    expect(JSON.parse(csvRequest.postData() ?? '{}').sort).toEqual({
+      by: 'Metrics.validation:auc.Max',
+      order: 'Ascending'
+    });
+    // The rows in the list's order: validation:auc's Max ascending.
+    const aucAt = lines[0].split(',').indexOf('validation:auc - Max');
+    const csvMaxima = lines.slice(1).map(line => Number(line.split(',')[aucAt]));
+    expect([...csvMaxima].sort((a, b) => a - b)).toEqual(csvMaxima);
 
     // Add chart: a scatter of a parameter against the metric's Max, one point per component.
     await list(page).getByRole('button', { name: 'Add chart' }).click();
@@ -327,8 +354,10 @@ test.describe('Compare', () => {
     await expect(list(page).locator('.smx-CompareList-row')).toHaveCount(13, {
       timeout: 30000
     });
+    // One page holds all 13: one table request, paged.
     const tables = asked.filter(one => one.route === 'table');
     expect(tables).toHaveLength(1);
+    expect(JSON.parse(tables[0].body ?? '{}').limit).toBeGreaterThan(13);
     expect(
       JSON.parse(tables[0].body ?? '{}').selection.experiments.sort()
     ).toEqual(['digits-hidden-units-sweep', 'digits-model-optimizer-grid']);

@@ -111,6 +111,14 @@ test.describe('Nothing lost on reload', () => {
     await query.fill('parameters.min_child_weight > 1');
     await query.press('Enter');
     await expect(list(page).locator('.smx-CompareList-row')).toHaveCount(2);
+    // One of the two pinned as the baseline: on top of the other.
+    const pinned = list(page).locator('.smx-CompareList-row').first();
+    const baselineName = (await pinned.getAttribute('data-name')) as string;
+    await pinned.click({ button: 'right' });
+    await list(page).getByRole('menuitem', { name: 'Pin as baseline' }).click();
+    await expect(
+      list(page).locator('.smx-CompareList-row.smx-mod-baseline')
+    ).toHaveAttribute('data-name', baselineName);
 
     // A chart of it, changed to a bar chart.
     await list(page).getByRole('button', { name: 'Add chart' }).click();
@@ -144,6 +152,12 @@ test.describe('Nothing lost on reload', () => {
     await expect(
       list(page).getByRole('columnheader', { name: 'Created' })
     ).toHaveCount(0);
+    await expect(
+      list(page).locator('.smx-CompareList-row.smx-mod-baseline')
+    ).toHaveAttribute('data-name', baselineName);
+    await expect(
+      list(page).locator('.smx-CompareList-difference').first()
+    ).toBeVisible();
 
     // The chart tab: its bar chart, of the filtered rows.
     await page.locator('.lm-TabBar-tab', { hasText: 'Charts:' }).click();
@@ -175,6 +189,16 @@ test.describe('Nothing lost on reload', () => {
     await list(page)
       .getByRole('checkbox', { name: 'Show only differing parameters' })
       .check();
+    // Grouped by optimizer: the view keeps the grouping.
+    await list(page).getByRole('button', { name: 'Group by…' }).click();
+    await list(page)
+      .getByRole('group', { name: 'Group by' })
+      .getByRole('checkbox', { name: 'optimizer', exact: true })
+      .check();
+    await list(page).getByRole('button', { name: 'Done' }).click();
+    await expect(
+      list(page).locator('.smx-CompareList-row.smx-mod-group')
+    ).not.toHaveCount(0);
     await list(page).getByRole('button', { name: 'Save view…' }).click();
     const dialog = page.locator('.jp-Dialog');
     await dialog.locator('input').fill('digits runs');
@@ -198,9 +222,15 @@ test.describe('Nothing lost on reload', () => {
     await expect(
       page.locator('.lm-TabBar-tab', { hasText: 'digits runs' })
     ).toBeVisible();
-    await expect(list(page).locator('.smx-CompareList-row')).toHaveCount(13, {
-      timeout: 30000
-    });
+    await expect(
+      list(page).getByRole('button', { name: 'Group by: optimizer' })
+    ).toBeVisible({ timeout: 30000 });
+    await expect(list(page).locator('.smx-CompareList-count')).toContainText(
+      '13 trial components'
+    );
+    await expect(
+      list(page).locator('.smx-CompareList-row.smx-mod-group')
+    ).not.toHaveCount(0);
     await expect(
       list(page).getByRole('checkbox', { name: 'Show only differing parameters' })
     ).toBeChecked();
