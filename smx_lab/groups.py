@@ -17,9 +17,10 @@ import numpy as np
 from .listing import (
     ListRequest,
     census_of,
+    check_named,
     list_request,
+    scope_of,
     scope_values,
-    selection_scope,
 )
 from .stores.base import Store
 from .stores.cursors import decode_offset, encode_offset, fingerprint
@@ -31,7 +32,8 @@ def table_groups(store: Store, body: dict[str, Any]) -> dict[str, Any]:
     """The answer of ``table/groups``."""
     request = list_request(body, groups=True)
     limit = body.get("limit", 100)
-    scope = selection_scope(store, request)
+    check_named(store, request.selection)
+    scope = scope_of(request, whole=True)
     census = census_of(store, scope)
     wanted = body.get("metric_names")
     metrics = [name for name in census.metrics if not wanted or name in set(wanted)]

@@ -155,18 +155,24 @@ def group_property(name: str, field_name: str) -> str:
 # --- the scope --------------------------------------------------------------------------------
 
 
-def scope_of(store: Store, request: ListRequest, *, with_baseline: bool = False) -> Scope:
-    """The components a request lists: its selection, narrowed by its search and its groups, and
-    without the baseline unless ``with_baseline``. Named trials and experiments must exist."""
-    chosen = request.selection
+def check_named(store: Store, chosen: Selection) -> None:
+    """Named trials and experiments must exist: an unknown one is the store's 404 naming it (up to
+    :data:`_CHECKED_NAMES` of each; a request checks once, whatever scopes it reads)."""
     for trial in chosen.trials[:_CHECKED_NAMES]:
         store.get_trial(trial)
     for experiment in chosen.experiments[:_CHECKED_NAMES]:
         store.get_experiment(experiment)
+
+
+def scope_of(request: ListRequest, *, whole: bool = False) -> Scope:
+    """The components a request lists: its selection, narrowed by its search and its groups, and
+    without the baseline; ``whole``: the whole selection (no group narrowing it, the baseline in
+    it), whose census gives the list's columns."""
+    chosen = request.selection
     parts: list[dict[str, Any]] = []
     if chosen.search:
         parts.append(chosen.search)
-    if request.group:
+    if request.group and not whole:
         parts.append(_groups_expression(request.group_by, request.group))
     expression = None
     if len(parts) == 1:
@@ -181,13 +187,8 @@ def scope_of(store: Store, request: ListRequest, *, with_baseline: bool = False)
         experiments=chosen.experiments,
         unassigned=chosen.unassigned,
         expression=expression,
-        without=None if with_baseline else request.baseline,
+        without=None if whole else request.baseline,
     )
-
-
-def selection_scope(store: Store, request: ListRequest) -> Scope:
-    """The whole selection of a request: no group narrowing it, the baseline in it."""
-    return scope_of(store, ListRequest(selection=request.selection), with_baseline=True)
 
 
 def _filters(*filters: dict[str, Any]) -> dict[str, Any]:
@@ -476,8 +477,9 @@ def table_page(store: Store, body: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(
             "group", "is required with group_by: the groups whose members to list"
         )
-    scope = scope_of(store, request)
-    census = census_of(store, selection_scope(store, request))
+    check_named(store, request.selection)
+    scope = scope_of(request)
+    census = census_of(store, scope_of(request, whole=True))
     columns, descriptors = census_columns(census, request.names)
     page = scope_page(
         store,
@@ -549,8 +551,9 @@ def csv_chunks(store: Store, body: dict[str, Any]) -> Iterator[str]:
     """The whole selection as CSV text, a page of rows per chunk: the header first, then the
     baseline (when named and in the selection), then every other row in the request's order."""
     request = list_request(body)
-    scope = scope_of(store, request)
-    census = census_of(store, selection_scope(store, request))
+    check_named(store, request.selection)
+    scope = scope_of(request)
+    census = census_of(store, scope_of(request, whole=True))
     columns, _ = census_columns(census, request.names)
     header = body.get("columns") or [*columns, *RECORD_COLUMNS]
     known = {*columns, *RECORD_COLUMNS}
