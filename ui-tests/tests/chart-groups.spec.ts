@@ -3,24 +3,15 @@
  * model × optimizer grid's list, a line chart of test:accuracy grouped by optimizer with its band,
  * then a scatter coloured by the same groups.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+import type { Locator, Page } from '@playwright/test';
+import { openPanel, panel, SCREENSHOTS } from './panel';
 
-const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 const GRID = 'digits-model-optimizer-grid';
 const BASELINE_PIN = /^Pin digits-mlp-1-layer-sgd-5-epochs\S* as baseline$/;
 const BASELINE_UNPIN = /^Unpin digits-mlp-1-layer-sgd-5-epochs\S* as baseline$/;
 const BASELINE_LABEL = 'baseline: mlp-1-layer-sgd-5';
-
-function panel(page: Page): Locator {
-  return page.locator('#smx-lab-experiments');
-}
-
-async function openPanel(page: IJupyterLabPageFixture): Promise<void> {
-  await page.locator('.jp-SideBar [data-id="smx-lab-experiments"]').click();
-  await expect(panel(page)).toBeVisible();
-}
 
 async function chooseIn(card: Locator, label: string, option: string) {
   await card

@@ -3,25 +3,12 @@
  * sweep pinned as the baseline stays on top; every other row shows its difference to it,
  * absolute and in percent, green when better and red when worse, by the metric's direction.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+import type { Locator } from '@playwright/test';
+import { list, openInList, openPanel, SCREENSHOTS } from './panel';
 
-const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 const SWEEP = 'breast-cancer-min-child-weight-sweep';
-
-function panel(page: Page): Locator {
-  return page.locator('#smx-lab-experiments');
-}
-
-function list(page: Page): Locator {
-  return page.locator('.smx-CompareList');
-}
-
-async function openPanel(page: IJupyterLabPageFixture): Promise<void> {
-  await page.locator('.jp-SideBar [data-id="smx-lab-experiments"]').click();
-  await expect(panel(page)).toBeVisible();
-}
 
 /** The colour a cell's difference is drawn in, as the browser computed it. */
 function colourOf(locator: Locator): Promise<string> {
@@ -40,13 +27,7 @@ test.describe('Baseline', () => {
   }) => {
     await page.setViewportSize({ width: 1600, height: 900 });
     await openPanel(page);
-    await panel(page)
-      .locator(`.smx-Table-row[data-name="${SWEEP}"]`)
-      .click({ button: 'right' });
-    await page
-      .locator('.lm-Menu')
-      .getByText('Open in trial component list', { exact: true })
-      .click();
+    await openInList(page, SWEEP);
     const rows = list(page).locator('.smx-CompareList-row');
     await expect(rows).toHaveCount(5, { timeout: 30000 });
 
@@ -56,7 +37,9 @@ test.describe('Baseline', () => {
     await first.click({ button: 'right' });
     await list(page).getByRole('menuitem', { name: 'Pin as baseline' }).click();
 
-    const baseline = list(page).locator('.smx-CompareList-row.smx-mod-baseline');
+    const baseline = list(page).locator(
+      '.smx-CompareList-row.smx-mod-baseline'
+    );
     await expect(baseline).toHaveAttribute('data-name', baselineName, {
       timeout: 30000
     });
@@ -74,8 +57,12 @@ test.describe('Baseline', () => {
       /^[+−±][\d.]+(e-?\d+)? \([+−±][\d.]+%\)$|^±0$/
     );
     // Higher validation:auc is better, lower validation:error is: green one way, red the other.
-    const better = list(page).locator('.smx-CompareList-difference.smx-mod-better');
-    const worse = list(page).locator('.smx-CompareList-difference.smx-mod-worse');
+    const better = list(page).locator(
+      '.smx-CompareList-difference.smx-mod-better'
+    );
+    const worse = list(page).locator(
+      '.smx-CompareList-difference.smx-mod-worse'
+    );
     await expect(better.first()).toBeVisible();
     await expect(worse.first()).toBeVisible();
     expect(await colourOf(better.first())).not.toBe(
@@ -106,20 +93,16 @@ test.describe('Baseline', () => {
       .click();
     await expect(baseline).toHaveCount(0);
     await expect(rows).toHaveCount(5);
-    await expect(list(page).locator('.smx-CompareList-difference')).toHaveCount(0);
+    await expect(list(page).locator('.smx-CompareList-difference')).toHaveCount(
+      0
+    );
   });
 
   test('the baseline in the dark theme', async ({ page }) => {
     await page.theme.setDarkTheme();
     await page.setViewportSize({ width: 1600, height: 900 });
     await openPanel(page);
-    await panel(page)
-      .locator(`.smx-Table-row[data-name="${SWEEP}"]`)
-      .click({ button: 'right' });
-    await page
-      .locator('.lm-Menu')
-      .getByText('Open in trial component list', { exact: true })
-      .click();
+    await openInList(page, SWEEP);
     const rows = list(page).locator('.smx-CompareList-row');
     await expect(rows).toHaveCount(5, { timeout: 30000 });
     // By keyboard: the grid's second row, then its pin button.

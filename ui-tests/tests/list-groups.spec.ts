@@ -3,25 +3,11 @@
  * optimizer shows one row per optimizer with its count and each metric's mean ± std, computed on
  * the server, and a group row expands to its members.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+import { list, openInList, openPanel, SCREENSHOTS } from './panel';
 
-const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 const GRID = 'digits-model-optimizer-grid';
-
-function panel(page: Page): Locator {
-  return page.locator('#smx-lab-experiments');
-}
-
-function list(page: Page): Locator {
-  return page.locator('.smx-CompareList');
-}
-
-async function openPanel(page: IJupyterLabPageFixture): Promise<void> {
-  await page.locator('.jp-SideBar [data-id="smx-lab-experiments"]').click();
-  await expect(panel(page)).toBeVisible();
-}
 
 test.describe('Group and aggregate', () => {
   test.beforeEach(async ({ page }) => {
@@ -35,13 +21,7 @@ test.describe('Group and aggregate', () => {
   }) => {
     await page.setViewportSize({ width: 1600, height: 900 });
     await openPanel(page);
-    await panel(page)
-      .locator(`.smx-Table-row[data-name="${GRID}"]`)
-      .click({ button: 'right' });
-    await page
-      .locator('.lm-Menu')
-      .getByText('Open in trial component list', { exact: true })
-      .click();
+    await openInList(page, GRID);
     const rows = list(page).locator('.smx-CompareList-row');
     await expect(rows).toHaveCount(9, { timeout: 30000 });
 
@@ -54,7 +34,9 @@ test.describe('Group and aggregate', () => {
     });
     await list(page).getByRole('button', { name: 'Group by…' }).click();
     const chooser = list(page).getByRole('group', { name: 'Group by' });
-    await chooser.getByRole('checkbox', { name: 'optimizer', exact: true }).check();
+    await chooser
+      .getByRole('checkbox', { name: 'optimizer', exact: true })
+      .check();
     await chooser.getByRole('button', { name: 'Done' }).click();
     await expect(
       list(page).getByRole('button', { name: 'Group by: optimizer' })
@@ -85,8 +67,12 @@ test.describe('Group and aggregate', () => {
       .selectOption('std');
 
     // Sorted by count, descending: the two optimizers before the lone metadata component.
-    await list(page).getByRole('button', { name: 'Count', exact: true }).click();
-    await list(page).getByRole('button', { name: 'Count', exact: true }).click();
+    await list(page)
+      .getByRole('button', { name: 'Count', exact: true })
+      .click();
+    await list(page)
+      .getByRole('button', { name: 'Count', exact: true })
+      .click();
     await expect(
       list(page).getByRole('columnheader', { name: 'Count' })
     ).toHaveAttribute('aria-sort', 'descending');
@@ -120,7 +106,9 @@ test.describe('Group and aggregate', () => {
     await expect(adam).toHaveAttribute('aria-expanded', 'false');
 
     // No grouping: the rows again.
-    await list(page).getByRole('button', { name: 'Group by: optimizer' }).click();
+    await list(page)
+      .getByRole('button', { name: 'Group by: optimizer' })
+      .click();
     await list(page).getByRole('button', { name: 'No grouping' }).click();
     await expect(rows).toHaveCount(9);
     await expect(groupRows).toHaveCount(0);
