@@ -1062,22 +1062,13 @@ function GridRow(
   };
   if (!row) {
     return (
-      <div
+      <LoadingRow
         id={props.id}
         className={className}
-        role="row"
-        aria-rowindex={props.ariaIndex}
-        aria-busy="true"
+        ariaIndex={props.ariaIndex}
         style={style}
-      >
-        <div
-          role="rowheader"
-          className="smx-CompareList-cell smx-mod-pinned"
-          style={{ width: PINNED_COLUMN_WIDTH }}
-        >
-          {trans.__('Loading…')}
-        </div>
-      </div>
+        label={trans.__('Loading…')}
+      />
     );
   }
   const isBaseline = props.isBaseline || model.baseline === row.name;
@@ -1214,22 +1205,13 @@ function GroupRow(
     .join(' ');
   if (!group) {
     return (
-      <div
+      <LoadingRow
         id={props.id}
         className={className}
-        role="row"
-        aria-rowindex={props.ariaIndex}
-        aria-busy="true"
+        ariaIndex={props.ariaIndex}
         style={style}
-      >
-        <div
-          role="rowheader"
-          className="smx-CompareList-cell smx-mod-pinned"
-          style={{ width: PINNED_COLUMN_WIDTH }}
-        >
-          {trans.__('Loading…')}
-        </div>
-      </div>
+        label={trans.__('Loading…')}
+      />
     );
   }
   const key = keyText(model.groupBy, group.key, trans);
@@ -1287,6 +1269,34 @@ function GroupRow(
           </div>
         );
       })}
+    </div>
+  );
+}
+
+/** A row whose page is still on its way: its place in the grid, busy, saying so. */
+function LoadingRow(props: {
+  id: string;
+  className: string;
+  ariaIndex: number;
+  style: React.CSSProperties;
+  label: string;
+}): JSX.Element {
+  return (
+    <div
+      id={props.id}
+      className={props.className}
+      role="row"
+      aria-rowindex={props.ariaIndex}
+      aria-busy="true"
+      style={props.style}
+    >
+      <div
+        role="rowheader"
+        className="smx-CompareList-cell smx-mod-pinned"
+        style={{ width: PINNED_COLUMN_WIDTH }}
+      >
+        {props.label}
+      </div>
     </div>
   );
 }
