@@ -39,9 +39,12 @@ class Reduced:
 
 
 def check_request(
-    max_points: int, x_range: tuple[float, float] | None
+    max_points: int, x_range: tuple[float, float] | None, x_axis: str | None = None
 ) -> tuple[float, float] | None:
-    """Validate a series request's budget and zoom range (shared by every store)."""
+    """Validate a series request's x axis (when given), budget and zoom range (shared by every
+    store)."""
+    if x_axis is not None and x_axis not in ("step", "time"):
+        raise ValidationError("x_axis", "must be 'step' or 'time'", value=x_axis)
     if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 2:
         raise ValidationError("max_points", "must be an integer of at least 2")
     if x_range is None:

@@ -21,9 +21,9 @@ import numpy as np
 from ...columns import ColumnPage
 from ...errors import ValidationError
 from ...model import Experiment, Page, Trial, TrialComponent
+from ...query.properties import check_resource
 from ...vocabulary import (
     EXPERIMENT,
-    RESOURCES,
     SORT_ORDERS,
     STATISTIC_SQL_COLUMNS,
     SUMMARY_STATISTICS,
@@ -260,10 +260,7 @@ class Paging(Records):
         cursor: str | None,
         as_columns: bool = False,
     ) -> Page[Any]:
-        if resource not in RESOURCES:
-            raise ValidationError(
-                "resource", f"must be one of {', '.join(RESOURCES)}", value=resource
-            )
+        check_resource(resource)
         (where, compiled_params), id_set = compile_search(resource, search_expression)
         params = list(compiled_params)
         scope = ["search", resource, json.dumps(search_expression, sort_keys=True, default=str)]

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ...columns import MetricArrays
-from ...errors import NotFound, ValidationError
+from ...errors import NotFound
 from ...model import MetricPoint, Series, SeriesQuery, XAxis
 from ...reduce import bucket_width, check_request
 from ...vocabulary import TRIAL_COMPONENT
@@ -87,9 +87,7 @@ class SeriesReads(Connected):
         max_points: int = DEFAULT_MAX_POINTS,
         x_range: tuple[float, float] | None = None,
     ) -> list[Series]:
-        if x_axis not in AXES:
-            raise ValidationError("x_axis", "must be 'step' or 'time'", value=x_axis)
-        checked_range = check_request(max_points, x_range)
+        checked_range = check_request(max_points, x_range, x_axis)
         out: list[Series] = []
         with self._read() as db:
             for query in queries:

@@ -31,10 +31,10 @@ from ...model import (
 )
 from ...query import describe_property, evaluate, validate_expression
 from ...query.order import sort_records
+from ...query.properties import check_resource
 from ...reduce import check_request, series_of
 from ...vocabulary import (
     EXPERIMENT,
-    RESOURCES,
     SMX_ELSEWHERE_TAG,
     SMX_STEPLESS_TAG,
     TRIAL,
@@ -304,10 +304,7 @@ class MlflowStore(Store):
         cursor: str | None = None,
         refresh: bool = False,
     ) -> NotedPage[Any]:
-        if resource not in RESOURCES:
-            raise ValidationError(
-                "resource", f"must be one of {', '.join(RESOURCES)}", value=resource
-            )
+        check_resource(resource)
         expression = validate_expression(search_expression, resource) if search_expression else None
         request = fingerprint(["search", resource, expression, sort_by, sort_order])
         if resource == TRIAL_COMPONENT:
@@ -436,9 +433,7 @@ class MlflowStore(Store):
         x_range: tuple[float, float] | None = None,
         refresh: bool = False,
     ) -> list[Series]:
-        x_range = check_request(max_points, x_range)
-        if x_axis not in ("step", "time"):
-            raise ValidationError("x_axis", "must be 'step' or 'time'", value=x_axis)
+        x_range = check_request(max_points, x_range, x_axis)
         runs = self._runs_by_id(list(dict.fromkeys(q.component for q in queries)), refresh)
         keys = list(dict.fromkeys(q.metric for q in queries))
         histories = self.histories.histories(list(runs.values()), keys, refresh)

@@ -34,8 +34,9 @@ from ...model import (
     XAxis,
 )
 from ...query import OWN_NAME, canonical_property
+from ...query.properties import check_resource
 from ...reduce import check_request
-from ...vocabulary import EXPERIMENT, RESOURCES, TRIAL, TRIAL_COMPONENT
+from ...vocabulary import EXPERIMENT, TRIAL, TRIAL_COMPONENT
 from ..base import DEFAULT_MAX_POINTS, DEFAULT_PAGE_SIZE, Resource, SortOrder, Store
 from . import metrics, records
 from .aws import (
@@ -322,10 +323,7 @@ class SageMakerStore(Store):
         cursor: str | None = None,
         refresh: bool = False,
     ) -> NotedPage[Any]:
-        if resource not in RESOURCES:
-            raise ValidationError(
-                "resource", f"must be one of {', '.join(RESOURCES)}", value=resource
-            )
+        check_resource(resource)
         with self.aws.counting(f"search {resource}"):
             return self._browser.search(
                 resource, search_expression, sort_by, sort_order, limit, cursor, refresh
@@ -342,9 +340,7 @@ class SageMakerStore(Store):
         x_range: tuple[float, float] | None = None,
         refresh: bool = False,
     ) -> list[Series]:
-        x_range = check_request(max_points, x_range)
-        if x_axis not in ("step", "time"):
-            raise ValidationError("x_axis", "must be 'step' or 'time'", value=x_axis)
+        x_range = check_request(max_points, x_range, x_axis)
         with self.aws.counting("metric_series"):
             components = self._components_by_name([q.component for q in queries], refresh)
             raw = metrics.raw_series(self.aws, queries, components, x_axis, x_range, refresh)
