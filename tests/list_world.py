@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from smx_lab.model import MetricPoint, Status
+from smx_lab.stores.local import LocalStore
 
 T0 = 1_700_000_000.0
 METRICS = ("train:loss", "test:accuracy", "extra")
@@ -223,3 +224,17 @@ def build(store: Any, seed: int = 7, per_trial: int = 12) -> World:
         component(f"loose-{u}", [], [])
     assert not any(math.isnan(v) for c in world.components for vs in c.metrics.values() for v in vs)
     return world
+
+
+class RecordsOnlyStore(LocalStore):
+    """The embedded store without its fast paths over a scope: the list reads it as it reads the
+    SageMaker and MLflow stores (their search, then their records)."""
+
+    def scope_columns(self, scope: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        return None
+
+    def scope_census(self, scope: Any) -> None:  # type: ignore[override]
+        return None
+
+    def scope_values(self, scope: Any, properties: list[str]) -> None:  # type: ignore[override]
+        return None

@@ -16,6 +16,7 @@ import pytest
 from list_world import (
     METRICS,
     STATISTICS,
+    RecordsOnlyStore,
     World,
     build,
     expected_groups,
@@ -29,20 +30,6 @@ if TYPE_CHECKING:
     from api_fixtures import Api
 
 pytest_plugins = ["pytest_jupyter.jupyter_server", "api_fixtures"]
-
-
-class RecordsOnlyStore(LocalStore):
-    """The embedded store without its fast paths over a scope: the list reads it as it reads the
-    SageMaker and MLflow stores."""
-
-    def scope_columns(self, scope: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        return None
-
-    def scope_census(self, scope: Any) -> None:  # type: ignore[override]
-        return None
-
-    def scope_values(self, scope: Any, properties: list[str]) -> None:  # type: ignore[override]
-        return None
 
 
 @pytest.fixture(scope="module")

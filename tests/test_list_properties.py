@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from list_world import build, expected_groups, sorted_names
+from list_world import RecordsOnlyStore, build, expected_groups, sorted_names
 
 from smx_lab.groups import table_groups
 from smx_lab.listing import table_page
@@ -56,17 +56,6 @@ SELECTIONS = st.sampled_from(
         ),
     ]
 )
-
-
-class RecordsOnlyStore(LocalStore):
-    def scope_columns(self, scope: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        return None
-
-    def scope_census(self, scope: Any) -> None:  # type: ignore[override]
-        return None
-
-    def scope_values(self, scope: Any, properties: list[str]) -> None:  # type: ignore[override]
-        return None
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
