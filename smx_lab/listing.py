@@ -1,6 +1,7 @@
 """The server-paged trial component list (docs/compare.md): a page of a whole selection sorted by
 any column with its exact total, the columns of the whole selection (with which parameters
-differ), the baseline apart, a group's members, and the whole selection as CSV.
+differ), the baseline apart and a group's members (the CSV export, :mod:`smx_lab.table_csv`,
+reads the selection through these).
 
 A request is read into a :class:`ListRequest`, and its selection into a
 :class:`~smx_lab.columns.Scope` (the selection's parts, narrowed by its search, a group's key and,
@@ -13,8 +14,6 @@ counted here (:func:`smx_lab.query.sort_records`).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -443,7 +442,7 @@ def census_columns(census: Census, names: dict[str, Any]) -> tuple[list[str], li
     return columns, [descriptors[column] for column in columns] + records
 
 
-def _column_values(
+def column_values(
     components: ComponentColumns, columns: list[str], names: dict[str, Any]
 ) -> dict[str, list[Any]]:
     """The values of each column of a page (the scope's ``columns`` and the record columns)."""
@@ -463,7 +462,7 @@ def rows_of(components: ComponentColumns, columns: list[str], names: dict[str, A
     """The rows of a page, each with every column of the scope (None where it has no value)."""
     if not len(components):
         return []
-    values = _column_values(components, columns, names)
+    values = column_values(components, columns, names)
     everything = list(values)
     return [dict(zip(everything, row, strict=True)) for row in zip(*values.values(), strict=True)]
 
@@ -501,7 +500,7 @@ def table_page(store: Store, body: dict[str, Any]) -> dict[str, Any]:
         "notes": list(getattr(page, "notes", []) or []),
     }
     if request.baseline is not None:
-        answer["baseline"] = _baseline_row(store, request, columns)
+        answer["baseline"] = baseline_row(store, request, columns)
         if answer["baseline"] is None:
             answer["notes"].append(
                 f"The baseline {request.baseline[:120]} is not in this selection."
@@ -509,7 +508,7 @@ def table_page(store: Store, body: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def _baseline_row(store: Store, request: ListRequest, columns: list[str]) -> dict | None:
+def baseline_row(store: Store, request: ListRequest, columns: list[str]) -> dict | None:
     """The baseline's row, or None when the selection does not hold it (or the store has no
     such component)."""
     assert request.baseline is not None
@@ -537,65 +536,3 @@ def _in_selection(chosen: Selection, record: TrialComponent) -> bool:
         parent.trial_name in chosen.trials or parent.experiment_name in chosen.experiments
         for parent in record.parents
     )
-
-
-# --- CSV --------------------------------------------------------------------------------------
-
-#: Rows read (and written) at a time by the CSV export, from a store that reads a whole scope.
-CSV_PAGE = 10_000
-#: The columns whose values are lists.
-_LIST_COLUMNS = frozenset((TRIALS_COLUMN, EXPERIMENTS_COLUMN))
-
-
-def csv_chunks(store: Store, body: dict[str, Any]) -> Iterator[str]:
-    """The whole selection as CSV text, a page of rows per chunk: the header first, then the
-    baseline (when named and in the selection), then every other row in the request's order."""
-    request = list_request(body)
-    check_named(store, request.selection)
-    scope = scope_of(request)
-    census = census_of(store, scope_of(request, whole=True))
-    columns, _ = census_columns(census, request.names)
-    header = body.get("columns") or [*columns, *RECORD_COLUMNS]
-    known = {*columns, *RECORD_COLUMNS}
-    for index, column in enumerate(header):
-        if column not in known:
-            raise ValidationError(f"columns[{index}]", "is not a column of this selection")
-    yield _csv_text([header])
-    if request.baseline is not None:
-        row = _baseline_row(store, request, columns)
-        if row is not None:
-            yield _csv_text([[_csv_column([row.get(c)], lists=True)[0] for c in header]])
-    cursor: str | None = None
-    # The embedded store reads a page of any size in one statement; other stores page their own
-    # searches, a hundred records at a time.
-    size = CSV_PAGE if type(store).scope_columns is not Store.scope_columns else 100
-    while True:
-        page = scope_page(
-            store,
-            scope,
-            sort_by=request.sort_by,
-            sort_order=request.sort_order,
-            limit=size,
-            cursor=cursor,
-        )
-        if len(page.columns):
-            values = _column_values(page.columns, columns, request.names)
-            picked = [_csv_column(values[c], lists=c in _LIST_COLUMNS) for c in header]
-            yield _csv_text(zip(*picked, strict=True))
-        cursor = page.next_cursor
-        if not cursor or not len(page.columns):
-            return
-
-
-def _csv_column(values: list[Any], *, lists: bool) -> list[Any]:
-    """A column as the CSV writes it: a list (Trials, Experiments) joined with ``, ``; None is
-    written empty, numbers as Python writes them."""
-    if lists:
-        return [", ".join(str(item) for item in v) if isinstance(v, list) else v for v in values]
-    return values
-
-
-def _csv_text(rows: Any) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()

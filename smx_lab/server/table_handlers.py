@@ -16,11 +16,12 @@ from .. import query, selection
 from ..columns import ComponentColumns
 from ..errors import ValidationError
 from ..groups import table_groups
-from ..listing import csv_chunks, table_page
+from ..listing import table_page
 from ..selection import Selection
 from ..stores.base import Store
 from ..stores.collect import columns_by_name
 from ..table import RECORD_DESCRIPTORS, component_table
+from ..table_csv import csv_chunks
 from ..vocabulary import TRIAL_COMPONENT
 from .base import SmxLabHandler, sort_order
 
